@@ -17,7 +17,8 @@ from urllib.parse import quote, unquote
 
 JsonValue = Any  # str | int | float | bool | None | list | dict, as produced by `to_json_value`
 
-PRODUCT_FIELDS = ("title", "description", "product_type", "vendor", "status", "tags", "images")
+# Only fields both sides can hold are compared; what only JOOR has lives in `joor`.
+PRODUCT_FIELDS = ("title", "description", "product_type", "tags")
 VARIANT_FIELDS = ("color_name", "sku", "barcode", "price", "compare_at_price", "inventory")
 JOOR_PREFIX = "metafields.joor."
 
@@ -52,10 +53,7 @@ class CanonicalProduct:
     title: str | None = None
     description: str | None = None
     product_type: str | None = None
-    vendor: str | None = None
-    status: str | None = None  # ACTIVE | DRAFT | ARCHIVED
     tags: tuple[str, ...] = ()
-    images: tuple[str, ...] = ()
     variants: tuple[CanonicalVariant, ...] = ()
     # JOOR-only fields (division, fabrication, deliveries, wholesale prices, …), JSON-able values,
     # kept in Shopify as `joor.<key>` metafields so a round trip loses nothing.
@@ -93,10 +91,7 @@ def flatten(product: CanonicalProduct) -> dict[str, JsonValue]:
         "title": product.title,
         "description": product.description,
         "product_type": product.product_type,
-        "vendor": product.vendor,
-        "status": product.status,
         "tags": sorted(set(product.tags)),
-        "images": list(product.images),
     }
     for variant in product.variants:
         for attribute in VARIANT_FIELDS:
@@ -127,10 +122,7 @@ def unflatten(flat: Mapping[str, JsonValue], *, style_number: str, style_identif
         title=flat.get("title"),
         description=flat.get("description"),
         product_type=flat.get("product_type"),
-        vendor=flat.get("vendor"),
-        status=flat.get("status"),
         tags=tuple(flat.get("tags") or ()),
-        images=tuple(flat.get("images") or ()),
         variants=tuple(built),
         joor=joor,
     )

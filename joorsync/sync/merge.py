@@ -22,7 +22,7 @@ class Ownership(enum.StrEnum):
 
 
 class FieldGroup(enum.StrEnum):
-    CONTENT = "content"  # title, description, type, vendor, status, tags, images
+    CONTENT = "content"  # title, description, product type, tags
     IDENTIFIERS = "identifiers"  # sku, barcode, color name
     PRICES = "prices"  # Shopify price / compare-at ↔ the mapped JOOR retail price
     INVENTORY = "inventory"

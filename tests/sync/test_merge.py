@@ -83,7 +83,10 @@ def test_joor_owned_field_reverts_a_shopify_only_edit():
 
 def test_ignored_field_is_not_tracked_in_the_snapshot():
     plan = merge_product(
-        base=BASE, shopify={**BASE, "title": "S"}, joor=dict(BASE), ownership={FieldGroup.CONTENT: Ownership.IGNORE}
+        base=BASE,
+        shopify={**BASE, "title": "S"},
+        joor=dict(BASE),
+        ownership={FieldGroup.CONTENT: Ownership.IGNORE},
     )
     assert "title" not in plan.snapshot and "tags" not in plan.snapshot
     assert not plan.joor_writes
@@ -109,7 +112,9 @@ def test_first_link_without_snapshot_uses_the_initial_winner_not_conflicts():
     plan = merge_product(base=None, shopify={"title": "S"}, joor={"title": "J"})
     assert plan.conflicts == []
     assert plan.shopify_writes == {"title": "J"}
-    plan = merge_product(base=None, shopify={"title": "S"}, joor={"title": "J"}, initial_winner=Ownership.SHOPIFY)
+    plan = merge_product(
+        base=None, shopify={"title": "S"}, joor={"title": "J"}, initial_winner=Ownership.SHOPIFY
+    )
     assert plan.joor_writes == {"title": "S"}
 
 

@@ -1,0 +1,199 @@
+"""JOOR style ↔ canonical product.
+
+What maps onto Shopify's own product fields: style_name → title, style_description → description,
+silhouette → product type (JOOR's own integration pairs these two), tag values → tags, colors × sizes →
+variants (UPC → barcode, inventory_available → inventory, the mapped price label → price and
+compare-at price). Everything else JOOR knows (division, fabrication, deliveries, every price label,
+casepacks, …) travels as `joor.*` metafields, so JOOR → Shopify → JOOR loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from joorsync.joor.records import Price, Style, Tag, style_to_dict
+from joorsync.sync.canonical import CanonicalProduct, CanonicalVariant, JsonValue, money
+
+# Style fields that become Shopify product fields or variants; every other field is a `joor.*` metafield.
+MAPPED_STYLE_FIELDS = frozenset(
+    {"style_name", "style_number", "style_identifier", "style_description", "silhouette", "upcs"}
+)
+# The full JOOR records whose Shopify projection is partial (tag values, color names, one price)
+# are also kept whole, so writing back to JOOR can restore what Shopify cannot hold.
+JOOR_FIELD_KEYS: tuple[str, ...] = tuple(
+    name for name in Style.__dataclass_fields__ if name not in MAPPED_STYLE_FIELDS
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PriceMapping:
+    """Which JOOR price feeds Shopify's price and compare-at price."""
+
+    label: str = ""
+    currency: str = ""
+    price_field: str = "price_retail"
+    compare_at_field: str = ""
+
+    def pick(self, prices: list[Price]) -> Price | None:
+        for price in prices:
+            if (not self.label or price.price_label == self.label) and (
+                not self.currency or price.price_currency == self.currency
+            ):
+                return price
+        return None
+
+
+def style_to_canonical(style: Style, *, prices: PriceMapping) -> CanonicalProduct:
+    """Map one JOOR style. Variants are the full colors × sizes grid, as JOOR sells it."""
+    plain = style_to_dict(style)
+    chosen = prices.pick(style.prices)
+    price = _money_of(chosen, prices.price_field)
+    compare_at = _money_of(chosen, prices.compare_at_field) if prices.compare_at_field else None
+    upcs = {(u.sku_color_code, u.sku_size): u for u in style.upcs}
+    variants = []
+    for color in style.colors:
+        for size in style.sizes:
+            if color.color_code is None or size.size_name is None:
+                continue
+            upc = upcs.get((color.color_code, size.size_name))
+            variants.append(
+                CanonicalVariant(
+                    color_code=color.color_code,
+                    size=size.size_name,
+                    color_name=color.color_name,
+                    barcode=upc.upc if upc else None,
+                    price=price,
+                    compare_at_price=compare_at,
+                    inventory=upc.inventory_available if upc else None,
+                )
+            )
+    joor: dict[str, JsonValue] = {}
+    for key in JOOR_FIELD_KEYS:
+        value = plain[key]
+        if value is None or value == []:
+            continue
+        joor[key] = value
+    return CanonicalProduct(
+        style_number=style.style_number or "",
+        style_identifier=style.style_identifier or "",
+        title=style.style_name,
+        description=style.style_description,
+        product_type=style.silhouette,
+        tags=tuple(sorted({t.tag_value for t in style.tags if t.tag_value})),
+        variants=tuple(variants),
+        joor=joor,
+    )
+
+
+def _money_of(price: Price | None, field_name: str) -> str | None:
+    if price is None or not field_name:
+        return None
+    value = getattr(price, field_name)
+    if value is None or (isinstance(value, Decimal) and value == 0 and field_name == "price_retail"):
+        return None  # JOOR writes 0.00 for "no retail price in this currency"
+    return money(value)
+
+
+def canonical_to_style_fields(
+    product: CanonicalProduct, *, prices: PriceMapping, current: Style | None = None
+) -> dict[str, Any]:
+    """v2 style fields for a write to JOOR (POST /v2/style-number): the canonical values laid over
+    the JOOR-only fields, and over the current style where Shopify holds only a projection."""
+    fields: dict[str, Any] = dict(product.joor)
+    fields.update(
+        {
+            "style_number": product.style_number,
+            "style_identifier": product.style_identifier,
+            "style_name": product.title,
+            "style_description": product.description,
+            "silhouette": product.product_type,
+        }
+    )
+    fields["tags"] = _merge_tags(current.tags if current else [], product.joor.get("tags"), product.tags)
+    fields["colors"] = _colors(product)
+    fields["sizes"] = _sizes(product)
+    fields["prices"] = _prices(product, prices=prices)
+    fields["upcs"] = [
+        {
+            "sku_color_code": v.color_code,
+            "sku_size": v.size,
+            "upc": v.barcode,
+            "inventory_available": v.inventory,
+        }
+        for v in product.variants
+        if v.barcode
+    ]
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def _merge_tags(current: list[Tag], kept: JsonValue, values: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Keep JOOR's tag records whose value is still wanted; new values get a tag in group "Shopify"."""
+    records: list[dict[str, Any]] = [dict(t) for t in kept] if isinstance(kept, list) else []
+    if not records:
+        records = [
+            {"tag_id": t.tag_id, "tag_group": t.tag_group, "tag_name": t.tag_name, "tag_value": t.tag_value}
+            for t in current
+        ]
+    wanted = set(values)
+    out = [r for r in records if r.get("tag_value") in wanted]
+    present = {r.get("tag_value") for r in out}
+    out.extend(
+        {"tag_group": "Shopify", "tag_name": "Shopify tag", "tag_value": value}
+        for value in sorted(wanted - present)
+    )
+    return out
+
+
+def _colors(product: CanonicalProduct) -> list[dict[str, Any]]:
+    known = {c.get("color_code"): c for c in product.joor.get("colors") or [] if isinstance(c, dict)}
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for v in product.variants:
+        if v.color_code in seen:
+            continue
+        seen.add(v.color_code)
+        color = dict(known.get(v.color_code) or {"color_code": v.color_code})
+        color["color_name"] = v.color_name or color.get("color_name") or v.color_code
+        out.append(color)
+    return out
+
+
+def _sizes(product: CanonicalProduct) -> list[dict[str, Any]]:
+    known = {s.get("size_name"): s for s in product.joor.get("sizes") or [] if isinstance(s, dict)}
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for v in product.variants:
+        if v.size in seen:
+            continue
+        seen.add(v.size)
+        out.append(dict(known.get(v.size) or {"size_name": v.size}))
+    return out
+
+
+def _prices(product: CanonicalProduct, *, prices: PriceMapping) -> list[dict[str, Any]]:
+    """JOOR's price list with the mapped label's price set from the (style-level) canonical price."""
+    listed = [dict(p) for p in product.joor.get("prices") or [] if isinstance(p, dict)]
+    style_price = next((v.price for v in product.variants if v.price is not None), None)
+    style_compare = next(
+        (v.compare_at_price for v in product.variants if v.compare_at_price is not None), None
+    )
+    for entry in listed:
+        if (not prices.label or entry.get("price_label") == prices.label) and (
+            not prices.currency or entry.get("price_currency") == prices.currency
+        ):
+            if style_price is not None:
+                entry[prices.price_field] = style_price
+            if prices.compare_at_field and style_compare is not None:
+                entry[prices.compare_at_field] = style_compare
+            break
+    return listed
+
+
+def with_variant_skus(product: CanonicalProduct, skus: dict[tuple[str, str], str]) -> CanonicalProduct:
+    """The same product with SKUs filled in (JOOR v2 has no SKU string; v4 has sku_identifier)."""
+    return replace(
+        product,
+        variants=tuple(replace(v, sku=skus.get((v.color_code, v.size), v.sku)) for v in product.variants),
+    )
