@@ -17,8 +17,9 @@ from joorsync.joor.records import Price, Style, Tag, style_to_dict
 from joorsync.sync.canonical import CanonicalProduct, CanonicalVariant, JsonValue, money
 
 # Style fields that become Shopify product fields or variants; every other field is a `joor.*` metafield.
+# (style_id is identity: it lives on the link and in the `joor.style_id` identity metafield.)
 MAPPED_STYLE_FIELDS = frozenset(
-    {"style_name", "style_number", "style_identifier", "style_description", "silhouette", "upcs"}
+    {"style_id", "style_name", "style_number", "style_identifier", "style_description", "silhouette", "upcs"}
 )
 # The full JOOR records whose Shopify projection is partial (tag values, color names, one price)
 # are also kept whole, so writing back to JOOR can restore what Shopify cannot hold.
@@ -66,7 +67,8 @@ def style_to_canonical(style: Style, *, prices: PriceMapping) -> CanonicalProduc
                     barcode=upc.upc if upc else None,
                     price=price,
                     compare_at_price=compare_at,
-                    inventory=upc.inventory_available if upc else None,
+                    # Shopify counts every variant; a SKU JOOR holds no stock for counts 0.
+                    inventory=(upc.inventory_available if upc else None) or 0,
                 )
             )
     joor: dict[str, JsonValue] = {}
