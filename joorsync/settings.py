@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "joorsync.core",
     "joorsync.joor",
     "shopify_app",
+    "joorsync.sync",
 ]
 
 MIDDLEWARE = [

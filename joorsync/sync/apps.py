@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SyncConfig(AppConfig):
+    """The two-way sync: the only part of the project that knows both JOOR and Shopify."""
+
+    name = "joorsync.sync"
+    label = "sync"
