@@ -61,7 +61,12 @@ def _style_number_keys(item: ShopifyItem) -> set[str]:
     return keys
 
 
-def match_items(*, shopify: Iterable[ShopifyItem], joor: Iterable[JoorItem]) -> MatchResult:
+def match_items(
+    *, shopify: Iterable[ShopifyItem], joor: Iterable[JoorItem], require_complete: bool = False
+) -> MatchResult:
+    """Match the two sets. With `require_complete` (used when `joor` is only part of the catalog, one
+    page at a time) a barcode or SKU match also needs every barcode/SKU of the product to belong to
+    that style: a product with keys pointing elsewhere may belong to a style not seen yet."""
     products = {p.product_id: p for p in shopify}
     styles = {s.style_id: s for s in joor}
     result = MatchResult()
@@ -101,7 +106,11 @@ def match_items(*, shopify: Iterable[ShopifyItem], joor: Iterable[JoorItem]) -> 
             if pid in ambiguous_products:
                 continue
             rivals = set().union(*(wanted_by[sid] for sid in sids))
-            if len(sids) == 1 and rivals == {pid}:
+            complete = True
+            if require_complete and len(sids) == 1 and method in ("barcode", "sku"):
+                (only,) = sids
+                complete = {k for k in product_keys(open_products[pid]) if k} <= style_keys(open_styles[only])
+            if len(sids) == 1 and rivals == {pid} and complete:
                 (sid,) = sids
                 result.matches.append(Match(product_id=pid, style_id=sid, method=method))
                 del products[pid]

@@ -86,26 +86,17 @@ def product_metafields(product: Mapping[str, Any]) -> dict[str, JsonValue]:
     }
 
 
-def product_to_canonical(
+def _variant_entries(
     product: Mapping[str, Any],
-    *,
-    variant_keys: Mapping[str, tuple[str, str]] | None = None,
-    style_number: str = "",
-    style_identifier: str = "",
-) -> CanonicalProduct:
-    """Map one product as the `ProductFields` fragment returns it.
-
-    A variant's JOOR colour code comes from its stored link (`variant_keys`: variant GID →
-    (color code, size)), else from the `joor.colors` list by colour name, else the name itself.
-    """
-    metafields = product_metafields(product)
-    identity = {key: metafields.pop(key, None) for key in IDENTITY_KEYS}
+    metafields: Mapping[str, JsonValue],
+    variant_keys: Mapping[str, tuple[str, str]] | None,
+) -> list[tuple[CanonicalVariant, Mapping[str, Any]]]:
     name_to_code = {
         c.get("color_name"): c.get("color_code")
         for c in metafields.get("colors") or []
         if isinstance(c, dict) and c.get("color_name")
     }
-    variants = []
+    entries = []
     for node in _nodes(product.get("variants")):
         options = {o["name"]: o["value"] for o in node.get("selectedOptions") or []}
         color_name = options.get(COLOR_OPTION)
@@ -117,18 +108,42 @@ def product_to_canonical(
             if color_name is None or size is None:
                 continue  # not a Color/Size variant: not part of a JOOR style
             color_code = name_to_code.get(color_name) or color_name
-        variants.append(
-            CanonicalVariant(
-                color_code=color_code,
-                size=size,
-                color_name=color_name,
-                sku=node.get("sku") or None,
-                barcode=node.get("barcode") or None,
-                price=money(node.get("price")),
-                compare_at_price=money(node.get("compareAtPrice")),
-                inventory=node.get("inventoryQuantity"),
-            )
+        variant = CanonicalVariant(
+            color_code=color_code,
+            size=size,
+            color_name=color_name,
+            sku=node.get("sku") or None,
+            barcode=node.get("barcode") or None,
+            price=money(node.get("price")),
+            compare_at_price=money(node.get("compareAtPrice")),
+            inventory=node.get("inventoryQuantity"),
         )
+        entries.append((variant, node))
+    return entries
+
+
+def variant_node_map(
+    product: Mapping[str, Any], *, variant_keys: Mapping[str, tuple[str, str]] | None = None
+) -> dict[str, Mapping[str, Any]]:
+    """Variant key (`C1/36`) → the Shopify variant node, by the same rules as `product_to_canonical`."""
+    return {v.key: node for v, node in _variant_entries(product, product_metafields(product), variant_keys)}
+
+
+def product_to_canonical(
+    product: Mapping[str, Any],
+    *,
+    variant_keys: Mapping[str, tuple[str, str]] | None = None,
+    style_number: str = "",
+    style_identifier: str = "",
+) -> CanonicalProduct:
+    """Map one product as the `ProductFields` fragment (or the bulk export) returns it.
+
+    A variant's JOOR colour code comes from its stored link (`variant_keys`: variant GID →
+    (color code, size)), else from the `joor.colors` list by colour name, else the name itself.
+    """
+    metafields = product_metafields(product)
+    entries = _variant_entries(product, metafields, variant_keys)
+    identity = {key: metafields.pop(key, None) for key in IDENTITY_KEYS}
     return CanonicalProduct(
         style_number=style_number or str(identity["style_number"] or ""),
         style_identifier=style_identifier or str(identity["style_identifier"] or ""),
@@ -136,9 +151,15 @@ def product_to_canonical(
         description=product.get("descriptionHtml") or None,
         product_type=product.get("productType") or None,
         tags=tuple(sorted(set(product.get("tags") or ()))),
-        variants=tuple(variants),
+        variants=tuple(v for v, _ in entries),
         joor=metafields,
     )
+
+
+def product_identity(product: Mapping[str, Any]) -> dict[str, JsonValue]:
+    """The `joor.style_id/style_number/style_identifier` metafields of a product (None when absent)."""
+    metafields = product_metafields(product)
+    return {key: metafields.get(key) for key in IDENTITY_KEYS}
 
 
 def _option_values(values: Iterable[str]) -> list[str]:

@@ -63,3 +63,13 @@ def test_unmatched_items_are_listed_on_both_sides():
 def test_empty_keys_never_match():
     result = match_items(shopify=[S("p1", barcodes={""}, skus={""})], joor=[J(1, upcs={""}, skus={""})])
     assert result.matches == []
+
+
+def test_partial_catalog_requires_every_product_key_to_belong_to_the_style():
+    products = [S("p1", barcodes={"A", "B"}), S("p2", barcodes={"C"})]
+    page = [J(1, upcs={"A"}), J(2, upcs={"C", "D"})]
+    result = match_items(shopify=products, joor=page, require_complete=True)
+    assert [(m.product_id, m.style_id) for m in result.matches] == [("p2", 2)]
+    assert [a.product_ids for a in result.ambiguous] == [("p1",)]
+    loose = match_items(shopify=products, joor=page)
+    assert {(m.product_id, m.style_id) for m in loose.matches} == {("p1", 1), ("p2", 2)}

@@ -1,0 +1,200 @@
+"""Turning merge decisions into API writes on each side, batched to each API's economics.
+
+Shopify: one `productSet` per changed product (idempotent: it sets the whole product by id), new
+products in a bulk mutation when there are many, stock through `inventorySetQuantities`.
+JOOR v2: one style write per changed style (5 credits), stock through `bulk-inventory` in batches.
+Every write is idempotent, so a job that dies half way can simply run again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from joorsync.joor.client import JoorClient
+from joorsync.sync.canonical import (
+    CanonicalProduct,
+    JsonValue,
+    parse_variant_path,
+    split_variant_key,
+    unflatten,
+)
+from joorsync.sync.joor_mapping import PriceMapping, canonical_to_style_fields
+from joorsync.sync.shopify_mapping import canonical_to_product_set
+from shopify_app.admin.bulk import bulk_product_set
+from shopify_app.admin.client import AdminClient
+
+logger = logging.getLogger(__name__)
+
+INVENTORY_PATH_SUFFIX = ".inventory"
+BULK_CREATE_THRESHOLD = 25  # below this, plain productSet calls are cheaper than a bulk operation
+INVENTORY_BATCH = 250  # inventorySetQuantities accepts up to 250 quantities per call
+
+
+class WriteError(Exception):
+    """A side refused a write (userErrors, failed items); the message says which product and why."""
+
+
+def split_inventory(writes: Mapping[str, JsonValue]) -> tuple[dict[str, JsonValue], dict[str, int]]:
+    """(content writes, variant key → quantity) — stock moves through its own endpoints."""
+    content: dict[str, JsonValue] = {}
+    stock: dict[str, int] = {}
+    for path, value in writes.items():
+        parsed = parse_variant_path(path)
+        if parsed is not None and parsed[1] == "inventory":
+            stock[parsed[0]] = int(value or 0)
+        else:
+            content[path] = value
+    return content, stock
+
+
+@dataclass(slots=True)
+class ShopifyWrites:
+    """Pending Shopify writes of one batch of products, flushed together."""
+
+    client: AdminClient
+    location_id: str | None
+    idempotency_prefix: str
+    quantities: list[dict[str, Any]] = field(default_factory=list)
+    creates: list[tuple[dict[str, Any], dict[str, Any], Any]] = field(default_factory=list)
+    _flushes: int = 0
+
+    def set_product(
+        self,
+        *,
+        product_id: str,
+        merged: CanonicalProduct,
+        style_id: int | None,
+        variant_ids: Mapping[str, str],
+    ) -> dict[str, Any] | None:
+        """productSet of the whole product by id; returns the product as Shopify now has it."""
+        payload = canonical_to_product_set(merged, style_id=style_id)
+        for entry, variant in zip(payload["variants"], merged.variants, strict=True):
+            variant_id = variant_ids.get(variant.key)
+            if variant_id:
+                entry["id"] = variant_id
+        result = self.client.product_set(payload, identifier={"id": product_id})
+        if result.user_errors:
+            raise WriteError(_user_errors("productSet", product_id, result.user_errors))
+        return result.product
+
+    def create_product(self, *, payload: dict[str, Any], handle: str, token: Any) -> None:
+        """Queue a new product; created in `flush_creates` (bulk when many). `token` comes back."""
+        self.creates.append((payload, {"handle": handle}, token))
+
+    def flush_creates(self) -> list[tuple[Any, str | None, str | None]]:
+        """Create the queued products: [(token, product id or None, error or None)]."""
+        creates, self.creates = self.creates, []
+        if not creates:
+            return []
+        out: list[tuple[Any, str | None, str | None]] = []
+        if len(creates) >= BULK_CREATE_THRESHOLD:
+            result = bulk_product_set(
+                self.client, [c[0] for c in creates], identifiers=[c[1] for c in creates], poll_interval=0.5
+            )
+            for (_, _, token), line in zip(creates, result, strict=False):
+                if line.user_errors:
+                    out.append((token, None, _user_errors("productSet", "new product", line.user_errors)))
+                else:
+                    out.append((token, (line.product or {}).get("id"), None))
+            return out
+        for payload, identifier, token in creates:
+            single = self.client.product_set(payload, identifier=identifier)
+            if single.user_errors:
+                out.append((token, None, _user_errors("productSet", "new product", single.user_errors)))
+            else:
+                out.append((token, (single.product or {}).get("id"), None))
+        return out
+
+    def set_quantity(self, *, inventory_item_id: str, quantity: int) -> None:
+        if not self.location_id:
+            raise WriteError("no Shopify location is mapped for inventory")
+        self.quantities.append(
+            {
+                "inventoryItemId": inventory_item_id,
+                "locationId": self.location_id,
+                "quantity": quantity,
+                "changeFromQuantity": None,
+            }
+        )
+
+    def flush_quantities(self) -> None:
+        quantities, self.quantities = self.quantities, []
+        for start in range(0, len(quantities), INVENTORY_BATCH):
+            self._flushes += 1
+            batch = quantities[start : start + INVENTORY_BATCH]
+            result = self.client.inventory_set_quantities(
+                batch, idempotency_key=f"{self.idempotency_prefix}-{self._flushes}", reason="correction"
+            )
+            if result.user_errors:
+                raise WriteError(_user_errors("inventorySetQuantities", "stock", result.user_errors))
+
+
+@dataclass(slots=True)
+class JoorWrites:
+    """Pending JOOR writes of one batch: style writes go at once, stock in one bulk-inventory call."""
+
+    client: JoorClient
+    prices: PriceMapping
+    warehouse: str
+    stock: list[dict[str, Any]] = field(default_factory=list)
+
+    def set_style(self, *, merged: CanonicalProduct) -> None:
+        fields = canonical_to_style_fields(merged, prices=self.prices)
+        fields.pop("upcs", None)  # stock moves through bulk-inventory, not the style write
+        if merged.variants:
+            fields["upcs"] = [
+                {"sku_color_code": v.color_code, "sku_size": v.size, "upc": v.barcode}
+                for v in merged.variants
+                if v.barcode
+            ]
+        self.client.style_upsert(fields)
+
+    def set_quantity(
+        self, *, product: CanonicalProduct, variant_key: str, quantity: int, upc: str | None
+    ) -> None:
+        color_code, size = split_variant_key(variant_key)
+        item: dict[str, Any] = {
+            "warehouse": self.warehouse,
+            "style_number": product.style_number,
+            "style_identifier": product.style_identifier,
+            "color_code": color_code,
+            "size": size,
+            "inventory": quantity,
+        }
+        if upc:
+            item["upc"] = upc
+        self.stock.append(item)
+
+    def flush_quantities(self) -> list[str]:
+        """Send the batch; the failed items' messages come back (the rest went through)."""
+        stock, self.stock = self.stock, []
+        if not stock:
+            return []
+        results = self.client.bulk_inventory(stock, overwrite=True)
+        return [f"{r.sku}: {r.message or r.status}" for r in results if not r.ok]
+
+
+def merged_product(
+    flat: Mapping[str, JsonValue], writes: Mapping[str, JsonValue], *, like: CanonicalProduct
+) -> CanonicalProduct:
+    """One side's product with this run's writes laid over it. A variant whose every field is now
+    empty was removed on the other side, and is left out."""
+    product = unflatten(
+        {**flat, **writes}, style_number=like.style_number, style_identifier=like.style_identifier
+    )
+    kept = tuple(
+        v
+        for v in product.variants
+        if any(
+            getattr(v, name) is not None for name in ("color_name", "sku", "barcode", "price", "inventory")
+        )
+    )
+    return replace(product, variants=kept)
+
+
+def _user_errors(operation: str, subject: str, errors: Any) -> str:
+    listed = "; ".join(f"{'.'.join(e.field or [])}: {e.message}" for e in errors)
+    return f"{operation} refused for {subject}: {listed}"

@@ -1,0 +1,74 @@
+"""Both sandboxes in-process, a connected shop, and a way to run one sync job against them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from joorsync.joor.client import JoorClient
+from joorsync.joor.sandbox.app import JoorSandbox
+from joorsync.joor.sandbox.app import SandboxConfig as JoorConfig
+from joorsync.joor.sandbox.defaults import DEFAULT_TOKEN
+from joorsync.sync.engine import RunResult, SyncRun
+from joorsync.sync.models import JoorAccount, SyncJob
+from shopify_app.admin.client import AdminClient
+from shopify_app.models import Shop
+from shopify_app.sandbox.app import ShopifySandbox
+from shopify_app.sandbox.config import SandboxConfig as ShopifyConfig
+
+SHOP = "demo.myshopify.com"
+SHOPIFY_TOKEN = "shpat_engine_test_token"
+JOOR_BASE = "http://joor.test"
+SHOPIFY_BASE = "http://shopify.test"
+
+
+@dataclass
+class World:
+    joor_sandbox: JoorSandbox
+    shopify_sandbox: ShopifySandbox
+    shop: Shop
+    account: JoorAccount
+
+    def joor_client(self) -> JoorClient:
+        return JoorClient(
+            base_url=JOOR_BASE,
+            token=DEFAULT_TOKEN,
+            transport=httpx.WSGITransport(app=self.joor_sandbox),
+            sleep=lambda s: None,
+        )
+
+    def shopify_client(self) -> AdminClient:
+        return AdminClient(
+            shop=SHOP,
+            access_token=SHOPIFY_TOKEN,
+            admin_base_url=SHOPIFY_BASE,
+            transport=httpx.WSGITransport(app=self.shopify_sandbox),
+            sleep=lambda s: None,
+        )
+
+    def run(self, kind: str = SyncJob.Kind.FULL, **job_fields: Any) -> tuple[SyncJob, RunResult]:
+        job = SyncJob.objects.create(shop=self.shop, kind=kind, status=SyncJob.Status.RUNNING, **job_fields)
+        job.refresh_from_db()
+        try:
+            result = SyncRun(
+                job=job, joor=self.joor_client(), shopify=self.shopify_client(), bulk_poll_interval=0.0
+            ).run()
+        finally:
+            SyncJob.objects.filter(pk=job.pk).update(status=SyncJob.Status.SUCCEEDED)
+        return job, result
+
+    def shopify_products(self) -> list[dict[str, Any]]:
+        return list(self.shopify_client().iter_products(page_size=10, variants_first=100))
+
+
+def make_world(*, styles: int = 6, seed: int = 1, **account_fields: Any) -> World:
+    joor_sandbox = JoorSandbox(JoorConfig(styles=styles, seed=seed, rate_limit="off"))
+    shopify_sandbox = ShopifySandbox(
+        ShopifyConfig(static_tokens={SHOP: SHOPIFY_TOKEN}, rate_limit="off", deliver_webhooks="off")
+    )
+    shop = Shop.objects.create(shop_domain=SHOP, access_token=SHOPIFY_TOKEN, admin_base_url=SHOPIFY_BASE)
+    fields = {"api_generation": "v2", "base_url": JOOR_BASE, "token": DEFAULT_TOKEN, **account_fields}
+    account = JoorAccount.objects.create(shop=shop, **fields)
+    return World(joor_sandbox, shopify_sandbox, shop, account)
