@@ -6,3 +6,8 @@ class SyncConfig(AppConfig):
 
     name = "joorsync.sync"
     label = "sync"
+
+    def ready(self) -> None:
+        from joorsync.sync.webhooks import register_sync_hooks
+
+        register_sync_hooks()

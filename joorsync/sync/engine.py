@@ -419,8 +419,9 @@ class SyncRun:
                 payload=payload, handle=payload["handle"], token=style.style_id
             )
         by_id = {s.style_id: s for s in styles}
-        for style_id, product_id, error in self.shopify_writes.flush_creates():
+        for style_id, node, error in self.shopify_writes.flush_creates():
             style = by_id[style_id]
+            product_id = (node or {}).get("id")
             if error or not product_id:
                 self.counts.errors += 1
                 self._event(
@@ -439,7 +440,10 @@ class SyncRun:
                     snapshot_hash=snapshot_hash(snapshot),
                     last_synced_at=timezone.now(),
                 )
-                variant_links_update(link=link, shopify_node=None, joor_product=product)
+                # With a whole product in the answer the variant ids are known now; after a bulk
+                # create they are filled in by the next run that reads the product.
+                full = node if node and "variants" in node else None
+                variant_links_update(link=link, shopify_node=full, joor_product=product)
             self.counts.shopify["created"] += 1
 
     def _link(self, style: Style, product_id: str, *, method: str) -> ProductLink:

@@ -37,13 +37,14 @@ class PriceMapping:
     price_field: str = "price_retail"
     compare_at_field: str = ""
 
+    def matches(self, label: str | None, currency: str | None) -> bool:
+        return (not self.label or label == self.label) and (not self.currency or currency == self.currency)
+
     def pick(self, prices: list[Price]) -> Price | None:
-        for price in prices:
-            if (not self.label or price.price_label == self.label) and (
-                not self.currency or price.price_currency == self.currency
-            ):
-                return price
-        return None
+        """The first matching price in (currency, label) order — the same order `style_to_dict` lists
+        prices in, so reading from JOOR and writing back to it choose the same entry."""
+        ordered = sorted(prices, key=lambda p: (p.price_currency or "", p.price_label or ""))
+        return next((p for p in ordered if self.matches(p.price_label, p.price_currency)), None)
 
 
 def style_to_canonical(style: Style, *, prices: PriceMapping) -> CanonicalProduct:
@@ -181,10 +182,9 @@ def _prices(product: CanonicalProduct, *, prices: PriceMapping) -> list[dict[str
     style_compare = next(
         (v.compare_at_price for v in product.variants if v.compare_at_price is not None), None
     )
+    listed.sort(key=lambda p: (p.get("price_currency") or "", p.get("price_label") or ""))
     for entry in listed:
-        if (not prices.label or entry.get("price_label") == prices.label) and (
-            not prices.currency or entry.get("price_currency") == prices.currency
-        ):
+        if prices.matches(entry.get("price_label"), entry.get("price_currency")):
             if style_price is not None:
                 entry[prices.price_field] = style_price
             if prices.compare_at_field and style_compare is not None:

@@ -2,8 +2,8 @@
 conflicts waiting for a person, and the jobs that did the work.
 
 Models hold data and database-level guarantees (unique links, one open conflict per field, one running
-job per shop); every write goes through `joorsync.sync.services`, named reads through
-`joorsync.sync.selectors`.
+job per shop); writes go through the service modules (`accounts`, `jobs`, `conflicts`, `schedules`, the
+engine), named reads through `joorsync.sync.selectors`.
 """
 
 from __future__ import annotations
@@ -158,7 +158,12 @@ class VariantLink(models.Model):
                 fields=["product_link", "color_code", "size"], name="uniq_variant_link_sku"
             ),
         ]
-        indexes = [models.Index(fields=["shopify_variant_id"]), models.Index(fields=["upc"])]
+        indexes = [
+            models.Index(fields=["shopify_variant_id"]),
+            models.Index(fields=["upc"]),
+            # inventory_levels/update webhooks name only the inventory item.
+            models.Index(fields=["shopify_inventory_item_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.color_code}/{self.size}"
@@ -228,8 +233,15 @@ class SyncJob(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", "By hand"
+        SCHEDULE = "schedule", "Schedule"
+        WEBHOOK = "webhook", "Shopify webhook"
+        CONFLICT = "conflict", "Conflict resolution"
+
     shop = models.ForeignKey("shopify_app.Shop", on_delete=models.CASCADE, related_name="sync_jobs")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INCREMENTAL)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, blank=True, default="")
     direction = models.CharField(max_length=20, choices=Direction.choices, default=Direction.BOTH)
     dry_run = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -268,7 +280,11 @@ class SyncEvent(models.Model):
         WARNING = "warning", "Warning"
         ERROR = "error", "Error"
 
-    job = models.ForeignKey(SyncJob, on_delete=models.CASCADE, related_name="events")
+    # Events outside any job (a webhook marking a link deleted) carry only the shop.
+    shop = models.ForeignKey(
+        "shopify_app.Shop", null=True, blank=True, on_delete=models.CASCADE, related_name="sync_events"
+    )
+    job = models.ForeignKey(SyncJob, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     link = models.ForeignKey(
         ProductLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )
@@ -281,7 +297,7 @@ class SyncEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["job", "id"])]
+        indexes = [models.Index(fields=["job", "id"]), models.Index(fields=["shop", "id"])]
 
     def __str__(self) -> str:
         return f"{self.action} ({self.level})"

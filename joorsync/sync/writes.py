@@ -84,12 +84,13 @@ class ShopifyWrites:
         """Queue a new product; created in `flush_creates` (bulk when many). `token` comes back."""
         self.creates.append((payload, {"handle": handle}, token))
 
-    def flush_creates(self) -> list[tuple[Any, str | None, str | None]]:
-        """Create the queued products: [(token, product id or None, error or None)]."""
+    def flush_creates(self) -> list[tuple[Any, dict[str, Any] | None, str | None]]:
+        """Create the queued products: [(token, product or None, error or None)]. The product is what
+        Shopify answered: the whole product for single calls, `{id, handle}` from a bulk operation."""
         creates, self.creates = self.creates, []
         if not creates:
             return []
-        out: list[tuple[Any, str | None, str | None]] = []
+        out: list[tuple[Any, dict[str, Any] | None, str | None]] = []
         if len(creates) >= BULK_CREATE_THRESHOLD:
             result = bulk_product_set(
                 self.client, [c[0] for c in creates], identifiers=[c[1] for c in creates], poll_interval=0.5
@@ -98,14 +99,14 @@ class ShopifyWrites:
                 if line.user_errors:
                     out.append((token, None, _user_errors("productSet", "new product", line.user_errors)))
                 else:
-                    out.append((token, (line.product or {}).get("id"), None))
+                    out.append((token, line.product, None))
             return out
         for payload, identifier, token in creates:
             single = self.client.product_set(payload, identifier=identifier)
             if single.user_errors:
                 out.append((token, None, _user_errors("productSet", "new product", single.user_errors)))
             else:
-                out.append((token, (single.product or {}).get("id"), None))
+                out.append((token, single.product, None))
         return out
 
     def set_quantity(self, *, inventory_item_id: str, quantity: int) -> None:

@@ -64,3 +64,97 @@ def test_edits_flow_both_ways_and_a_double_edit_is_one_conflict():
     # held on the next run too: still one conflict
     _, result = world.run()
     assert Conflict.objects.filter(link=link, status=Conflict.Status.OPEN).count() == 1
+
+
+def _first_link(world):
+    return ProductLink.objects.filter(shop=world.shop).order_by("joor_style_id").first()
+
+
+@pytest.mark.parametrize(
+    ("resolution", "expected"),
+    [("keep_shopify", "S"), ("keep_joor", "J"), ("custom", "Typed by a person")],
+)
+def test_each_resolution_is_written_to_both_sides(resolution, expected):
+    world = make_world(styles=2)
+    world.run()
+    link = _first_link(world)
+    world.joor_sandbox.edit_style(link.joor_style_id, {"style_name": "J"})
+    world.shopify_sandbox.merchant_update_product(link.shopify_product_id, {"title": "S"})
+    world.run()
+    conflict = Conflict.objects.get(link=link, status=Conflict.Status.OPEN)
+    value = {"keep_shopify": conflict.shopify_value, "keep_joor": conflict.joor_value}.get(resolution, expected)
+    Conflict.objects.filter(pk=conflict.pk).update(
+        status=Conflict.Status.RESOLVED, resolution=resolution, resolved_value=value, resolved_by="tester"
+    )
+    world.run(kind="targeted", target={"link_id": link.pk})
+    assert world.shopify_client().product(link.shopify_product_id)["title"] == expected
+    assert world.joor_sandbox.style(link.joor_style_id)["style_name"] == expected
+    conflict.refresh_from_db()
+    assert conflict.applied_at is not None
+    _, again = world.run()
+    assert again.counts.conflicts == 0
+    assert again.counts.shopify["updated"] == again.counts.joor["updated"] == 0
+
+
+def test_ownership_rule_decides_without_a_conflict():
+    world = make_world(styles=2, ownership={"content": "joor"})
+    world.run()
+    link = _first_link(world)
+    world.joor_sandbox.edit_style(link.joor_style_id, {"style_name": "J wins"})
+    world.shopify_sandbox.merchant_update_product(link.shopify_product_id, {"title": "S loses"})
+    _, result = world.run()
+    assert result.counts.conflicts == 0
+    assert world.shopify_client().product(link.shopify_product_id)["title"] == "J wins"
+    assert not Conflict.objects.filter(link=link).exists()
+
+
+def test_shopify_stock_reaches_joor_through_bulk_inventory():
+    world = make_world(styles=2)
+    world.run()
+    link = _first_link(world)
+    variant = link.variant_links.exclude(upc="").exclude(shopify_inventory_item_id="").first()
+    assert variant is not None, "variant links carry the Shopify inventory item after the first run"
+    location = world.shopify_client().locations()[0].id
+    world.shopify_sandbox.merchant_set_inventory(variant.shopify_inventory_item_id, location, 17)
+    _, result = world.run()
+    assert result.counts.joor["updated"] >= 1
+    rows = world.joor_sandbox.style(link.joor_style_id)["upcs"]
+    row = next(r for r in rows if r["sku_color_code"] == variant.color_code and r["sku_size"] == variant.size)
+    assert row["inventory_available"] == 17
+
+
+def test_dry_run_plans_without_writing():
+    world = make_world(styles=3)
+    job, result = world.run(dry_run=True)
+    assert result.counts.shopify["created"] == 3
+    assert world.shopify_products() == []
+    assert not ProductLink.objects.filter(shop=world.shop).exists()
+    assert len(result.preview) == 3
+
+
+def test_round_trip_through_shopify_storage_loses_no_joor_field():
+    from joorsync.joor.records import style_to_dict
+    from joorsync.joor.wire import parse_styles_page
+    from joorsync.sync.joor_mapping import canonical_to_style_fields
+    from joorsync.sync.engine import price_mapping_for
+    from joorsync.sync.shopify_mapping import product_to_canonical
+    import json
+
+    world = make_world(styles=8)
+    world.run()
+    mapping = price_mapping_for(world.account)
+    for link in ProductLink.objects.filter(shop=world.shop):
+        node = world.shopify_client().product(link.shopify_product_id)
+        back = canonical_to_style_fields(product_to_canonical(node), prices=mapping)
+        raw = world.joor_sandbox.style(link.joor_style_id)
+        [style] = parse_styles_page(json.dumps({"styles": [raw]}, default=str).encode(), fmt="json").styles
+        original = {k: v for k, v in style_to_dict(style).items() if v not in (None, []) and k != "style_id"}
+        back_plain = json.loads(json.dumps(back, default=str))
+        for key, value in original.items():
+            if key in ("upcs", "prices"):
+                continue  # compared below: order-free, money as numbers
+            assert back_plain.get(key) == value, (link.style_number, key)
+        assert sorted(u["upc"] for u in back_plain["upcs"]) == sorted(u["upc"] for u in original["upcs"] if u["upc"])
+        assert {(p["price_label"], p["price_currency"]) for p in back_plain["prices"]} == {
+            (p["price_label"], p["price_currency"]) for p in original["prices"]
+        }

@@ -1,0 +1,239 @@
+"""A shop's JOOR connection: connecting (credentials proven before they are stored) and sync settings.
+
+Credentials are write-only: they are stored encrypted, never logged, and no error message here
+contains one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from joorsync.joor.errors import JoorAuthError, JoorError, JoorRateLimited, JoorTransientError
+from joorsync.sync.clients import joor_client_for
+from joorsync.sync.merge import FieldGroup, Ownership
+from joorsync.sync.models import ApiGeneration, DeletePolicy, Direction, JoorAccount
+from joorsync.sync.schedules import shop_schedule_sync
+from shopify_app.models import Shop
+
+logger = logging.getLogger(__name__)
+
+#: A person waits on connect: one retry at most, not a minute of backoff.
+CONNECT_PROBE_RETRIES = 1
+#: Schedules run at most this far apart (a week); 0 switches them off.
+MAX_SYNC_INTERVAL_MINUTES = 7 * 24 * 60
+
+_V4_FIELDS = ("client_id", "client_secret", "username", "password", "account_id")
+_PRICE_FIELDS = {"price_retail", "price_wholesale"}
+
+
+class JoorAccountInvalid(ValueError):
+    """Connection details or settings that cannot be right; the message is one line and names no secret."""
+
+
+class JoorConnectionError(Exception):
+    """JOOR refused the credentials or could not be reached; one line, no secret."""
+
+
+def _check_url(name: str, url: str) -> str:
+    url = url.strip()
+    if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
+        raise JoorAccountInvalid(f"{name} must be an http(s) URL, such as https://api.jooraccess.com")
+    return url.rstrip("/")
+
+
+def _probe(account: JoorAccount) -> None:
+    """One cheap authenticated read: the first style (v2) or product (v4), page size 1."""
+    client = joor_client_for(account=account, max_retries=CONNECT_PROBE_RETRIES)
+    where = account.base_url
+    try:
+        with client:
+            if account.api_generation == ApiGeneration.V4:
+                next(iter(client.iter_products(page_size=1, limit=1)), None)
+            else:
+                next(iter(client.iter_style_pages(page_size=1)), None)
+    except JoorAuthError as exc:
+        status = f" (HTTP {exc.status})" if exc.status else ""
+        raise JoorConnectionError(f"JOOR at {where} refused the credentials{status}") from exc
+    except JoorRateLimited as exc:
+        raise JoorConnectionError(f"JOOR at {where} is rate limiting this account; try again later") from exc
+    except JoorTransientError as exc:
+        raise JoorConnectionError(
+            f"JOOR at {where} is unreachable or failing ({type(exc).__name__})"
+        ) from exc
+    except JoorError as exc:
+        status = f", HTTP {exc.status}" if exc.status else ""
+        raise JoorConnectionError(
+            f"JOOR at {where} refused the check request ({type(exc).__name__}{status})"
+        ) from exc
+
+
+def joor_account_connect(
+    *,
+    shop: Shop,
+    api_generation: str,
+    base_url: str,
+    auth_url: str = "",
+    token: str = "",
+    client_id: str = "",
+    client_secret: str = "",
+    username: str = "",
+    password: str = "",
+    account_id: str = "",
+    verify: bool = True,
+) -> JoorAccount:
+    """Create or replace the shop's JOOR connection; settings of an existing account are kept.
+
+    The credentials are checked with one real call before anything is stored (`verify`), so a typo
+    never lands in the database. Credentials of the other API generation are cleared, so no stale
+    secret lingers.
+    """
+    if api_generation not in ApiGeneration.values:
+        raise JoorAccountInvalid(f"api_generation must be one of {', '.join(ApiGeneration.values)}")
+    base_url = _check_url("base_url", base_url)
+    creds = {"token": "", **dict.fromkeys(_V4_FIELDS, "")}
+    if api_generation == ApiGeneration.V2:
+        if not token.strip():
+            raise JoorAccountInvalid("a JOOR v2 connection needs a token")
+        creds["token"] = token.strip()
+        auth_url = ""
+    else:
+        given = {
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "username": username,
+            "password": password,
+            "account_id": account_id,
+        }
+        missing = [name for name, value in given.items() if not value.strip()]
+        if missing:
+            raise JoorAccountInvalid(f"a JOOR v4 connection needs {', '.join(missing)}")
+        creds.update({name: value.strip() for name, value in given.items()})
+        auth_url = _check_url("auth_url", auth_url or settings.JOOR_AUTH_URL)
+
+    if verify:
+        # Probed outside the transaction: no row (or SQLite write) lock is held across a network call.
+        probe = JoorAccount(
+            shop=shop, api_generation=api_generation, base_url=base_url, auth_url=auth_url, **creds
+        )
+        _probe(probe)
+    with transaction.atomic():
+        account = JoorAccount.objects.select_for_update().filter(shop=shop).first() or JoorAccount(shop=shop)
+        account.api_generation = api_generation
+        account.base_url = base_url
+        account.auth_url = auth_url
+        for name, value in creds.items():
+            setattr(account, name, value)
+        account.save()
+        shop_schedule_sync(account=account)
+    logger.info("connected %s to JOOR %s at %s", shop.shop_domain, api_generation, base_url)
+    return account
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+def _clean_ownership(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise JoorAccountInvalid("ownership must map field groups to owners")
+    cleaned: dict[str, str] = {}
+    for group, owner in value.items():
+        if group not in FieldGroup._value2member_map_:
+            raise JoorAccountInvalid(
+                f"unknown field group {group!r} (one of {', '.join(g.value for g in FieldGroup)})"
+            )
+        if owner not in Ownership._value2member_map_:
+            raise JoorAccountInvalid(
+                f"unknown owner {owner!r} for {group} (one of {', '.join(o.value for o in Ownership)})"
+            )
+        cleaned[str(group)] = str(owner)
+    return cleaned
+
+
+def _clean_interval(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            raise JoorAccountInvalid("sync_interval_minutes must be a whole number of minutes") from None
+    if not 0 <= value <= MAX_SYNC_INTERVAL_MINUTES:
+        raise JoorAccountInvalid(
+            f"sync_interval_minutes must be between 0 (off) and {MAX_SYNC_INTERVAL_MINUTES}"
+        )
+    return value
+
+
+def _clean_choice(name: str, value: Any, allowed: set[str] | list[str]) -> str:
+    if value not in allowed:
+        raise JoorAccountInvalid(f"{name} must be one of {', '.join(sorted(allowed)) or 'nothing'}")
+    return str(value)
+
+
+def _clean_warehouses(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise JoorAccountInvalid("location_warehouses must map Shopify location ids to JOOR warehouses")
+    cleaned: dict[str, str] = {}
+    for location, warehouse in value.items():
+        if not isinstance(location, str) or not location.startswith("gid://shopify/Location/"):
+            raise JoorAccountInvalid(f"{location!r} is not a Shopify location id (gid://shopify/Location/…)")
+        if not isinstance(warehouse, str) or not warehouse.strip() or len(warehouse) > 255:
+            raise JoorAccountInvalid(f"the JOOR warehouse for {location} must be a non-empty name")
+        cleaned[location] = warehouse.strip()
+    if len(set(cleaned.values())) != len(cleaned):
+        raise JoorAccountInvalid("two Shopify locations cannot feed the same JOOR warehouse")
+    return cleaned
+
+
+def _clean_text(name: str, value: Any, max_length: int) -> str:
+    if not isinstance(value, str) or len(value.strip()) > max_length:
+        raise JoorAccountInvalid(f"{name} must be text of at most {max_length} characters")
+    return value.strip()
+
+
+def _clean_currency(value: Any) -> str:
+    text = _clean_text("price_currency", value, 3).upper()
+    if text and (len(text) != 3 or not text.isalpha()):
+        raise JoorAccountInvalid("price_currency must be a 3-letter ISO currency code (or empty)")
+    return text
+
+
+_CLEANERS = {
+    "ownership": _clean_ownership,
+    "direction": lambda v: _clean_choice("direction", v, set(Direction.values)),
+    "sync_interval_minutes": _clean_interval,
+    "price_label": lambda v: _clean_text("price_label", v, 50),
+    "price_currency": _clean_currency,
+    "price_field": lambda v: _clean_choice("price_field", v, _PRICE_FIELDS),
+    "compare_at_field": lambda v: _clean_choice("compare_at_field", v, _PRICE_FIELDS | {""}),
+    "location_warehouses": _clean_warehouses,
+    "delete_policy": lambda v: _clean_choice("delete_policy", v, set(DeletePolicy.values)),
+}
+
+#: The settings a merchant may change (credentials change only through `joor_account_connect`).
+SETTINGS_FIELDS: tuple[str, ...] = tuple(_CLEANERS)
+
+
+def joor_account_update_settings(*, account: JoorAccount, **changes: Any) -> JoorAccount:
+    """Validate and store sync settings, then bring the shop's sync Schedule in line with them.
+
+    `ownership` replaces the stored overrides as a whole (groups left out take their default).
+    Nothing is saved unless every change is valid.
+    """
+    unknown = sorted(set(changes) - set(_CLEANERS))
+    if unknown:
+        raise JoorAccountInvalid(f"unknown setting(s): {', '.join(unknown)}")
+    cleaned = {name: _CLEANERS[name](value) for name, value in changes.items()}
+    price_field = cleaned.get("price_field", account.price_field)
+    compare_at = cleaned.get("compare_at_field", account.compare_at_field)
+    if compare_at and compare_at == price_field:
+        raise JoorAccountInvalid("compare_at_field must differ from price_field")
+    with transaction.atomic():
+        for name, value in cleaned.items():
+            setattr(account, name, value)
+        account.save(update_fields=[*cleaned, "updated_at"])
+        shop_schedule_sync(account=account)
+    return account

@@ -1,0 +1,489 @@
+"""Sync jobs: creating (with debounce), queueing, claiming, running the engine, progress and recovery.
+
+Life of a job: `queued` → (claimed by one worker) `running` → `succeeded` | `failed` | `cancelled`.
+
+- One running job per shop is enforced by the database (partial unique index
+  `one_running_job_per_shop`): a claim that would make a second one fails with IntegrityError and the
+  job simply stays queued. Whenever a job ends, the shop's oldest queued job is queued for a worker.
+- Each claim increments `attempts`, which then acts as the worker's lease: progress updates and the
+  final status only apply while the job is still `running` under that attempt. A worker whose job was
+  recovered as stale (or cancelled) gets `SyncJobLost` on its next progress call and stops.
+- Work resumes from `checkpoint`: a killed worker's job is put back to `queued` by
+  `sync_job_recover_stale` with its checkpoint, and the engine continues from there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from joorsync.sync.models import Direction, JoorAccount, ProductLink, SyncEvent, SyncJob
+from shopify_app.models import Shop
+
+logger = logging.getLogger(__name__)
+
+RUN_TASK = "joorsync.sync.tasks.sync_job_run"
+MAX_ERROR_LENGTH = 2000
+
+Status = SyncJob.Status
+Kind = SyncJob.Kind
+ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+#: Keys a targeted job's `target` may carry, in the order used to recognise "the same product".
+TARGET_KEYS = ("shopify_product_id", "link_id", "joor_style_id")
+
+
+class SyncJobLost(Exception):
+    """The job is no longer running under this worker's attempt (recovered as stale, or cancelled)."""
+
+
+class SyncJobStateError(ValueError):
+    """The requested transition does not apply to the job's current status."""
+
+
+def stale_after() -> timedelta:
+    """A running job whose heartbeat is older than this is taken for a dead worker."""
+    return timedelta(minutes=float(getattr(settings, "JOORSYNC_JOB_STALE_MINUTES", 10)))
+
+
+def max_attempts() -> int:
+    """Claims after which a job that keeps losing its worker is failed instead of resumed again."""
+    return int(getattr(settings, "JOORSYNC_JOB_MAX_ATTEMPTS", 5))
+
+
+# -- creating and queueing ----------------------------------------------------------------------
+
+
+def _target_key(target: Mapping[str, Any] | None) -> tuple[str, Any] | None:
+    if not target:
+        return None
+    for key in TARGET_KEYS:
+        if target.get(key) not in (None, ""):
+            return key, target[key]
+    return None
+
+
+def _default_direction(shop: Shop) -> str:
+    account = JoorAccount.objects.filter(shop=shop).only("direction").first()
+    return account.direction if account is not None else Direction.BOTH
+
+
+def _create(
+    *,
+    shop: Shop,
+    kind: str,
+    direction: str | None,
+    dry_run: bool,
+    target: Mapping[str, Any] | None,
+    trigger: str,
+) -> tuple[SyncJob, bool]:
+    if kind not in Kind.values:
+        raise SyncJobStateError(f"unknown job kind {kind!r}")
+    if direction is not None and direction not in Direction.values:
+        raise SyncJobStateError(f"unknown direction {direction!r}")
+    key = _target_key(target)
+    if kind == Kind.TARGETED and key is None:
+        raise SyncJobStateError(f"a targeted job needs a target with one of {', '.join(TARGET_KEYS)}")
+    with transaction.atomic():
+        # Serialises job creation per shop, so two webhooks for one product cannot both add a job.
+        Shop.objects.select_for_update().filter(pk=shop.pk).first()
+        direction = direction or _default_direction(shop)
+        if kind == Kind.TARGETED and not dry_run and key is not None:
+            waiting = (
+                SyncJob.objects.filter(
+                    shop=shop,
+                    kind=Kind.TARGETED,
+                    status=Status.QUEUED,
+                    dry_run=False,
+                    **{f"target__{key[0]}": key[1]},
+                )
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if waiting is not None:
+                # Debounce: the queued job has not read the product yet, so it will see this change too.
+                waiting.target = {**(waiting.target or {}), **dict(target or {})}
+                if waiting.direction != direction:
+                    waiting.direction = Direction.BOTH
+                waiting.save(update_fields=["target", "direction"])
+                return waiting, False
+        job = SyncJob.objects.create(
+            shop=shop,
+            kind=kind,
+            direction=direction,
+            dry_run=dry_run,
+            target=dict(target) if target else None,
+            trigger=trigger,
+        )
+    return job, True
+
+
+def sync_job_create(
+    *,
+    shop: Shop,
+    kind: str,
+    direction: str | None = None,
+    dry_run: bool = False,
+    target: Mapping[str, Any] | None = None,
+    trigger: str = "",
+) -> SyncJob:
+    """A queued job (not yet handed to a worker: see `sync_job_enqueue`).
+
+    A targeted job for a product that already has a queued targeted job is merged into it (debounce)
+    and that job is returned. `direction` defaults to the account's setting.
+    """
+    job, _ = _create(
+        shop=shop, kind=kind, direction=direction, dry_run=dry_run, target=target, trigger=trigger
+    )
+    return job
+
+
+def _send(job_id: int) -> None:
+    try:
+        async_task(RUN_TASK, job_id, group=f"sync-job-{job_id}")
+    except Exception:
+        # The job row is committed: the sweeper (`sync_job_recover_stale`) queues it again later.
+        logger.exception("could not hand sync job %s to the task queue", job_id)
+
+
+def sync_job_enqueue(*, job: SyncJob) -> None:
+    """Hand the job to a django-q worker once the surrounding transaction commits."""
+    job_id = job.pk
+    transaction.on_commit(lambda: _send(job_id))
+
+
+def sync_job_request(
+    *,
+    shop: Shop,
+    kind: str,
+    direction: str | None = None,
+    dry_run: bool = False,
+    target: Mapping[str, Any] | None = None,
+    trigger: str = "",
+) -> SyncJob:
+    """Create and enqueue a job; a debounced (merged) targeted job is not queued a second time."""
+    job, created = _create(
+        shop=shop, kind=kind, direction=direction, dry_run=dry_run, target=target, trigger=trigger
+    )
+    if created:
+        sync_job_enqueue(job=job)
+    return job
+
+
+def sync_job_target_for_link(*, link: ProductLink) -> dict[str, Any]:
+    """The `target` of a targeted job for one linked product."""
+    target: dict[str, Any] = {"link_id": link.pk}
+    if link.shopify_product_id:
+        target["shopify_product_id"] = link.shopify_product_id
+    if link.joor_style_id is not None:
+        target["joor_style_id"] = link.joor_style_id
+    return target
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+def _claim(job_id: int, now: datetime) -> bool:
+    try:
+        with transaction.atomic():
+            claimed = SyncJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+                status=Status.RUNNING,
+                started_at=Coalesce(F("started_at"), Value(now, output_field=DateTimeField())),
+                heartbeat_at=now,
+                finished_at=None,
+                attempts=F("attempts") + 1,
+            )
+    except IntegrityError:
+        return False  # another job of this shop is running: this one waits its turn
+    return bool(claimed)
+
+
+def _secrets_of(shop: Shop) -> list[str]:
+    values = [shop.access_token, shop.refresh_token]
+    account = JoorAccount.objects.filter(shop=shop).first()
+    if account is not None:
+        values += [account.token, account.client_secret, account.password]
+    return [v for v in values if v and len(v) >= 4]
+
+
+def error_reason(exc: BaseException, *, shop: Shop) -> str:
+    """`ExceptionClass: message`, with any stored secret of the shop blanked out, bounded in size."""
+    text = f"{type(exc).__name__}: {exc}".strip()
+    for secret in _secrets_of(shop):
+        text = text.replace(secret, "***")
+    return text[:MAX_ERROR_LENGTH]
+
+
+def _engine_run() -> Callable[..., Any]:
+    # Imported when a job runs: the engine pulls in both API clients and every mapping.
+    from joorsync.sync import engine
+
+    return engine.sync_run
+
+
+def _finish(job: SyncJob, status: str, error: str) -> bool:
+    now = timezone.now()
+    done = SyncJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts).update(
+        status=status, error=error, finished_at=now, heartbeat_at=now
+    )
+    return bool(done)
+
+
+def sync_job_wake_next(*, shop_id: int) -> SyncJob | None:
+    """Queue the shop's oldest waiting job for a worker, unless one of its jobs is running."""
+    if SyncJob.objects.filter(shop_id=shop_id, status=Status.RUNNING).exists():
+        return None
+    waiting = (
+        SyncJob.objects.filter(shop_id=shop_id, status=Status.QUEUED).order_by("created_at", "pk").first()
+    )
+    if waiting is not None:
+        sync_job_enqueue(job=waiting)
+    return waiting
+
+
+def sync_job_execute(*, job_id: int) -> SyncJob | None:
+    """Claim the job and run the engine on it; returns the job as it is afterwards (None if gone).
+
+    A job that is not queued is left alone (a duplicate task delivery); a job whose shop already has a
+    running job stays queued and is woken when that one ends. Exceptions from the engine fail the job
+    with their reason; they do not escape (the job row is the record).
+    """
+    job = SyncJob.objects.select_related("shop").filter(pk=job_id).first()
+    if job is None or job.status != Status.QUEUED:
+        return job
+    shop_id = job.shop_id
+    if not _claim(job.pk, timezone.now()):
+        job.refresh_from_db()
+        return job
+    job.refresh_from_db()
+    try:
+        _engine_run()(job=job)
+    except SyncJobLost:
+        logger.info("sync job %s stopped: it is no longer running under attempt %s", job.pk, job.attempts)
+    except Exception as exc:  # the reason is recorded on the job; a person (or retry) takes it from there
+        logger.exception("sync job %s failed", job.pk)
+        _finish(job, Status.FAILED, error_reason(exc, shop=job.shop))
+    else:
+        _finish(job, Status.SUCCEEDED, "")
+    finally:
+        sync_job_wake_next(shop_id=shop_id)
+    job.refresh_from_db()
+    return job
+
+
+def sync_job_progress(
+    *,
+    job: SyncJob,
+    done: int,
+    total: int | None = None,
+    counters: Mapping[str, Any] | None = None,
+    checkpoint: Mapping[str, Any] | None = None,
+    api_usage: Mapping[str, Any] | None = None,
+) -> None:
+    """Record a finished batch: one UPDATE by primary key, which also proves the worker is alive.
+
+    `counters`, `checkpoint` and `api_usage` replace the stored values (pass the whole dict). Called
+    inside the batch's transaction, the checkpoint commits together with the batch's own writes.
+    Raises `SyncJobLost` when the job stopped being this worker's (the engine must stop).
+    """
+    fields: dict[str, Any] = {"progress_done": max(0, int(done)), "heartbeat_at": timezone.now()}
+    if total is not None:
+        fields["progress_total"] = max(0, int(total))
+    if counters is not None:
+        fields["counters"] = dict(counters)
+    if checkpoint is not None:
+        fields["checkpoint"] = dict(checkpoint)
+    if api_usage is not None:
+        fields["api_usage"] = dict(api_usage)
+    updated = SyncJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts).update(**fields)
+    if not updated:
+        raise SyncJobLost(f"sync job {job.pk} is no longer running under attempt {job.attempts}")
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+def sync_job_heartbeat(*, job: SyncJob) -> None:
+    """Prove the worker is alive during a long step with no batch to report; raises `SyncJobLost`."""
+    now = timezone.now()
+    if not SyncJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts).update(
+        heartbeat_at=now
+    ):
+        raise SyncJobLost(f"sync job {job.pk} is no longer running under attempt {job.attempts}")
+    job.heartbeat_at = now
+
+
+# -- recovery, retry, cancel --------------------------------------------------------------------
+
+
+def sync_job_recover_stale(*, older_than: timedelta | None = None, now: datetime | None = None) -> list[int]:
+    """Put running jobs whose worker died back in the queue (checkpoint kept) and queue them.
+
+    A job that already used `max_attempts()` claims is failed instead, so a job that kills its worker
+    every time cannot loop forever. Queued jobs left waiting longer than `older_than` without a
+    running job for their shop (a lost enqueue) are queued again too. Returns the ids queued.
+    """
+    now = now or timezone.now()
+    cutoff = now - (older_than if older_than is not None else stale_after())
+    stale = Q(status=Status.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    limit = max_attempts()
+    requeued: list[int] = []
+    for job in SyncJob.objects.filter(stale).order_by("pk"):
+        give_up = job.attempts >= limit
+        fields: dict[str, Any] = (
+            {
+                "status": Status.FAILED,
+                "finished_at": now,
+                "error": f"the worker was lost {job.attempts} times; retry to resume from the checkpoint",
+            }
+            if give_up
+            else {"status": Status.QUEUED}
+        )
+        # Re-checks the staleness: a worker that reported progress meanwhile keeps its job.
+        if not SyncJob.objects.filter(stale, pk=job.pk, attempts=job.attempts).update(**fields):
+            continue
+        sync_event_record(
+            job=job,
+            action="job_gave_up" if give_up else "job_recovered",
+            level=SyncEvent.Level.ERROR if give_up else SyncEvent.Level.WARNING,
+            message=(
+                f"no heartbeat since {job.heartbeat_at or job.started_at}; "
+                + ("failed" if give_up else "resuming from the checkpoint")
+            ),
+            details={"attempts": job.attempts, "checkpoint": job.checkpoint or {}},
+        )
+        if not give_up:
+            requeued.append(job.pk)
+    for job_id in requeued:
+        sync_job_enqueue(job=SyncJob(pk=job_id))
+    waiting_shops = (
+        SyncJob.objects.filter(status=Status.QUEUED, created_at__lt=cutoff)
+        .exclude(pk__in=requeued)
+        .values_list("shop_id", flat=True)
+        .distinct()
+    )
+    for shop_id in list(waiting_shops):
+        woken = sync_job_wake_next(shop_id=shop_id)
+        if woken is not None and woken.pk not in requeued:
+            requeued.append(woken.pk)
+    if requeued:
+        logger.warning("requeued sync jobs %s", requeued)
+    return requeued
+
+
+def sync_job_retry(*, job: SyncJob) -> SyncJob:
+    """Queue a failed (or cancelled) job again; it resumes from its checkpoint."""
+    updated = SyncJob.objects.filter(pk=job.pk, status__in=(Status.FAILED, Status.CANCELLED)).update(
+        status=Status.QUEUED, error="", finished_at=None
+    )
+    if not updated:
+        job.refresh_from_db()
+        raise SyncJobStateError(
+            f"sync job {job.pk} is {job.status}; only failed or cancelled jobs are retried"
+        )
+    job.refresh_from_db()
+    sync_job_enqueue(job=job)
+    return job
+
+
+def sync_job_cancel(*, job: SyncJob, reason: str = "cancelled") -> SyncJob:
+    """Stop a queued or running job; a running engine stops at its next progress call."""
+    updated = SyncJob.objects.filter(pk=job.pk, status__in=ACTIVE_STATUSES).update(
+        status=Status.CANCELLED, error=reason[:MAX_ERROR_LENGTH], finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    if not updated:
+        raise SyncJobStateError(
+            f"sync job {job.pk} is {job.status}; only queued or running jobs are cancelled"
+        )
+    sync_job_wake_next(shop_id=job.shop_id)
+    return job
+
+
+def sync_jobs_cancel_for_shop(*, shop: Shop, reason: str) -> int:
+    """Cancel every queued job of a shop (uninstall); returns how many."""
+    return SyncJob.objects.filter(shop=shop, status=Status.QUEUED).update(
+        status=Status.CANCELLED, error=reason[:MAX_ERROR_LENGTH], finished_at=timezone.now()
+    )
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+def sync_event_record(
+    *,
+    action: str,
+    job: SyncJob | None = None,
+    shop: Shop | None = None,
+    link: ProductLink | None = None,
+    level: str = SyncEvent.Level.INFO,
+    side: str = "",
+    message: str = "",
+    details: Mapping[str, Any] | None = None,
+) -> SyncEvent:
+    """Append one event to the job's log (or, outside any job, to the shop's)."""
+    shop_id = job.shop_id if job is not None else (shop.pk if shop is not None else None)
+    if shop_id is None:
+        raise ValueError("an event needs a job or a shop")
+    if level not in SyncEvent.Level.values:
+        raise ValueError(f"unknown event level {level!r}")
+    return SyncEvent.objects.create(
+        shop_id=shop_id,
+        job=job,
+        link=link,
+        level=level,
+        action=action[:40],
+        side=side[:10],
+        message=message,
+        details=dict(details) if details is not None else None,
+    )
+
+
+def sync_events_record(*, job: SyncJob, events: Iterable[Mapping[str, Any]]) -> int:
+    """Append many events of one job in one INSERT (each mapping: action, link, level, side, message,
+    details)."""
+    rows = [
+        SyncEvent(
+            shop_id=job.shop_id,
+            job=job,
+            link=event.get("link"),
+            level=event.get("level", SyncEvent.Level.INFO),
+            action=str(event["action"])[:40],
+            side=str(event.get("side", ""))[:10],
+            message=str(event.get("message", "")),
+            details=event.get("details"),
+        )
+        for event in events
+    ]
+    SyncEvent.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+def sync_incremental_run(*, shop_id: int) -> SyncJob | None:
+    """The scheduled sync: create an incremental job and run it here, unless the shop is not
+    syncing (uninstalled, no JOOR account) or a full/incremental job is already queued or running."""
+    shop = Shop.objects.filter(pk=shop_id).first()
+    if shop is None or not shop.is_installed or not JoorAccount.objects.filter(shop=shop).exists():
+        return None
+    with transaction.atomic():
+        Shop.objects.select_for_update().filter(pk=shop.pk).first()
+        if SyncJob.objects.filter(
+            shop=shop, status__in=ACTIVE_STATUSES, kind__in=(Kind.FULL, Kind.INCREMENTAL)
+        ).exists():
+            return None
+        job = SyncJob.objects.create(
+            shop=shop,
+            kind=Kind.INCREMENTAL,
+            direction=_default_direction(shop),
+            trigger=SyncJob.Trigger.SCHEDULE,
+        )
+    return sync_job_execute(job_id=job.pk)

@@ -1,0 +1,22 @@
+"""django-q2 task entry points: ids in, one service call, nothing else."""
+
+from __future__ import annotations
+
+from joorsync.sync.jobs import sync_incremental_run, sync_job_execute, sync_job_recover_stale
+
+
+def sync_job_run(job_id: int) -> str | None:
+    """Run one queued job; returns its status afterwards (shown in django-q's task list)."""
+    job = sync_job_execute(job_id=job_id)
+    return job.status if job is not None else None
+
+
+def sync_incremental_for_shop(shop_id: int) -> str | None:
+    """The per-shop Schedule's function."""
+    job = sync_incremental_run(shop_id=shop_id)
+    return job.status if job is not None else None
+
+
+def sync_recover_stale() -> int:
+    """The global Schedule's function: requeue jobs whose worker died."""
+    return len(sync_job_recover_stale())
