@@ -1,0 +1,1 @@
+"""Fragments spread by the operations one directory up."""
