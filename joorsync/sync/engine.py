@@ -40,7 +40,7 @@ from joorsync.sync.spool import JobSpool, Spool
 from joorsync.sync.writes import JoorWrites, ShopifyWrites, WriteError
 from shopify_app.admin.bulk import CHILDREN_KEY, run_bulk_query
 from shopify_app.admin.client import AdminClient
-from shopify_app.admin.errors import ShopifyRequestError, ShopifyUserErrors
+from shopify_app.admin.errors import ShopifyRequestError, ShopifyTransientError, ShopifyUserErrors
 from shopify_app.admin.operations import load_operation
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ logger = logging.getLogger(__name__)
 JOOR_PAGE_SIZE = 500
 INCREMENTAL_OVERLAP = timedelta(minutes=5)  # re-read a little before the last run: clocks differ
 DEFAULT_WAREHOUSE = "Shopify"
+EXPORT_ATTEMPTS = 3
 
 ProgressFn = Callable[..., None]
 EventFn = Callable[..., None]
@@ -117,6 +118,7 @@ class SyncRun:
         progress: ProgressFn | None = None,
         event: EventFn | None = None,
         bulk_poll_interval: float = 1.0,
+        joor_page_size: int = JOOR_PAGE_SIZE,
     ) -> None:
         self.job = job
         self.shop = job.shop
@@ -132,6 +134,7 @@ class SyncRun:
         self._progress = progress or (lambda **kwargs: None)
         self._event = event or (lambda **kwargs: None)
         self._bulk_poll_interval = bulk_poll_interval
+        self._joor_page_size = joor_page_size
         self._location_id: str | None = None
         self._started = time.monotonic()
         self._joor_usage_start = _joor_usage(joor)
@@ -204,7 +207,7 @@ class SyncRun:
             if since is not None:
                 windows = {"modified_since": since, "modified_until": timezone.now()}
             for page in self.joor.iter_style_pages(
-                page_size=JOOR_PAGE_SIZE, start_from=start_from, **windows
+                page_size=self._joor_page_size, start_from=start_from, **windows
             ):
                 for problem in page.problems:
                     self.counts.errors += 1
@@ -260,14 +263,25 @@ class SyncRun:
             query = f"updated_at:>'{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
             yield from self.shopify.iter_products(query=query, page_size=50, variants_first=100)
             return
-        result = run_bulk_query(
-            self.shopify, load_operation("ProductsExport"), poll_interval=self._bulk_poll_interval
-        )
-        for root in result:
+        for root in self._bulk_export():
             children = root.pop(CHILDREN_KEY, {})
             root["variants"] = {"nodes": children.get("ProductVariant", [])}
             root["metafields"] = {"nodes": children.get("Metafield", [])}
             yield root
+
+    def _bulk_export(self) -> Iterator[dict[str, Any]]:
+        """The bulk export, started again when starting it failed in transit: a bulk query only
+        reads, so a second one is harmless (Shopify runs several at once)."""
+        for attempt in range(1, EXPORT_ATTEMPTS + 1):
+            try:
+                result = run_bulk_query(
+                    self.shopify, load_operation("ProductsExport"), poll_interval=self._bulk_poll_interval
+                )
+                break
+            except ShopifyTransientError:
+                if attempt == EXPORT_ATTEMPTS:
+                    raise
+        return iter(result)
 
     def _sync_page(
         self,

@@ -31,20 +31,20 @@ class World:
     shop: Shop
     account: JoorAccount
 
-    def joor_client(self) -> JoorClient:
+    def joor_client(self, transport: httpx.BaseTransport | None = None) -> JoorClient:
         return JoorClient(
             base_url=JOOR_BASE,
             token=DEFAULT_TOKEN,
-            transport=httpx.WSGITransport(app=self.joor_sandbox),
+            transport=transport or httpx.WSGITransport(app=self.joor_sandbox),
             sleep=lambda s: None,
         )
 
-    def shopify_client(self) -> AdminClient:
+    def shopify_client(self, transport: httpx.BaseTransport | None = None) -> AdminClient:
         return AdminClient(
             shop=SHOP,
             access_token=SHOPIFY_TOKEN,
             admin_base_url=SHOPIFY_BASE,
-            transport=httpx.WSGITransport(app=self.shopify_sandbox),
+            transport=transport or httpx.WSGITransport(app=self.shopify_sandbox),
             sleep=lambda s: None,
         )
 
@@ -52,12 +52,33 @@ class World:
         job = SyncJob.objects.create(shop=self.shop, kind=kind, status=SyncJob.Status.RUNNING, **job_fields)
         job.refresh_from_db()
         try:
-            result = SyncRun(
-                job=job, joor=self.joor_client(), shopify=self.shopify_client(), bulk_poll_interval=0.0
-            ).run()
+            result = self.execute(job)
         finally:
             SyncJob.objects.filter(pk=job.pk).update(status=SyncJob.Status.SUCCEEDED)
         return job, result
+
+    def execute(
+        self,
+        job: SyncJob,
+        *,
+        joor_transport: httpx.BaseTransport | None = None,
+        shopify_transport: httpx.BaseTransport | None = None,
+        page_size: int = 500,
+    ) -> RunResult:
+        """Run `job` as a worker would, saving its checkpoint as the engine reports progress."""
+
+        def progress(**kwargs: Any) -> None:
+            if "checkpoint" in kwargs:
+                SyncJob.objects.filter(pk=job.pk).update(checkpoint=kwargs["checkpoint"])
+
+        return SyncRun(
+            job=job,
+            joor=self.joor_client(joor_transport),
+            shopify=self.shopify_client(shopify_transport),
+            bulk_poll_interval=0.0,
+            joor_page_size=page_size,
+            progress=progress,
+        ).run()
 
     def shopify_products(self) -> list[dict[str, Any]]:
         return list(self.shopify_client().iter_products(page_size=10, variants_first=100))
