@@ -30,13 +30,17 @@ class World:
     shopify_sandbox: ShopifySandbox
     shop: Shop
     account: JoorAccount
+    # What the clients wait with; a test with a fake clock shares it with the sandboxes.
+    sleep: Any = staticmethod(lambda seconds: None)
+    clock: Any = None
 
     def joor_client(self, transport: httpx.BaseTransport | None = None) -> JoorClient:
         return JoorClient(
             base_url=JOOR_BASE,
             token=DEFAULT_TOKEN,
             transport=transport or httpx.WSGITransport(app=self.joor_sandbox),
-            sleep=lambda s: None,
+            sleep=self.sleep,
+            **({"clock": self.clock} if self.clock else {}),
         )
 
     def shopify_client(self, transport: httpx.BaseTransport | None = None) -> AdminClient:
@@ -45,7 +49,8 @@ class World:
             access_token=SHOPIFY_TOKEN,
             admin_base_url=SHOPIFY_BASE,
             transport=transport or httpx.WSGITransport(app=self.shopify_sandbox),
-            sleep=lambda s: None,
+            sleep=self.sleep,
+            **({"clock": self.clock} if self.clock else {}),
         )
 
     def run(self, kind: str = SyncJob.Kind.FULL, **job_fields: Any) -> tuple[SyncJob, RunResult]:

@@ -108,8 +108,8 @@ def test_fault_storms_on_both_sides_converge():
         JoorConfig(
             styles=12,
             seed=1,
-            rate_limit="scale=0.05",  # 15 credits a window: 429s are certain
-            faults=JoorFaults.parse("5xx=0.15,truncate=0.05"),
+            rate_limit="scale=0.01",  # 3 credits a window: 429s are certain
+            faults=JoorFaults.parse("5xx=0.3,truncate=0.1"),
             fault_seed=3,
             clock=clock,
             sleep=clock.sleep,
@@ -124,23 +124,10 @@ def test_fault_storms_on_both_sides_converge():
             deliver_webhooks="off",
         )
     )
-    joor_client, shopify_client = world.joor_client, world.shopify_client
-
-    def joor(transport=None):
-        client = joor_client(transport)
-        client._http.sleep = clock.sleep  # the sandbox's windows move only when the client waits
-        return client
-
-    world.joor_client = joor
-    world.shopify_client = lambda transport=None: _with_clock(shopify_client(transport), clock)
-    job, result = world.run()
+    world.sleep, world.clock = clock.sleep, clock
+    job = SyncJob.objects.create(shop=world.shop, kind="full", status="running")
+    result = world.execute(job, page_size=2)
     assert result.counts.errors == 0, result.counts.as_dict()
     _assert_converged(world, 12)
     statuses = {status for _, _, status in world.joor_sandbox.request_log}
     assert 429 in statuses and statuses & {500, 503}, f"the storm really happened: {statuses}"
-
-
-def _with_clock(client, clock):
-    client.sleep = clock.sleep
-    client.clock = clock
-    return client

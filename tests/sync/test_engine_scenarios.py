@@ -1,8 +1,15 @@
 """The engine end to end through both sandboxes (real clients, real HTTP over WSGI)."""
 
+import json
+
 import pytest
 
+from joorsync.joor.records import style_to_dict
+from joorsync.joor.wire import parse_styles_page
+from joorsync.sync.engine import price_mapping_for
+from joorsync.sync.joor_mapping import canonical_to_style_fields
 from joorsync.sync.models import Conflict, ProductLink
+from joorsync.sync.shopify_mapping import product_to_canonical
 from tests.sync.engine_support import make_world
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +89,9 @@ def test_each_resolution_is_written_to_both_sides(resolution, expected):
     world.shopify_sandbox.merchant_update_product(link.shopify_product_id, {"title": "S"})
     world.run()
     conflict = Conflict.objects.get(link=link, status=Conflict.Status.OPEN)
-    value = {"keep_shopify": conflict.shopify_value, "keep_joor": conflict.joor_value}.get(resolution, expected)
+    value = {"keep_shopify": conflict.shopify_value, "keep_joor": conflict.joor_value}.get(
+        resolution, expected
+    )
     Conflict.objects.filter(pk=conflict.pk).update(
         status=Conflict.Status.RESOLVED, resolution=resolution, resolved_value=value, resolved_by="tester"
     )
@@ -133,13 +142,6 @@ def test_dry_run_plans_without_writing():
 
 
 def test_round_trip_through_shopify_storage_loses_no_joor_field():
-    from joorsync.joor.records import style_to_dict
-    from joorsync.joor.wire import parse_styles_page
-    from joorsync.sync.joor_mapping import canonical_to_style_fields
-    from joorsync.sync.engine import price_mapping_for
-    from joorsync.sync.shopify_mapping import product_to_canonical
-    import json
-
     world = make_world(styles=8)
     world.run()
     mapping = price_mapping_for(world.account)
@@ -154,7 +156,9 @@ def test_round_trip_through_shopify_storage_loses_no_joor_field():
             if key in ("upcs", "prices"):
                 continue  # compared below: order-free, money as numbers
             assert back_plain.get(key) == value, (link.style_number, key)
-        assert sorted(u["upc"] for u in back_plain["upcs"]) == sorted(u["upc"] for u in original["upcs"] if u["upc"])
+        assert sorted(u["upc"] for u in back_plain["upcs"]) == sorted(
+            u["upc"] for u in original["upcs"] if u["upc"]
+        )
         assert {(p["price_label"], p["price_currency"]) for p in back_plain["prices"]} == {
             (p["price_label"], p["price_currency"]) for p in original["prices"]
         }
