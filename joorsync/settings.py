@@ -66,7 +66,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Framing is governed by CSP frame-ancestors instead of X-Frame-Options: Shopify admin frames
+    # the app (the shop's admin and admin.shopify.com may), and nothing else may frame any page.
+    "shopify_app.middleware.FrameAncestorsMiddleware",
 ]
 
 ROOT_URLCONF = "joorsync.urls"
@@ -92,13 +94,18 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + a busy timeout let the web process and a qcluster share one SQLite file.
+    # WAL + a busy timeout let the web process and a qcluster share one SQLite file; in WAL mode
+    # synchronous=NORMAL is durable across crashes of the process (not of the machine's power).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -120,7 +127,6 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
 
 # --- Stored secrets: Fernet keys, newest first (comma-separated) so keys can be rotated. ---
 # Unset, a key is derived from SECRET_KEY (fine for local runs; production sets its own).
