@@ -1,0 +1,387 @@
+"""The JOOR sandbox: a WSGI application emulating JOOR's v2 and v4 Brand API in memory.
+
+Request pipeline: route (unknown → 404 envelope) → sandbox control routes (`/_sandbox/...`: no auth,
+no faults, no credits) → fault draw → v4 auth endpoint (not rate-limited) → authentication (401) →
+v4 `account` parameter (400/403) → credit rate limit (429, nothing charged) → v2 format negotiation
+(406) → the handler, under one lock → slow/truncated answer faults.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from . import images, orders, v2, v4
+from .auth import TokenStore
+from .catalog import generate_catalog
+from .defaults import (
+    ACCESS_TOKEN_TTL,
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PASSWORD,
+    DEFAULT_SEED,
+    DEFAULT_STYLES,
+    DEFAULT_TOKEN,
+    DEFAULT_USERNAME,
+    REFRESH_TOKEN_TTL,
+)
+from .faults import ConnectionDropped, FaultConfig, FaultInjector
+from .http import BodyTooLarge, Request, Response, json_response, v2_error, v4_error
+from .model import Catalog
+from .ratelimit import RateLimiter, parse_rate_limit
+from .views import style_view
+from .writes import WriteError
+
+Handler = Callable[..., Response]
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxConfig:
+    """Everything a sandbox instance is made of. `clock` drives rate-limit windows, token expiry and
+    (offset from the wall time at construction, unless `wall_clock` is given) "now" for modified dates;
+    `sleep` is what a slow-answer fault waits with."""
+
+    styles: int = DEFAULT_STYLES
+    seed: int = DEFAULT_SEED
+    orders: int | None = None
+    tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
+    account_id: str = DEFAULT_ACCOUNT_ID
+    client_id: str = DEFAULT_CLIENT_ID
+    client_secret: str = DEFAULT_CLIENT_SECRET
+    username: str = DEFAULT_USERNAME
+    password: str = DEFAULT_PASSWORD
+    rate_limit: str = "real"
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    fault_seed: int = 0
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    wall_clock: Callable[[], datetime] | None = None
+    access_token_ttl: float = ACCESS_TOKEN_TTL
+    refresh_token_ttl: float = REFRESH_TOKEN_TTL
+
+    def __post_init__(self) -> None:
+        parse_rate_limit(self.rate_limit)
+        if self.styles < 1:
+            raise ValueError("styles must be at least 1")
+        if not self.tokens:
+            raise ValueError("at least one v2 token is required")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    methods: frozenset[str]
+    pattern: re.Pattern[str]
+    handler: Handler
+    kind: str  # "v2", "v4", "auth", "control"
+
+
+def _route(methods: str, pattern: str, handler: Handler, kind: str) -> Route:
+    regex = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "/?$")
+    method_set = frozenset(methods.split("|"))
+    return Route(method_set, regex, handler, kind)
+
+
+def _routes() -> list[Route]:
+    return [
+        _route("POST", "/auth", v4.auth_token, "auth"),
+        _route("GET", "/v2/style", v2.list_styles, "v2"),
+        _route("GET", "/v2/style/{style_id}", v2.style_by_id, "v2"),
+        _route("POST", "/v2/style-number", v2.create_style, "v2"),
+        _route("GET", "/v2/style-number/{style_number}/{style_identifier}", v2.style_by_number, "v2"),
+        _route("PUT", "/v2/style-number/{style_number}/{style_identifier}", v2.update_style, "v2"),
+        _route("DELETE", "/v2/style-number/{style_number}/{style_identifier}", v2.delete_style, "v2"),
+        _route("POST|PUT", "/v2/bulk-inventory", v2.bulk_inventory, "v2"),
+        _route("POST", "/v2/bulk-style", v2.bulk_styles, "v2"),
+        _route("GET", "/v2/bulk-style/{job_id}", v2.bulk_style_job, "v2"),
+        _route(
+            "PUT", "/v2/style-number/{style_number}/{style_identifier}/inventory", v2.single_inventory, "v2"
+        ),
+        _route("POST", "/v2/style-number/{style_number}/{style_identifier}/image", images.upload_image, "v2"),
+        _route("GET", "/v2/order", orders.v2_list_orders, "v2"),
+        _route("GET", "/v2/order/{order_id}", orders.v2_order_by_id, "v2"),
+        *[_route(m, p, h, "v4") for m, p, h in v4.ROUTES],
+        _route("POST", "/_sandbox/styles/{style_id}", _control_edit_style, "control"),
+        _route("POST", "/_sandbox/orders", _control_place_order, "control"),
+        _route("GET", "/_sandbox/status", _control_status, "control"),
+    ]
+
+
+def negotiate_format(req: Request) -> str | None:
+    """The answer format, "json" or "xml", from `return_format` or the Accept header; None when
+    neither names one (JOOR then refuses the call)."""
+    explicit = (req.arg("return_format") or "").strip().lower()
+    if explicit in ("json", "xml"):
+        return explicit
+    if explicit:
+        return None
+    accept = req.headers.get("accept", "")
+    for part in accept.split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in ("application/json", "text/json"):
+            return "json"
+        if media in ("application/xml", "text/xml"):
+            return "xml"
+    return None
+
+
+class JoorSandbox:
+    """WSGI callable emulating JOOR. In-memory, thread-safe (one lock around all catalog access)."""
+
+    def __init__(self, config: SandboxConfig | None = None, *, catalog: Catalog | None = None) -> None:
+        self.config = config or SandboxConfig()
+        cfg = self.config
+        self.catalog = catalog or generate_catalog(cfg.styles, cfg.seed, orders=cfg.orders)
+        self.lock = threading.RLock()
+        self.tokens = TokenStore(
+            v2_tokens=cfg.tokens,
+            account_id=cfg.account_id,
+            client_id=cfg.client_id,
+            client_secret=cfg.client_secret,
+            username=cfg.username,
+            password=cfg.password,
+            access_token_ttl=cfg.access_token_ttl,
+            refresh_token_ttl=cfg.refresh_token_ttl,
+            clock=cfg.clock,
+        )
+        self.rate_limiter = RateLimiter(cfg.rate_limit, cfg.clock)
+        self.faults = FaultInjector(cfg.faults, cfg.fault_seed)
+        self.request_log: list[tuple[str, str, int]] = []
+        self._routes = _routes()
+        self._clock0 = cfg.clock()
+        self._wall0 = datetime.now(UTC)
+
+    # -- public Python interface ------------------------------------------------------------
+    @property
+    def credits_used(self) -> int:
+        """Credits charged since the sandbox started (all windows, all accounts)."""
+        return self.rate_limiter.total_used
+
+    def credits_in_window(self, account_id: str | None = None) -> int:
+        return self.rate_limiter.used_in_window(account_id or self.config.account_id)
+
+    def now(self) -> datetime:
+        if self.config.wall_clock is not None:
+            return self.config.wall_clock().astimezone(UTC)
+        return self._wall0 + timedelta(seconds=self.config.clock() - self._clock0)
+
+    def edit_style(self, style_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """A brand user's edit in JOOR's web UI: validated like a write, modified date moves to now.
+        Returns the style's v2 view; raises KeyError (unknown style) or WriteError."""
+        with self.lock:
+            style = self.catalog.styles.get(int(style_id))
+            if style is None:
+                raise KeyError(style_id)
+            v2.write_style(self, changes, style)
+            return style_view(self.catalog, style)
+
+    def place_order(self, order: dict[str, Any]) -> dict[str, Any]:
+        """A retailer's order arriving in JOOR (v4 `bulk_create` item shape; `retailer_id` and
+        `price_type_id` default to the first known ones, line items may name a `upc` instead of a
+        `sku_id`). Returns the v4 view; raises WriteError when JOOR would refuse it."""
+        with self.lock:
+            catalog = self.catalog
+            item = dict(order)
+            item.setdefault("retailer_id", next(iter(catalog.retailers), None))
+            item.setdefault("price_type_id", next(iter(catalog.price_types), None))
+            item.setdefault("status", "APPROVED")
+            lines = []
+            for line in item.get("sku_line_items") or []:
+                line = dict(line)
+                if "sku_id" not in line and line.get("upc"):
+                    found = catalog.find_upc(str(line.pop("upc")))
+                    if found is not None:
+                        style, entry = found
+                        line["sku_id"] = style.sku_ids.get((entry["sku_color_code"], entry["sku_size"]))
+                lines.append(line)
+            item["sku_line_items"] = lines
+            result = orders.create_order(self, item)
+            if isinstance(result, dict):
+                raise WriteError([result["message"]])
+            return orders.v4_order(result)
+
+    def expire_access_tokens(self) -> None:
+        self.tokens.expire_access_tokens()
+
+    def style(self, style_id: int) -> dict[str, Any] | None:
+        with self.lock:
+            style = self.catalog.styles.get(int(style_id))
+            return style_view(self.catalog, style) if style else None
+
+    # -- WSGI ---------------------------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        log_id = str(uuid.uuid4())
+        try:
+            req = Request.from_environ(environ, log_id)
+        except BodyTooLarge:
+            resp = v2_error(413, "request body too large", log_id=log_id)
+            start_response(resp.status_line, resp.header_list())
+            return [resp.body]
+        try:
+            resp = self._handle(req)
+        except ConnectionDropped:
+            raise
+        except Exception:
+            # What a real server does with a bug: log it and answer 500, keeping the process alive.
+            logger.exception("sandbox error on %s %s", req.method, req.path)
+            resp = v2_error(500, "Internal Server Error", log_id=log_id)
+        with self.lock:
+            self.request_log.append((req.method, req.path, resp.status))
+        start_response(resp.status_line, resp.header_list())
+        return [resp.body]
+
+    def _match(self, req: Request) -> tuple[Route | None, bool]:
+        path_known = False
+        for route in self._routes:
+            match = route.pattern.match(req.path)
+            if match is None:
+                continue
+            path_known = True
+            if req.method in route.methods:
+                req.params = match.groupdict()
+                return route, True
+        return None, path_known
+
+    def _handle(self, req: Request) -> Response:
+        route, path_known = self._match(req)
+        fmt_hint = negotiate_format(req) or "json"
+        if route is None:
+            status, text = (405, f"method {req.method} not allowed") if path_known else (404, "Not Found")
+            if req.path.startswith("/v4/"):
+                return v4_error(status, "NOT_FOUND" if status == 404 else "METHOD_NOT_ALLOWED", text)
+            return v2_error(status, f"{text}: {req.path}", log_id=req.log_id, fmt=fmt_hint)
+        if route.kind == "control":
+            with self.lock:
+                return route.handler(self, req)
+        fault = self.faults.draw()
+        if fault == "drop":
+            raise ConnectionDropped(f"{req.method} {req.path}")
+        if fault == "5xx":
+            return self._fault_5xx(req, fmt_hint)
+        if fault == "429":
+            return self._throttled(req, self.config.account_id, 1)
+        resp = self._dispatch(route, req)
+        if fault == "timeout":
+            self.config.sleep(self.faults.sleep_seconds)
+        elif fault == "truncate":
+            resp.body = resp.body[: len(resp.body) // 2]
+            resp.status = 200
+        return resp
+
+    def _fault_5xx(self, req: Request, fmt: str) -> Response:
+        if self.faults.pick_5xx() == 500:
+            return v2_error(500, "Internal Server Error", log_id=req.log_id, fmt=fmt)
+        return Response(
+            503, b"Service Temporarily Unavailable", "text/plain; charset=utf-8", [("Retry-After", "5")]
+        )
+
+    def _throttled(self, req: Request, account_id: str, retry_after: int) -> Response:
+        headers = [("Retry-After", str(retry_after)), ("X-Throttling-Account-Id", account_id)]
+        comment = f"Too many requests: credit limit reached, retry after {retry_after} s"
+        if req.path.startswith("/v4/"):
+            resp = v4_error(429, "TOO_MANY_REQUESTS", comment)
+            resp.headers += headers
+            return resp
+        return v2_error(429, comment, log_id=req.log_id, fmt=negotiate_format(req) or "json", headers=headers)
+
+    def _dispatch(self, route: Route, req: Request) -> Response:
+        if route.kind == "auth":
+            return route.handler(self, req)
+        is_v4 = route.kind == "v4"
+        account = self.tokens.authenticate(req.headers.get("authorization"), allow_v2=not is_v4)
+        if account is None:
+            if is_v4:
+                return v4_error(401, "UNAUTHORIZED", "missing, invalid or expired bearer token")
+            return v2_error(
+                401,
+                "Unauthorized: missing or invalid token",
+                log_id=req.log_id,
+                fmt=negotiate_format(req) or "json",
+            )
+        if is_v4:
+            requested = req.arg("account")
+            if not requested:
+                return v4_error(400, "BAD_REQUEST", "the account query parameter is required")
+            if requested != account:
+                return v4_error(403, "FORBIDDEN", f"no access to account {requested}")
+        decision = self.rate_limiter.charge(account, req.method)
+        if not decision.allowed:
+            return self._throttled(req, account, decision.retry_after)
+        req.account_id = account
+        if is_v4:
+            with self.lock:
+                return route.handler(self, req)
+        fmt = negotiate_format(req)
+        if fmt is None:
+            return v2_error(
+                406,
+                "Not Acceptable: send Accept: application/json or application/xml"
+                " (or return_format=json|xml)",
+                log_id=req.log_id,
+            )
+        try:
+            with self.lock:
+                return route.handler(self, req, fmt)
+        except v2.BadRequest as exc:
+            return v2_error(400, str(exc), log_id=req.log_id, fmt=fmt)
+
+
+# -- control routes ---------------------------------------------------------------------------
+
+
+def _control_edit_style(sb: JoorSandbox, req: Request) -> Response:
+    raw = req.segment("style_id")
+    try:
+        changes = req.json_body()
+    except ValueError as exc:
+        return json_response(400, {"error": str(exc)})
+    if not isinstance(changes, dict):
+        return json_response(400, {"error": "body must be a JSON object of v2 style fields"})
+    try:
+        view = sb.edit_style(int(raw), changes) if raw.isdigit() else None
+    except KeyError:
+        view = None
+    except WriteError as exc:
+        return json_response(400, {"error": "; ".join(exc.problems), "problems": exc.problems})
+    if view is None:
+        return json_response(404, {"error": f"style {raw} not found"})
+    style = sb.catalog.styles[int(raw)]
+    return json_response(
+        200, {"style_id": style.style_id, "modified": style.modified.isoformat(), "style": view}
+    )
+
+
+def _control_place_order(sb: JoorSandbox, req: Request) -> Response:
+    try:
+        order = req.json_body()
+    except ValueError as exc:
+        return json_response(400, {"error": str(exc)})
+    if not isinstance(order, dict):
+        return json_response(400, {"error": "body must be a JSON object (a v4 order)"})
+    try:
+        return json_response(201, sb.place_order(order))
+    except WriteError as exc:
+        return json_response(400, {"error": "; ".join(exc.problems)})
+
+
+def _control_status(sb: JoorSandbox, req: Request) -> Response:
+    return json_response(
+        200,
+        {
+            "styles": len(sb.catalog.styles),
+            "orders": len(sb.catalog.orders),
+            "credits_used": sb.credits_used,
+            "credits_in_window": sb.credits_in_window(),
+            "rate_limit": sb.config.rate_limit,
+            "faults": sb.faults.counts,
+            "requests": len(sb.request_log),
+        },
+    )

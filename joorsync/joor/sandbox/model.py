@@ -1,0 +1,349 @@
+"""The sandbox's one in-memory catalog, from which the v2 (style) and v4 (product/SKU) views are drawn.
+
+A style is a v4 product; each color × size of a style is a SKU; a style's deliveries are links to
+collections (linesheets), which belong to seasons; prices are kept per style and price type, with
+optional per-SKU overrides written through v4 — the v2 `prices` node is the style-level view of them.
+Nothing here locks: `state.SandboxState` serialises access.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+
+def opaque_id(kind: str, number: int) -> str:
+    """A v4-style opaque id: base64 of `Kind:number`, as JOOR's ids look."""
+    return base64.b64encode(f"{kind}:{number}".encode()).decode("ascii")
+
+
+def decode_opaque_id(value: str, kind: str) -> int | None:
+    """The number inside an opaque id of `kind`, or None when `value` is not one."""
+    try:
+        text = base64.b64decode(value.encode("ascii"), validate=True).decode("utf-8")
+    except (ValueError, UnicodeError):
+        return None
+    prefix, _, number = text.partition(":")
+    if prefix != kind or not number.isdigit():
+        return None
+    return int(number)
+
+
+@dataclass(slots=True)
+class PriceType:
+    """A v4 price type; its `name` is the v2 `price_label`."""
+
+    id: str
+    name: str
+    currency_code: str
+    retail_currency_code: str
+
+
+@dataclass(slots=True)
+class Season:
+    id: str
+    name: str
+    year: int | None
+    code: str | None
+    external_id: str | None = None
+
+
+@dataclass(slots=True)
+class Collection:
+    """A linesheet: a v2 delivery as seen from the brand's account rather than from one style."""
+
+    id: str
+    name: str
+    code: str | None
+    season_id: str | None
+    date_delivery_start: date | None
+    date_delivery_end: date | None
+    date_cancel: date | None
+    external_id: str | None = None
+
+
+@dataclass(slots=True)
+class StylePrice:
+    price_type_id: str
+    wholesale: Decimal | None
+    retail: Decimal | None
+
+
+@dataclass(slots=True)
+class DeliveryLink:
+    """A style's place in a collection: the per-style half of a v2 `delivery` node."""
+
+    collection_id: str
+    style_display_order: int | None = None
+    public: bool = True
+    style_comments: str | None = None
+    color_exclusions: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SkuMeta:
+    """What v4 adds to a color × size: its own external id, identifier and status."""
+
+    external_id: str | None = None
+    sku_identifier: str | None = None
+    status: str = "ACTIVE"
+
+
+@dataclass(slots=True)
+class StyleRecord:
+    """One style. `fields` holds the scalar v2 fields (typed Python values, None when empty);
+    `categories`, `materials`, `colors`, `sizes`, `badges`, `tags`, `upcs`, `images` hold the v2 nodes
+    as lists of plain dicts (or strings) in v2 field names."""
+
+    style_id: int
+    fields: dict[str, Any]
+    created: datetime
+    modified: datetime
+    categories: list[dict[str, Any]] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)
+    prices: list[StylePrice] = field(default_factory=list)
+    deliveries: list[DeliveryLink] = field(default_factory=list)
+    colors: list[dict[str, Any]] = field(default_factory=list)
+    sizes: list[dict[str, Any]] = field(default_factory=list)
+    badges: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[dict[str, Any]] = field(default_factory=list)
+    upcs: list[dict[str, Any]] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    sku_ids: dict[tuple[str, str], str] = field(default_factory=dict)
+    sku_meta: dict[str, SkuMeta] = field(default_factory=dict)
+    sku_prices: dict[tuple[str, str], StylePrice] = field(default_factory=dict)
+    quirk_key: str = ""
+
+    @property
+    def product_id(self) -> str:
+        return opaque_id("Style", self.style_id)
+
+    @property
+    def style_number(self) -> str:
+        return str(self.fields.get("style_number") or "")
+
+    @property
+    def style_identifier(self) -> str:
+        return str(self.fields.get("style_identifier") or "")
+
+    def combos(self) -> list[tuple[str, str]]:
+        """Every color × size of the style, colors outer, in document order: its SKUs."""
+        return [(str(c["color_code"]), str(s["size_name"])) for c in self.colors for s in self.sizes]
+
+    def upc_entry(self, color_code: str, size_name: str) -> dict[str, Any] | None:
+        for entry in self.upcs:
+            if entry.get("sku_color_code") == color_code and entry.get("sku_size") == size_name:
+                return entry
+        return None
+
+
+@dataclass(slots=True)
+class OrderLine:
+    id: str
+    style_id: int
+    sku_id: str
+    color_code: str
+    size_name: str
+    upc: str | None
+    quantity: int
+    price: Decimal
+
+
+@dataclass(slots=True)
+class Order:
+    """One order. `status` is the v4 status (NOTES, PENDING, APPROVED, SHIPPED, CANCELLED, IN_PROGRESS);
+    `exported_at`/`export_failed` carry v2's export marking."""
+
+    number: int
+    po_number: str
+    retailer_id: str
+    customer_name: str
+    customer_code: str
+    price_type_id: str
+    collection_id: str | None
+    status: str
+    created: datetime
+    modified: datetime
+    start_ship_date: date | None
+    complete_ship_date: date | None
+    lines: list[OrderLine] = field(default_factory=list)
+    exported_at: datetime | None = None
+    export_failed: bool = False
+
+    @property
+    def id(self) -> str:
+        return opaque_id("Order", self.number)
+
+
+@dataclass(slots=True)
+class _Indexes:
+    """Lookups by style number, UPC and SKU id, kept per style so one style can be re-indexed alone."""
+
+    by_number: dict[tuple[str, str], int] = field(default_factory=dict)
+    by_upc: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)
+    by_sku: dict[str, tuple[int, tuple[str, str]]] = field(default_factory=dict)
+    keys: dict[int, tuple[tuple[str, str], list[str], list[str]]] = field(default_factory=dict)
+
+    def add(self, style: StyleRecord) -> None:
+        number = (style.style_number, style.style_identifier)
+        self.by_number.setdefault(number, style.style_id)
+        upcs = []
+        for entry in style.upcs:
+            upc = str(entry.get("upc") or "")
+            if upc and upc not in self.by_upc:
+                self.by_upc[upc] = (style.style_id, entry)
+                upcs.append(upc)
+        for combo, sku_id in style.sku_ids.items():
+            self.by_sku[sku_id] = (style.style_id, combo)
+        self.keys[style.style_id] = (number, upcs, list(style.sku_ids.values()))
+
+    def remove(self, style_id: int) -> None:
+        keys = self.keys.pop(style_id, None)
+        if keys is None:
+            return
+        number, upcs, skus = keys
+        if self.by_number.get(number) == style_id:
+            del self.by_number[number]
+        for upc in upcs:
+            if self.by_upc.get(upc, (None,))[0] == style_id:
+                del self.by_upc[upc]
+        for sku_id in skus:
+            if self.by_sku.get(sku_id, (None,))[0] == style_id:
+                del self.by_sku[sku_id]
+
+
+@dataclass(slots=True)
+class Catalog:
+    """The whole account: styles by id plus the registries they refer to, and the id counters."""
+
+    seed: int
+    styles: dict[int, StyleRecord] = field(default_factory=dict)
+    price_types: dict[str, PriceType] = field(default_factory=dict)
+    seasons: dict[str, Season] = field(default_factory=dict)
+    collections: dict[str, Collection] = field(default_factory=dict)
+    orders: dict[int, Order] = field(default_factory=dict)
+    retailers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    bulk_jobs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    next_style_id: int = 1
+    next_sku: int = 1
+    next_price_type: int = 1
+    next_season: int = 1
+    next_collection: int = 1
+    next_order: int = 1
+    next_line: int = 1
+    next_inventory_log: int = 1
+    _index: _Indexes | None = None
+
+    # -- lookups ---------------------------------------------------------------------------------
+
+    def touch(self, style: StyleRecord | None = None) -> None:
+        """Record that a style (its number, UPCs or SKUs) changed, was added or was removed; with no
+        style, that anything may have changed. Every such change must call this."""
+        if self._index is None:
+            return
+        if style is None:
+            self._index = None
+            return
+        self._index.remove(style.style_id)
+        if self.styles.get(style.style_id) is style:
+            self._index.add(style)
+
+    def _indexes(self) -> _Indexes:
+        if self._index is None:
+            index = _Indexes()
+            for style in self.styles.values():
+                index.add(style)
+            self._index = index
+        return self._index
+
+    def sorted_styles(self) -> list[StyleRecord]:
+        return [self.styles[k] for k in sorted(self.styles)]
+
+    def find_by_number(self, style_number: str, style_identifier: str) -> StyleRecord | None:
+        style_id = self._indexes().by_number.get((style_number, style_identifier))
+        return self.styles.get(style_id) if style_id is not None else None
+
+    def find_upc(self, upc: str) -> tuple[StyleRecord, dict[str, Any]] | None:
+        found = self._indexes().by_upc.get(upc)
+        if found is None or found[0] not in self.styles:
+            return None
+        return self.styles[found[0]], found[1]
+
+    def find_sku(self, sku_id: str) -> tuple[StyleRecord, tuple[str, str]] | None:
+        found = self._indexes().by_sku.get(sku_id)
+        if found is None or found[0] not in self.styles:
+            return None
+        return self.styles[found[0]], found[1]
+
+    def price_type_for(self, currency: str, label: str) -> PriceType | None:
+        for pt in self.price_types.values():
+            if pt.currency_code == currency and pt.name == label:
+                return pt
+        return None
+
+    def collection_by_code(self, code: str | None, name: str | None) -> Collection | None:
+        for col in self.collections.values():
+            if code and col.code == code:
+                return col
+        if not code and name:
+            for col in self.collections.values():
+                if col.name == name:
+                    return col
+        return None
+
+    def season_for(self, name: str | None, year: int | None, code: str | None) -> Season | None:
+        for season in self.seasons.values():
+            if code and season.code == code:
+                return season
+            if not code and season.name == name and season.year == year:
+                return season
+        return None
+
+    # -- creation ------------------------------------------------------------------------------
+    def add_price_type(self, name: str, currency: str, retail_currency: str | None = None) -> PriceType:
+        existing = self.price_type_for(currency, name)
+        if existing is not None:
+            return existing
+        pt = PriceType(
+            opaque_id("PriceType", self.next_price_type), name, currency, retail_currency or currency
+        )
+        self.next_price_type += 1
+        self.price_types[pt.id] = pt
+        return pt
+
+    def add_season(
+        self, name: str, year: int | None, code: str | None, external_id: str | None = None
+    ) -> Season:
+        existing = self.season_for(name, year, code)
+        if existing is not None:
+            return existing
+        season = Season(opaque_id("Season", self.next_season), name, year, code, external_id)
+        self.next_season += 1
+        self.seasons[season.id] = season
+        return season
+
+    def add_collection(self, **kwargs: Any) -> Collection:
+        col = Collection(id=opaque_id("Collection", self.next_collection), **kwargs)
+        self.next_collection += 1
+        self.collections[col.id] = col
+        return col
+
+    def sync_skus(self, style: StyleRecord) -> None:
+        """Give every color × size of `style` a SKU id (kept for combos that survive an edit) and drop
+        the ids, metadata and prices of combos that no longer exist."""
+        combos = style.combos()
+        live = set(combos)
+        for combo in combos:
+            if combo not in style.sku_ids:
+                style.sku_ids[combo] = opaque_id("SKU", self.next_sku)
+                self.next_sku += 1
+        for combo in [c for c in style.sku_ids if c not in live]:
+            sku_id = style.sku_ids.pop(combo)
+            style.sku_meta.pop(sku_id, None)
+            for key in [k for k in style.sku_prices if k[0] == sku_id]:
+                del style.sku_prices[key]
+        style.sku_ids = {combo: style.sku_ids[combo] for combo in combos}
+        self.touch(style)
