@@ -53,6 +53,7 @@ class SandboxConfig:
     styles: int = DEFAULT_STYLES
     seed: int = DEFAULT_SEED
     orders: int | None = None
+    skus_per_style: int | None = None  # every generated style gets exactly this many SKUs
     tokens: tuple[str, ...] = (DEFAULT_TOKEN,)
     account_id: str = DEFAULT_ACCOUNT_ID
     client_id: str = DEFAULT_CLIENT_ID
@@ -139,7 +140,9 @@ class JoorSandbox:
     def __init__(self, config: SandboxConfig | None = None, *, catalog: Catalog | None = None) -> None:
         self.config = config or SandboxConfig()
         cfg = self.config
-        self.catalog = catalog or generate_catalog(cfg.styles, cfg.seed, orders=cfg.orders)
+        self.catalog = catalog or generate_catalog(
+            cfg.styles, cfg.seed, orders=cfg.orders, skus_per_style=cfg.skus_per_style
+        )
         self.lock = threading.RLock()
         self.tokens = TokenStore(
             v2_tokens=cfg.tokens,

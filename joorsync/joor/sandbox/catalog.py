@@ -284,8 +284,22 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(rng.randrange(low, high)) + rng.choice((Decimal("0.00"), Decimal("0.50"), Decimal("0.99")))
 
 
+def _grid(run: tuple[str, ...], skus: int) -> tuple[int, tuple[str, ...]]:
+    """(colours, sizes) whose product is exactly `skus`: the size run cut short, or numbered sizes."""
+    for colors in (2, 3, 4, 1, 5, 6):
+        if skus % colors == 0 and skus // colors <= len(run):
+            return colors, run[: skus // colors]
+    colors = next(c for c in (2, 3, 4, 1) if skus % c == 0)
+    return colors, tuple(str(n) for n in range(1, skus // colors + 1))
+
+
 def _generated_style(
-    catalog: Catalog, rng: random.Random, index: int, style_id: int, upcs: _UpcSource
+    catalog: Catalog,
+    rng: random.Random,
+    index: int,
+    style_id: int,
+    upcs: _UpcSource,
+    skus_per_style: int | None = None,
 ) -> StyleRecord:
     kind = rng.choice(("apparel", "apparel", "numeric", "shoes"))
     product, subcategory, subcategory_id = rng.choice(PRODUCTS[kind])
@@ -322,7 +336,12 @@ def _generated_style(
         "best_seller": rng.random() < 0.2,
         "minimum": rng.choice((0, 6, 12, 24, None)),
     }
-    colors = rng.sample(COLOR_PALETTE, rng.randrange(2, 5))
+    run = SIZE_RUNS[kind]
+    if skus_per_style is None:
+        colors = rng.sample(COLOR_PALETTE, rng.randrange(2, 5))
+    else:
+        color_count, run = _grid(run, skus_per_style)
+        colors = rng.sample(COLOR_PALETTE, color_count)
     color_rows = []
     for color_name, code, hex_value in colors:
         color_rows.append(
@@ -336,7 +355,6 @@ def _generated_style(
                 "minimum": rng.choice((0, 0, 2, 6)),
             }
         )
-    run = SIZE_RUNS[kind]
     size_rows = [
         {
             "size_name": s,
@@ -346,7 +364,7 @@ def _generated_style(
         }
         for s in run
     ]
-    casepack = rng.random() < 0.25
+    casepack = rng.random() < 0.25 and skus_per_style is None
     if casepack:
         multiplier = len(run)
         pack = f"PK{multiplier}"
@@ -508,9 +526,12 @@ def _generated_orders(catalog: Catalog, rng: random.Random, count: int) -> None:
     catalog.next_order = count + 1
 
 
-def generate_catalog(styles: int, seed: int, *, orders: int | None = None) -> Catalog:
+def generate_catalog(
+    styles: int, seed: int, *, orders: int | None = None, skus_per_style: int | None = None
+) -> Catalog:
     """A catalog of `styles` styles (at least 1: the seed example style) and some orders, fully
-    determined by `(styles, seed)`. Style ids ascend from the seed style's id with small gaps."""
+    determined by `(styles, seed)`. Style ids ascend from the seed style's id with small gaps.
+    `skus_per_style` gives every generated style exactly that many colour × size SKUs (benchmarks)."""
     if styles < 1:
         raise ValueError("a catalog has at least the seed example style")
     rng = random.Random(f"joor-sandbox:{seed}")
@@ -534,7 +555,7 @@ def generate_catalog(styles: int, seed: int, *, orders: int | None = None) -> Ca
     style_id = SEED_STYLE_ID
     for index in range(1, styles):
         style_id += rng.randrange(1, 40)
-        style = _generated_style(catalog, rng, index, style_id, upcs)
+        style = _generated_style(catalog, rng, index, style_id, upcs, skus_per_style)
         catalog.styles[style_id] = style
         catalog.sync_skus(style)
     catalog.next_style_id = style_id + 1000

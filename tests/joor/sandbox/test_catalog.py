@@ -98,3 +98,11 @@ def test_every_combo_has_a_sku_and_skus_are_unique() -> None:
 def test_at_least_one_style() -> None:
     with pytest.raises(ValueError):
         generate_catalog(0, 1)
+
+
+@pytest.mark.parametrize("skus", [1, 7, 12, 30])
+def test_skus_per_style_gives_every_generated_style_that_many_skus(skus):
+    catalog = generate_catalog(20, 3, skus_per_style=skus)
+    generated = [s for s in catalog.styles.values() if s.style_id != SEED_STYLE_ID]
+    assert {len(s.upcs) for s in generated} == {skus}
+    assert all(len(s.colors) * len(s.sizes) == skus for s in generated)

@@ -31,6 +31,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8701)
         parser.add_argument("--styles", type=int, default=DEFAULT_STYLES)
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument(
+            "--skus-per-style", type=int, default=None, help="give every generated style exactly N SKUs"
+        )
         parser.add_argument("--token", default=DEFAULT_TOKEN, help="the v2 token the sandbox accepts")
         parser.add_argument(
             "--rate-limit",
@@ -56,6 +59,7 @@ class Command(BaseCommand):
         config = SandboxConfig(
             styles=options["styles"],
             seed=options["seed"],
+            skus_per_style=options["skus_per_style"],
             tokens=(options["token"],),
             rate_limit=options["rate_limit"],
             faults=faults,
