@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -41,7 +42,8 @@ class JoorConnectionError(Exception):
 
 def _check_url(name: str, url: str) -> str:
     url = url.strip()
-    if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise JoorAccountInvalid(f"{name} must be an http(s) URL, such as https://api.jooraccess.com")
     return url.rstrip("/")
 

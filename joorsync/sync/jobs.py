@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from joorsync.sync.models import Direction, JoorAccount, ProductLink, SyncEvent, SyncJob
+from joorsync.sync.selectors import shop_has_admin_access
 from shopify_app.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,10 @@ TARGET_KEYS = ("shopify_product_id", "link_id", "joor_style_id")
 
 class SyncJobLost(Exception):
     """The job is no longer running under this worker's attempt (recovered as stale, or cancelled)."""
+
+
+class SyncJobNotRunnable(Exception):
+    """The shop cannot be synced now (uninstalled, or no JOOR connection): nothing was attempted."""
 
 
 class SyncJobStateError(ValueError):
@@ -89,6 +94,8 @@ def _create(
         raise SyncJobStateError(f"unknown job kind {kind!r}")
     if direction is not None and direction not in Direction.values:
         raise SyncJobStateError(f"unknown direction {direction!r}")
+    if trigger and trigger not in SyncJob.Trigger.values:
+        raise SyncJobStateError(f"unknown trigger {trigger!r}")
     key = _target_key(target)
     if kind == Kind.TARGETED and key is None:
         raise SyncJobStateError(f"a targeted job needs a target with one of {', '.join(TARGET_KEYS)}")
@@ -229,6 +236,14 @@ def _engine_run() -> Callable[..., Any]:
     return engine.sync_run
 
 
+def _not_runnable(shop: Shop) -> str:
+    if not shop_has_admin_access(shop=shop):
+        return f"{shop.shop_domain} is not installed (no Shopify access)"
+    if not JoorAccount.objects.filter(shop=shop).exists():
+        return f"{shop.shop_domain} is not connected to JOOR"
+    return ""
+
+
 def _finish(job: SyncJob, status: str, error: str) -> bool:
     now = timezone.now()
     done = SyncJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts).update(
@@ -265,9 +280,15 @@ def sync_job_execute(*, job_id: int) -> SyncJob | None:
         return job
     job.refresh_from_db()
     try:
+        refusal = _not_runnable(job.shop)
+        if refusal:
+            raise SyncJobNotRunnable(refusal)
         _engine_run()(job=job)
     except SyncJobLost:
         logger.info("sync job %s stopped: it is no longer running under attempt %s", job.pk, job.attempts)
+    except SyncJobNotRunnable as exc:
+        logger.warning("sync job %s not run: %s", job.pk, exc)
+        _finish(job, Status.FAILED, error_reason(exc, shop=job.shop))
     except Exception as exc:  # the reason is recorded on the job; a person (or retry) takes it from there
         logger.exception("sync job %s failed", job.pk)
         _finish(job, Status.FAILED, error_reason(exc, shop=job.shop))
@@ -396,16 +417,24 @@ def sync_job_retry(*, job: SyncJob) -> SyncJob:
 
 
 def sync_job_cancel(*, job: SyncJob, reason: str = "cancelled") -> SyncJob:
-    """Stop a queued or running job; a running engine stops at its next progress call."""
-    updated = SyncJob.objects.filter(pk=job.pk, status__in=ACTIVE_STATUSES).update(
-        status=Status.CANCELLED, error=reason[:MAX_ERROR_LENGTH], finished_at=timezone.now()
+    """Stop a queued or running job; a running engine stops at its next progress call.
+
+    The shop's next job is woken here only for a queued job: a running one's worker does that itself
+    once its engine has actually stopped, so two engines never work on one shop at once.
+    """
+    now = timezone.now()
+    fields = {"status": Status.CANCELLED, "error": reason[:MAX_ERROR_LENGTH], "finished_at": now}
+    was_queued = SyncJob.objects.filter(pk=job.pk, status=Status.QUEUED).update(**fields)
+    was_running = (
+        0 if was_queued else SyncJob.objects.filter(pk=job.pk, status=Status.RUNNING).update(**fields)
     )
     job.refresh_from_db()
-    if not updated:
+    if not (was_queued or was_running):
         raise SyncJobStateError(
             f"sync job {job.pk} is {job.status}; only queued or running jobs are cancelled"
         )
-    sync_job_wake_next(shop_id=job.shop_id)
+    if was_queued:
+        sync_job_wake_next(shop_id=job.shop_id)
     return job
 
 
@@ -472,7 +501,11 @@ def sync_incremental_run(*, shop_id: int) -> SyncJob | None:
     """The scheduled sync: create an incremental job and run it here, unless the shop is not
     syncing (uninstalled, no JOOR account) or a full/incremental job is already queued or running."""
     shop = Shop.objects.filter(pk=shop_id).first()
-    if shop is None or not shop.is_installed or not JoorAccount.objects.filter(shop=shop).exists():
+    if (
+        shop is None
+        or not shop_has_admin_access(shop=shop)
+        or not JoorAccount.objects.filter(shop=shop).exists()
+    ):
         return None
     with transaction.atomic():
         Shop.objects.select_for_update().filter(pk=shop.pk).first()

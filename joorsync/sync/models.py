@@ -235,6 +235,7 @@ class SyncJob(models.Model):
 
     class Trigger(models.TextChoices):
         MANUAL = "manual", "By hand"
+        COMMAND = "command", "Command line"
         SCHEDULE = "schedule", "Schedule"
         WEBHOOK = "webhook", "Shopify webhook"
         CONFLICT = "conflict", "Conflict resolution"

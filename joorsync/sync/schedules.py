@@ -1,7 +1,8 @@
 """django-q2 Schedules: one incremental sync per shop at the account's interval, one stale-job sweeper.
 
 The per-shop schedule is derived state: `shop_schedule_sync` makes it match the account (interval,
-installed shop) whenever either changes, and removes it when syncing is off or the shop is gone.
+installed shop) whenever either changes, and removes it when syncing is off or the shop is gone;
+the sweeper also runs `schedules_reconcile`, which repairs any drift (a reinstall, a deleted row).
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from joorsync.sync.models import JoorAccount
+from joorsync.sync.selectors import shop_has_admin_access
 from shopify_app.models import Shop
 
 INCREMENTAL_TASK = "joorsync.sync.tasks.sync_incremental_for_shop"
 RECOVER_TASK = "joorsync.sync.tasks.sync_recover_stale"
 RECOVER_SCHEDULE_NAME = "joorsync-recover-stale"
 RECOVER_EVERY_MINUTES = 5
+SHOP_SCHEDULE_PREFIX = "joorsync-sync-"
 
 
 def shop_schedule_name(*, shop: Shop) -> str:
-    return f"joorsync-sync-{shop.shop_domain}"
+    return f"{SHOP_SCHEDULE_PREFIX}{shop.shop_domain}"
 
 
 def shop_schedule_get(*, shop: Shop) -> Schedule | None:
@@ -43,7 +46,7 @@ def shop_schedule_sync(*, account: JoorAccount) -> Schedule | None:
     """
     shop = account.shop
     interval = int(account.sync_interval_minutes)
-    if interval <= 0 or not shop.is_installed:
+    if interval <= 0 or not shop_has_admin_access(shop=shop):
         shop_schedule_remove(shop=shop)
         return None
     schedules_ensure_global()
@@ -81,3 +84,24 @@ def schedules_ensure_global() -> Schedule:
         },
     )
     return schedule
+
+
+def schedules_reconcile() -> tuple[int, int]:
+    """Bring every shop's schedule in line with its account: made for connected, installed shops with an
+    interval (e.g. after a reinstall, which runs no hook here), removed where the shop or its account
+    is gone. Returns (schedules made or updated, schedules removed)."""
+    made = 0
+    keep: set[str] = set()
+    for account in JoorAccount.objects.select_related("shop").filter(sync_interval_minutes__gt=0):
+        if not shop_has_admin_access(shop=account.shop):
+            continue
+        keep.add(shop_schedule_name(shop=account.shop))
+        schedule = shop_schedule_get(shop=account.shop)
+        if schedule is None or schedule.minutes != account.sync_interval_minutes:
+            shop_schedule_sync(account=account)
+            made += 1
+    stale = Schedule.objects.filter(name__startswith=SHOP_SCHEDULE_PREFIX, func=INCREMENTAL_TASK).exclude(
+        name__in=keep
+    )
+    removed, _ = stale.delete()
+    return made, removed

@@ -12,6 +12,15 @@ from joorsync.sync.models import Conflict, JoorAccount, ProductLink, SyncEvent, 
 from shopify_app.models import Shop
 
 
+def shop_has_admin_access(*, shop: Shop) -> bool:
+    """Whether the app can call the shop's Admin API: it holds a token and was not uninstalled.
+
+    Looser than `Shop.is_installed` on purpose: a shop registered with a static token by an operator
+    may have no install time, and still syncs.
+    """
+    return bool(shop.access_token) and shop.uninstalled_at is None
+
+
 def joor_account_get(*, shop: Shop) -> JoorAccount | None:
     return JoorAccount.objects.filter(shop=shop).first()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from joorsync.sync.jobs import sync_incremental_run, sync_job_execute, sync_job_recover_stale
+from joorsync.sync.schedules import schedules_reconcile
 
 
 def sync_job_run(job_id: int) -> str | None:
@@ -18,5 +19,6 @@ def sync_incremental_for_shop(shop_id: int) -> str | None:
 
 
 def sync_recover_stale() -> int:
-    """The global Schedule's function: requeue jobs whose worker died."""
+    """The global Schedule's function: requeue jobs whose worker died, repair schedule drift."""
+    schedules_reconcile()
     return len(sync_job_recover_stale())

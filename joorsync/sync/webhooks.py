@@ -8,9 +8,12 @@ without a person (or the account's archive policy, applied by that product's nex
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from joorsync.sync.jobs import sync_event_record, sync_job_request, sync_jobs_cancel_for_shop
 from joorsync.sync.merge import FieldGroup, Ownership
@@ -20,6 +23,7 @@ from joorsync.sync.selectors import (
     joor_account_ownership,
     product_link_for_inventory_item,
     product_link_for_shopify_product,
+    shop_has_admin_access,
 )
 from shopify_app.models import Shop, WebhookDelivery
 from shopify_app.webhooks.registry import (
@@ -50,7 +54,7 @@ def _gid(payload: dict[str, Any], prefix: str, id_key: str) -> str | None:
 def _syncing_shop(delivery: WebhookDelivery) -> tuple[Shop, JoorAccount] | None:
     """The delivery's shop if it is installed and connected to JOOR; other shops are ignored."""
     shop = delivery.shop or Shop.objects.filter(shop_domain=delivery.shop_domain).first()
-    if shop is None or not shop.is_installed:
+    if shop is None or not shop_has_admin_access(shop=shop):
         return None
     account = JoorAccount.objects.filter(shop=shop).first()
     if account is None:
@@ -62,15 +66,40 @@ def _payload(delivery: WebhookDelivery) -> dict[str, Any]:
     return delivery.payload if isinstance(delivery.payload, dict) else {}
 
 
+def _already_synced(shop: Shop, gid: str, payload: dict[str, Any]) -> bool:
+    """Whether the link's snapshot already holds this version of the product (our own write's echo,
+    or a replay): its `updated_at` is not after the one recorded at the last sync. An edit within the
+    same second is still picked up by the next incremental sync."""
+    raw = payload.get("updated_at")
+    try:
+        changed_at = parse_datetime(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return False
+    if changed_at is None:
+        return False
+    if timezone.is_naive(changed_at):
+        changed_at = timezone.make_aware(changed_at, UTC)
+    link = product_link_for_shopify_product(shop=shop, shopify_product_id=gid)
+    return (
+        link is not None
+        and link.status == ProductLink.Status.LINKED
+        and link.shopify_updated_at is not None
+        and changed_at <= link.shopify_updated_at
+    )
+
+
 def product_changed(*, delivery: WebhookDelivery) -> None:
-    """products/create, products/update: sync that one product soon."""
+    """products/create, products/update: sync that one product soon (unless it is already in sync)."""
     found = _syncing_shop(delivery)
     if found is None:
         return
     shop, _ = found
-    gid = _gid(_payload(delivery), PRODUCT_GID, "id")
+    payload = _payload(delivery)
+    gid = _gid(payload, PRODUCT_GID, "id")
     if gid is None:
         raise ValueError(f"{delivery.topic} payload has no product id")
+    if _already_synced(shop, gid, payload):
+        return
     sync_job_request(
         shop=shop,
         kind=SyncJob.Kind.TARGETED,

@@ -54,8 +54,11 @@ def make_link(shop: Shop, n: int, **fields: Any) -> ProductLink:
 
 def make_variant(link: ProductLink, inventory_item: str, **fields: Any) -> VariantLink:
     return VariantLink.objects.create(
-        product_link=link, color_code=fields.pop("color_code", "BLK"), size=fields.pop("size", "M"),
-        shopify_inventory_item_id=inventory_item, **fields,
+        product_link=link,
+        color_code=fields.pop("color_code", "BLK"),
+        size=fields.pop("size", "M"),
+        shopify_inventory_item_id=inventory_item,
+        **fields,
     )
 
 
@@ -83,8 +86,15 @@ class BatchEngine:
     before_batch: Callable[[SyncJob, int], None] | None = None
 
     def __call__(self, *, job: SyncJob) -> None:
-        self.calls.append({"job_id": job.pk, "attempt": job.attempts, "target": job.target,
-                           "checkpoint": dict(job.checkpoint or {}), "kind": job.kind})
+        self.calls.append(
+            {
+                "job_id": job.pk,
+                "attempt": job.attempts,
+                "target": job.target,
+                "checkpoint": dict(job.checkpoint or {}),
+                "kind": job.kind,
+            }
+        )
         self.started.set()
         if self.gate is not None:
             self.gate.wait(timeout=10)
@@ -101,16 +111,18 @@ class BatchEngine:
             with transaction.atomic():
                 for item in items:
                     sync_event_record(job=job, action="item_written", details={"item": item})
-                sync_job_progress(job=job, done=items.stop, total=self.total,
-                                  counters={"written": items.stop}, checkpoint={"next": items.stop})
+                sync_job_progress(
+                    job=job,
+                    done=items.stop,
+                    total=self.total,
+                    counters={"written": items.stop},
+                    checkpoint={"next": items.stop},
+                )
             batches += 1
 
 
 def written_items(shop: Shop) -> list[int]:
-    return sorted(
-        e.details["item"]
-        for e in SyncEvent.objects.filter(shop=shop, action="item_written")
-    )
+    return sorted(e.details["item"] for e in SyncEvent.objects.filter(shop=shop, action="item_written"))
 
 
 def install_engine(monkeypatch: Any, engine: Callable[..., None]) -> None:

@@ -13,10 +13,12 @@ from joorsync.sync.jobs import (
     SyncJobLost,
     SyncJobStateError,
     sync_event_record,
+    sync_events_record,
     sync_incremental_run,
     sync_job_cancel,
     sync_job_create,
     sync_job_execute,
+    sync_job_heartbeat,
     sync_job_progress,
     sync_job_recover_stale,
     sync_job_request,
@@ -58,14 +60,24 @@ def engine(monkeypatch):
 
 def test_create_is_queued_with_the_accounts_direction(shop):
     job = sync_job_create(shop=shop, kind="full")
-    assert (job.status, job.kind, job.direction, job.attempts) == (Status.QUEUED, "full", "joor-to-shopify", 0)
+    assert (job.status, job.kind, job.direction, job.attempts) == (
+        Status.QUEUED,
+        "full",
+        "joor-to-shopify",
+        0,
+    )
     assert sync_job_create(shop=shop, kind="incremental", direction="both").direction == "both"
 
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"kind": "nightly"}, {"kind": "full", "direction": "sideways"}, {"kind": "targeted"},
-     {"kind": "targeted", "target": {"title": "x"}}],
+    [
+        {"kind": "nightly"},
+        {"kind": "full", "direction": "sideways"},
+        {"kind": "full", "trigger": "cron"},
+        {"kind": "targeted"},
+        {"kind": "targeted", "target": {"title": "x"}},
+    ],
 )
 def test_create_refuses_bad_arguments(shop, kwargs):
     with pytest.raises(SyncJobStateError):
@@ -76,7 +88,9 @@ def test_create_refuses_bad_arguments(shop, kwargs):
 def test_targeted_jobs_for_one_product_are_debounced(shop):
     first = sync_job_create(shop=shop, kind="targeted", target={"shopify_product_id": GID})
     again = sync_job_create(shop=shop, kind="targeted", target={"shopify_product_id": GID, "link_id": 3})
-    other = sync_job_create(shop=shop, kind="targeted", target={"shopify_product_id": "gid://shopify/Product/8"})
+    other = sync_job_create(
+        shop=shop, kind="targeted", target={"shopify_product_id": "gid://shopify/Product/8"}
+    )
     assert again.pk == first.pk
     assert SyncJob.objects.get(pk=first.pk).target == {"shopify_product_id": GID, "link_id": 3}
     assert other.pk != first.pk
@@ -159,7 +173,9 @@ def test_database_allows_one_running_job_per_shop(shop):
         SyncJob.objects.filter(pk=b.pk).update(status=Status.RUNNING)
 
 
-def test_a_second_job_waits_and_is_woken_when_the_first_ends(shop, engine, django_capture_on_commit_callbacks):
+def test_a_second_job_waits_and_is_woken_when_the_first_ends(
+    shop, engine, django_capture_on_commit_callbacks
+):
     first = sync_job_create(shop=shop, kind="full")
     second = sync_job_create(shop=shop, kind="targeted", target={"shopify_product_id": GID})
     seen: dict[str, object] = {}
@@ -183,19 +199,36 @@ def test_a_second_job_waits_and_is_woken_when_the_first_ends(shop, engine, djang
 # -- progress, cancel ---------------------------------------------------------------------------
 
 
-def test_progress_after_cancel_stops_the_engine(shop, engine):
+def test_progress_after_cancel_stops_the_engine(shop, engine, django_capture_on_commit_callbacks):
     job = sync_job_create(shop=shop, kind="full")
+    waiting = sync_job_create(shop=shop, kind="incremental")
+    woken: list[int] = []
 
     def cancel_midway(running, first_item):
         if first_item == 3:
-            sync_job_cancel(job=SyncJob.objects.get(pk=running.pk), reason="stopped by the merchant")
+            with django_capture_on_commit_callbacks() as callbacks:
+                sync_job_cancel(job=SyncJob.objects.get(pk=running.pk), reason="stopped by the merchant")
+            woken.append(len(callbacks))
 
     engine.before_batch = cancel_midway
-    done = sync_job_execute(job_id=job.pk)
+    with django_capture_on_commit_callbacks() as after_run:
+        done = sync_job_execute(job_id=job.pk)
     assert done.status == Status.CANCELLED
     assert done.error == "stopped by the merchant"
     # The batch in flight when the cancel landed was rolled back with its refused progress update.
     assert written_items(shop) == [0, 1, 2]
+    # The next job is woken only once the cancelled engine has really stopped.
+    assert woken == [0]
+    assert len(after_run) == 1
+    assert SyncJob.objects.get(pk=waiting.pk).status == Status.QUEUED
+
+
+def test_cancelling_a_queued_job_wakes_the_next(shop, django_capture_on_commit_callbacks):
+    first = sync_job_create(shop=shop, kind="full")
+    sync_job_create(shop=shop, kind="incremental")
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert sync_job_cancel(job=first).status == Status.CANCELLED
+    assert len(callbacks) == 1
 
 
 def test_progress_on_a_job_that_is_not_running_raises(shop):
@@ -324,3 +357,42 @@ def test_event_record_needs_an_owner(shop):
         sync_event_record(action="x")
     event = sync_event_record(shop=shop, action="note", message="hello")
     assert (event.shop_id, event.job_id) == (shop.pk, None)
+
+
+def test_a_shop_that_cannot_sync_fails_its_job_without_running_the_engine(shop, engine):
+    unconnected = make_shop("plain.myshopify.com")
+    done = sync_job_execute(job_id=sync_job_create(shop=unconnected, kind="full").pk)
+    assert (done.status, done.error) == (
+        Status.FAILED,
+        "SyncJobNotRunnable: plain.myshopify.com is not connected to JOOR",
+    )
+    job = sync_job_create(shop=shop, kind="full")
+    shop.access_token = ""
+    shop.save()
+    done = sync_job_execute(job_id=job.pk)
+    assert done.error == "SyncJobNotRunnable: demo.myshopify.com is not installed (no Shopify access)"
+    assert engine.calls == []
+
+
+def test_heartbeat_and_bulk_events_belong_to_the_running_attempt(shop, monkeypatch):
+    seen: dict[str, object] = {}
+
+    def engine(*, job):
+        before = SyncJob.objects.get(pk=job.pk).heartbeat_at
+        sync_job_heartbeat(job=job)
+        seen["moved"] = SyncJob.objects.get(pk=job.pk).heartbeat_at >= before
+        seen["count"] = sync_events_record(
+            job=job, events=[{"action": "linked", "message": f"style {n}"} for n in range(3)]
+        )
+
+    install_engine(monkeypatch, engine)
+    job = sync_job_create(shop=shop, kind="full")
+    assert sync_job_execute(job_id=job.pk).status == Status.SUCCEEDED
+    assert seen == {"moved": True, "count": 3}
+    assert list(SyncEvent.objects.filter(job=job, shop=shop).values_list("message", flat=True)) == [
+        "style 0",
+        "style 1",
+        "style 2",
+    ]
+    with pytest.raises(SyncJobLost):
+        sync_job_heartbeat(job=job)  # finished: no worker holds it any more

@@ -55,7 +55,11 @@ class Command(BaseCommand):
             self.stdout.write(f"no open conflicts for {shop.shop_domain}")
             return
         for c in conflicts:
-            product = c["product"]["style_number"] or c["product"]["shopify_product_id"] or f"link {c['product']['link_id']}"
+            product = (
+                c["product"]["style_number"]
+                or c["product"]["shopify_product_id"]
+                or f"link {c['product']['link_id']}"
+            )
             self.stdout.write(
                 f"#{c['id']} {product} {c['field_path']}: base {_short(c['base_value'])} | "
                 f"shopify {_short(c['shopify_value'])} | joor {_short(c['joor_value'])}"

@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--shop", required=True, help="the shop's myshopify.com domain")
         parser.add_argument("--api", required=True, choices=["v2", "v4"], help="JOOR API generation")
-        parser.add_argument("--base-url", required=True, help="JOOR API base URL, e.g. https://api.jooraccess.com")
+        parser.add_argument(
+            "--base-url", required=True, help="JOOR API base URL, e.g. https://api.jooraccess.com"
+        )
         parser.add_argument("--token", default="", help="v2: the JOOR API token")
         parser.add_argument("--client-id", default="", help="v4: OAuth client id")
         parser.add_argument("--client-secret", default="", help="v4: OAuth client secret")

@@ -1,0 +1,205 @@
+"""Connecting a shop to JOOR (against the JOOR sandbox, in-process) and changing its sync settings."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+from django.db import connection
+from django_q.models import Schedule
+
+from joorsync.joor.sandbox import defaults
+from joorsync.joor.sandbox.app import JoorSandbox, SandboxConfig
+from joorsync.sync.accounts import (
+    JoorAccountInvalid,
+    JoorConnectionError,
+    joor_account_connect,
+    joor_account_update_settings,
+)
+from joorsync.sync.clients import joor_budget_for, joor_client_for, transport_override
+from joorsync.sync.merge import FieldGroup, Ownership
+from joorsync.sync.models import JoorAccount
+from joorsync.sync.schedules import RECOVER_SCHEDULE_NAME, shop_schedule_get
+from joorsync.sync.selectors import joor_account_ownership
+from tests.sync.jobs_support import make_account, make_shop
+
+pytestmark = pytest.mark.django_db
+
+BASE = "http://joor.test"
+V4 = {
+    "client_id": defaults.DEFAULT_CLIENT_ID,
+    "client_secret": defaults.DEFAULT_CLIENT_SECRET,
+    "username": defaults.DEFAULT_USERNAME,
+    "password": defaults.DEFAULT_PASSWORD,
+    "account_id": defaults.DEFAULT_ACCOUNT_ID,
+}
+
+
+@pytest.fixture
+def sandbox():
+    app = JoorSandbox(SandboxConfig(styles=3, seed=1, rate_limit="off"))
+    with transport_override(joor=httpx.WSGITransport(app=app)):
+        yield app
+
+
+@pytest.fixture
+def shop():
+    return make_shop()
+
+
+def _raw_column(pk: int, column: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM sync_jooraccount WHERE id = %s", [pk])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def test_v2_connect_checks_the_token_and_stores_it_encrypted(sandbox, shop, caplog):
+    caplog.set_level(logging.DEBUG)
+    account = joor_account_connect(
+        shop=shop, api_generation="v2", base_url=BASE + "/", token=defaults.DEFAULT_TOKEN
+    )
+    assert sandbox.credits_used == 1  # one cheap request: the first page of one style
+    stored = JoorAccount.objects.get(shop=shop)
+    assert (stored.api_generation, stored.base_url, stored.token) == ("v2", BASE, defaults.DEFAULT_TOKEN)
+    assert defaults.DEFAULT_TOKEN not in _raw_column(account.pk, "token")
+    assert defaults.DEFAULT_TOKEN not in caplog.text
+    assert shop_schedule_get(shop=shop).minutes == 15
+    assert Schedule.objects.filter(name=RECOVER_SCHEDULE_NAME).count() == 1
+
+
+def test_v4_connect_uses_the_password_grant(sandbox, shop):
+    account = joor_account_connect(
+        shop=shop, api_generation="v4", base_url=BASE, auth_url=BASE + "/auth", **V4
+    )
+    assert account.auth_url == BASE + "/auth"
+    assert JoorAccount.objects.get(shop=shop).password == defaults.DEFAULT_PASSWORD
+
+
+def test_reconnecting_replaces_credentials_and_keeps_settings(sandbox, shop):
+    joor_account_connect(shop=shop, api_generation="v4", base_url=BASE, auth_url=BASE + "/auth", **V4)
+    JoorAccount.objects.filter(shop=shop).update(sync_interval_minutes=30, direction="joor-to-shopify")
+    joor_account_connect(shop=shop, api_generation="v2", base_url=BASE, token=defaults.DEFAULT_TOKEN)
+    account = JoorAccount.objects.get(shop=shop)
+    assert (account.api_generation, account.client_secret, account.password, account.auth_url) == (
+        "v2",
+        "",
+        "",
+        "",
+    )
+    assert (account.sync_interval_minutes, account.direction) == (30, "joor-to-shopify")
+    assert JoorAccount.objects.count() == 1
+
+
+def test_a_bad_token_is_refused_in_one_line_and_nothing_is_stored(sandbox, shop, caplog):
+    with pytest.raises(JoorConnectionError) as info:
+        joor_account_connect(shop=shop, api_generation="v2", base_url=BASE, token="wrong-token-xyz")
+    message = str(info.value)
+    assert message == f"JOOR at {BASE} refused the credentials (HTTP 401)"
+    assert "wrong-token-xyz" not in message + caplog.text
+    assert not JoorAccount.objects.exists()
+    assert shop_schedule_get(shop=shop) is None
+
+
+def test_a_wrong_v4_password_is_refused(sandbox, shop):
+    with pytest.raises(JoorConnectionError, match="refused the credentials"):
+        joor_account_connect(
+            shop=shop,
+            api_generation="v4",
+            base_url=BASE,
+            auth_url=BASE + "/auth",
+            **{**V4, "password": "not-it"},
+        )
+    assert not JoorAccount.objects.exists()
+
+
+def test_an_unreachable_joor_is_a_clean_error(shop, settings):
+    settings.JOOR_HTTP_TIMEOUT = 1.0
+    with pytest.raises(JoorConnectionError, match=r"unreachable or failing \(JoorTransientError\)"):
+        joor_account_connect(shop=shop, api_generation="v2", base_url="http://127.0.0.1:9", token="t0ken")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"api_generation": "v3", "base_url": BASE, "token": "x"}, "api_generation"),
+        ({"api_generation": "v2", "base_url": "ftp://joor", "token": "x"}, "base_url must be an http"),
+        ({"api_generation": "v2", "base_url": BASE, "token": "  "}, "needs a token"),
+        (
+            {"api_generation": "v4", "base_url": BASE, "client_id": "c", "username": "u"},
+            "needs client_secret, password, account_id",
+        ),
+        ({"api_generation": "v4", "base_url": BASE, "auth_url": "nope", **V4}, "auth_url must be"),
+    ],
+)
+def test_connect_validates_before_any_request(shop, kwargs, message):
+    app = JoorSandbox(SandboxConfig(styles=1, rate_limit="off"))
+    with (
+        transport_override(joor=httpx.WSGITransport(app=app)),
+        pytest.raises(JoorAccountInvalid, match=message),
+    ):
+        joor_account_connect(shop=shop, **kwargs)
+    assert app.credits_used == 0
+
+
+def test_one_credit_budget_per_joor_account(shop, settings):
+    settings.JOOR_CREDITS_PER_WINDOW = 60
+    account = make_account(shop)
+    other = make_account(make_shop("other.myshopify.com"))
+    with joor_client_for(account=account) as a, joor_client_for(account=account) as b:
+        assert a.budget is b.budget is joor_budget_for(account=account)
+        assert a.budget.credits_per_window == 60
+    assert joor_budget_for(account=other) is not joor_budget_for(account=account)
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+def test_settings_are_validated_and_saved(shop):
+    account = make_account(shop)
+    joor_account_update_settings(
+        account=account,
+        ownership={"prices": "joor", "inventory": "ignore"},
+        direction="shopify-to-joor",
+        price_field="price_wholesale",
+        compare_at_field="price_retail",
+        price_currency="usd",
+        location_warehouses={"gid://shopify/Location/1": "Main"},
+        delete_policy="archive",
+    )
+    stored = JoorAccount.objects.get(pk=account.pk)
+    assert stored.ownership == {"prices": "joor", "inventory": "ignore"}
+    assert (stored.direction, stored.price_currency, stored.delete_policy) == (
+        "shopify-to-joor",
+        "USD",
+        "archive",
+    )
+    owners = joor_account_ownership(account=stored)
+    assert owners[FieldGroup.PRICES] == Ownership.JOOR
+    assert owners[FieldGroup.CONTENT] == Ownership.TWO_WAY  # the default for groups left out
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"ownership": {"colour": "joor"}}, "unknown field group"),
+        ({"ownership": {"prices": "nobody"}}, "unknown owner"),
+        ({"direction": "up"}, "direction must be"),
+        ({"sync_interval_minutes": -1}, "between 0"),
+        ({"sync_interval_minutes": "soon"}, "whole number"),
+        ({"location_warehouses": {"1": "Main"}}, "not a Shopify location"),
+        (
+            {"location_warehouses": {"gid://shopify/Location/1": "A", "gid://shopify/Location/2": "A"}},
+            "same JOOR warehouse",
+        ),
+        ({"compare_at_field": "price_retail"}, "must differ"),
+        ({"price_currency": "US"}, "3-letter"),
+        ({"token": "new"}, "unknown setting"),
+    ],
+)
+def test_bad_settings_are_refused_and_nothing_changes(shop, changes, message):
+    account = make_account(shop)
+    with pytest.raises(JoorAccountInvalid, match=message):
+        joor_account_update_settings(account=account, **changes)
+    stored = JoorAccount.objects.get(pk=account.pk)
+    assert (stored.ownership, stored.direction, stored.sync_interval_minutes) == ({}, "both", 15)
