@@ -16,6 +16,7 @@ style number, absolute stock levels), so a job that dies anywhere can run again 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -27,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from joorsync.joor.client import JoorClient
+from joorsync.joor.client import JoorClient, JoorNotFound
 from joorsync.joor.records import Style
 from joorsync.sync.canonical import CanonicalProduct, flatten, snapshot_hash
 from joorsync.sync.joor_mapping import PriceMapping, style_to_canonical, with_variant_skus
@@ -140,6 +141,7 @@ class SyncRun:
         self._joor_usage_start = _joor_usage(joor)
         self._shopify_usage_start = dict(shopify.usage)
         self._seen_styles: set[int] = set()
+        self._done = 0
         self._resumed = False
         self.shopify_writes: ShopifyWrites | None = None
         self.joor_writes: JoorWrites | None = None
@@ -163,6 +165,14 @@ class SyncRun:
             api=self.api_usage(),
             seconds=time.monotonic() - self._started,
             preview=self.preview,
+        )
+
+    def report_final(self, result: RunResult) -> None:
+        """The job row gets the final counters and API usage (what `sync --json` prints)."""
+        self._progress(
+            done=self._done,
+            counters={**result.counts.as_dict(), "seconds": round(result.seconds, 3)},
+            api_usage=result.api,
         )
 
     def api_usage(self) -> dict[str, int]:
@@ -225,6 +235,7 @@ class SyncRun:
                     incremental=incremental,
                 )
                 done += len(page.styles)
+                self._done = done
                 next_start = page.envelope.next_start
                 self._progress(
                     done=done,
@@ -588,6 +599,9 @@ class SyncRun:
             ).first()
         elif target.get("joor_style_id"):
             link = ProductLink.objects.filter(shop=self.shop, joor_style_id=target["joor_style_id"]).first()
+        node: Mapping[str, Any] | None = None
+        if link is None and target.get("shopify_product_id"):
+            link, node = self._link_new_shopify_product(str(target["shopify_product_id"]))
         if link is None or link.status != ProductLink.Status.LINKED or link.joor_style_id is None:
             self._event(
                 action="targeted_skipped",
@@ -596,14 +610,62 @@ class SyncRun:
                 details=dict(target),
             )
             return
-        node = self.shopify.product(link.shopify_product_id)
+        node = node or self.shopify.product(link.shopify_product_id)
         if node is None:
             self._shopify_product_gone(link)
             return
         style = self.joor.get_style(link.joor_style_id)
         self._pair(link, style_to_canonical(style, prices=self.prices), node)
         self._flush_stock()
-        self._progress(done=1, total=1, counters=self.counts.as_dict(), api_usage=self.api_usage())
+        self._done = 1
+
+    def _link_new_shopify_product(
+        self, product_id: str
+    ) -> tuple[ProductLink | None, Mapping[str, Any] | None]:
+        """A product created in Shopify: linked at once when it names its style (the identity
+        metafields); matching by barcode needs the whole JOOR catalog and waits for a full run."""
+        node = self.shopify.product(product_id)
+        if node is None:
+            return None, None
+        identity = product_identity(node)
+        style: Style | None = None
+        method = ""
+        try:
+            if str(identity.get("style_id") or "").isdigit():
+                style, method = (
+                    self.joor.get_style(int(identity["style_id"])),
+                    ProductLink.Method.STYLE_NUMBER,
+                )
+            elif identity.get("style_number"):
+                number = str(identity["style_number"])
+                style = self.joor.get_style_by_number(number, str(identity.get("style_identifier") or number))
+                method = ProductLink.Method.STYLE_NUMBER
+        except JoorNotFound:
+            style = None
+        if style is None or style.style_id is None:
+            if not self.dry_run:
+                ProductLink.objects.get_or_create(
+                    shop=self.shop,
+                    shopify_product_id=product_id,
+                    defaults={
+                        "status": ProductLink.Status.UNMATCHED_SHOPIFY,
+                        "shopify_title": str(node.get("title") or "")[:255],
+                    },
+                )
+            return None, node
+        taken = ProductLink.objects.filter(
+            shop=self.shop, joor_style_id=style.style_id, status=ProductLink.Status.LINKED
+        ).exclude(shopify_product_id=product_id)
+        if taken.exists() or self.dry_run:
+            self._event(
+                action="ambiguous_match",
+                level="warning",
+                side="both",
+                message=f"style {style.style_number} is already linked to another product",
+                details={"products": [product_id], "styles": [style.style_id]},
+            )
+            return None, node
+        return self._link(style, product_id, method=method), node
 
 
 def _comparable_snapshot(flat: Mapping[str, Any], settings: PairSettings, product: CanonicalProduct) -> dict:
@@ -676,8 +738,13 @@ def sync_run(
     from joorsync.sync import clients, jobs
 
     account = job.shop.joor_account
-    joor = joor or clients.joor_client_for(account=account)
-    shopify = shopify or clients.shopify_client_for(shop=job.shop)
+    owned = []
+    if joor is None:
+        joor = clients.joor_client_for(account=account)
+        owned.append(joor)
+    if shopify is None:
+        shopify = clients.shopify_client_for(shop=job.shop)
+        owned.append(shopify)
     started_at = timezone.now()
     run = SyncRun(
         job=job,
@@ -686,7 +753,17 @@ def sync_run(
         progress=progress or (lambda **kw: jobs.sync_job_progress(job=job, **kw)),
         event=event or (lambda **kw: jobs.sync_event_record(job=job, **kw)),
     )
-    result = run.run()
+    # A worker's job proves it is alive even while it waits (a bulk operation, JOOR's credit window).
+    beating = jobs.sync_job_heartbeat_thread(job=job) if progress is None else contextlib.nullcontext()
+    try:
+        with beating:
+            result = run.run()
+            run.report_final(result)
+    finally:
+        for client in owned:
+            client.close()
+    if job.dry_run:
+        SyncJob.objects.filter(pk=job.pk).update(plan=result.preview)
     if not job.dry_run and job.kind in (SyncJob.Kind.FULL, SyncJob.Kind.INCREMENTAL):
         JoorAccount.objects.filter(pk=account.pk).update(
             last_joor_sync_at=started_at, last_shopify_sync_at=started_at

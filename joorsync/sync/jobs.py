@@ -15,12 +15,14 @@ Life of a job: `queued` → (claimed by one worker) `running` → `succeeded` | 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -342,6 +344,34 @@ def sync_job_heartbeat(*, job: SyncJob) -> None:
 
 
 # -- recovery, retry, cancel --------------------------------------------------------------------
+
+
+@contextmanager
+def sync_job_heartbeat_thread(*, job: SyncJob, every: float = 60.0) -> Iterator[None]:
+    """Beat the job's heartbeat from a side thread while the body runs, so long waits inside one
+    step (a bulk operation, a JOOR credit window) do not look like a dead worker. The thread dies
+    with the process, so a killed worker still goes stale."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    sync_job_heartbeat(job=job)
+                except SyncJobLost:
+                    return
+                except Exception:  # a missed beat is not worth stopping the job for
+                    logger.warning("heartbeat of sync job %s failed", job.pk, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"sync-job-{job.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def sync_job_recover_stale(*, older_than: timedelta | None = None, now: datetime | None = None) -> list[int]:

@@ -132,7 +132,9 @@ class ShopState:
         return found
 
     def item_levels(self, item_id: int) -> list[InventoryLevel]:
-        return [lvl for (item, _), lvl in sorted(self.levels.items()) if item == item_id]
+        # A shop has a handful of locations: look each up rather than scanning every level.
+        found = (self.levels.get((item_id, location_id)) for location_id in sorted(self.locations))
+        return [lvl for lvl in found if lvl is not None]
 
     def location_levels(self, location_id: int) -> list[InventoryLevel]:
         return [lvl for (_, loc), lvl in sorted(self.levels.items()) if loc == location_id]
