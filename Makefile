@@ -30,8 +30,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: install
+# Performance figures: JOOR parsing, webhook latency, and a full sync at two catalog sizes.
+bench: migrate
 	$(BIN)/python manage.py joor_bench
+	$(BIN)/python manage.py webhook_bench
+	$(BIN)/python manage.py sync_bench --styles 500 --skus-per-style 12
+	$(BIN)/python manage.py sync_bench --styles 2000 --skus-per-style 12
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
