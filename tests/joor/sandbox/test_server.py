@@ -81,10 +81,13 @@ def test_command_serves_until_interrupted() -> None:
     finally:
         proc.send_signal(signal.SIGINT)  # Ctrl-C
         try:
-            out, _ = proc.communicate(timeout=15)
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
-            out, _ = proc.communicate()
+            proc.wait()
+        # Read through the same buffered reader as the first line: communicate() would read the
+        # raw pipe and miss lines that readline() already pulled into the buffer.
+        out = proc.stdout.read() if proc.stdout else ""
     assert proc.returncode == 0
     assert "Stopping." in out
     assert DEFAULT_TOKEN in first_line + out
