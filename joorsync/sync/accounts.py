@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -203,6 +204,18 @@ def _clean_currency(value: Any) -> str:
     return text
 
 
+def _clean_factor(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        factor = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise JoorAccountInvalid("wholesale_factor must be a number such as 0.5 (or empty)") from None
+    if not Decimal("0") < factor <= Decimal("10"):
+        raise JoorAccountInvalid("wholesale_factor must be above 0 and at most 10")
+    return factor.quantize(Decimal("0.001"))
+
+
 _CLEANERS = {
     "ownership": _clean_ownership,
     "direction": lambda v: _clean_choice("direction", v, set(Direction.values)),
@@ -213,6 +226,7 @@ _CLEANERS = {
     "compare_at_field": lambda v: _clean_choice("compare_at_field", v, _PRICE_FIELDS | {""}),
     "location_warehouses": _clean_warehouses,
     "delete_policy": lambda v: _clean_choice("delete_policy", v, set(DeletePolicy.values)),
+    "wholesale_factor": _clean_factor,
 }
 
 #: The settings a merchant may change (credentials change only through `joor_account_connect`).

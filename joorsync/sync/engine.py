@@ -29,14 +29,24 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from joorsync.joor.client import JoorClient, JoorNotFound
+from joorsync.joor.errors import JoorPermanentError
 from joorsync.joor.records import Style
 from joorsync.sync.canonical import CanonicalProduct, flatten, snapshot_hash
+from joorsync.sync.joor_create import (
+    CannotCreate,
+    full_grid,
+    identifiers_for,
+    new_style_prices,
+    style_create_v2,
+    style_create_v4,
+    with_identity,
+)
 from joorsync.sync.joor_mapping import PriceMapping, style_to_canonical, with_variant_skus
 from joorsync.sync.matching import JoorItem, ShopifyItem, match_items
 from joorsync.sync.merge import FieldGroup, Ownership
 from joorsync.sync.models import ApiGeneration, DeletePolicy, Direction, JoorAccount, ProductLink, SyncJob
 from joorsync.sync.pairs import Counts, PairSettings, comparable, pair_sync, variant_links_update
-from joorsync.sync.shopify_mapping import canonical_to_product_set, product_identity
+from joorsync.sync.shopify_mapping import canonical_to_product_set, product_identity, product_to_canonical
 from joorsync.sync.spool import JobSpool, Spool
 from joorsync.sync.writes import JoorWrites, ShopifyWrites, WriteError
 from shopify_app.admin.bulk import CHILDREN_KEY, run_bulk_query
@@ -74,7 +84,8 @@ def pair_settings_for(account: JoorAccount, *, direction: str) -> PairSettings:
         ownership=ownership,
         allow_write_shopify=direction in (Direction.BOTH, Direction.JOOR_TO_SHOPIFY),
         allow_write_joor=direction in (Direction.BOTH, Direction.SHOPIFY_TO_JOOR),
-        joor_has_skus=account.api_generation == ApiGeneration.V4,
+        # Styles are read through v2 (v4 credentials work there too), which has no SKU strings.
+        joor_has_skus=False,
         compare_at_mapped=bool(account.compare_at_field),
         initial_winner=Ownership.SHOPIFY if direction == Direction.SHOPIFY_TO_JOOR else Ownership.JOOR,
     )
@@ -137,6 +148,7 @@ class SyncRun:
         self._bulk_poll_interval = bulk_poll_interval
         self._joor_page_size = joor_page_size
         self._location_id: str | None = None
+        self._currency = ""
         self._started = time.monotonic()
         self._joor_usage_start = _joor_usage(joor)
         self._shopify_usage_start = dict(shopify.usage)
@@ -531,20 +543,77 @@ class SyncRun:
         self._flush_stock()
 
     def _finish_unmatched_shopify(self, products: Spool, *, unlinked: Mapping[str, ShopifyItem]) -> None:
-        """Products no style claimed: listed for a person (creating JOOR styles from Shopify needs
-        the JOOR-side identifiers a person chooses)."""
-        if self.dry_run:
-            return
+        """Products no style claimed: created in JOOR where the direction allows and JOOR can take
+        them, otherwise listed for a person with the reason."""
         for product_id in unlinked:
             node = products.get(product_id) or {}
-            ProductLink.objects.get_or_create(
+            note = "no JOOR style matches this product"
+            if self.settings.allow_write_joor:
+                try:
+                    if self._create_in_joor(product_id, node):
+                        continue
+                except CannotCreate as exc:
+                    note = str(exc)
+                except JoorPermanentError as exc:
+                    self.counts.errors += 1
+                    note = f"JOOR refused the new style: {exc}"
+                    self._event(action="create_failed", level="error", side="joor", message=note)
+            if self.dry_run:
+                continue
+            link, _ = ProductLink.objects.get_or_create(
                 shop=self.shop,
                 shopify_product_id=product_id,
                 defaults={
                     "status": ProductLink.Status.UNMATCHED_SHOPIFY,
                     "shopify_title": str(node.get("title") or "")[:255],
+                    "note": note,
                 },
             )
+            if link.status == ProductLink.Status.UNMATCHED_SHOPIFY and link.note != note:
+                ProductLink.objects.filter(pk=link.pk).update(note=note)
+
+    def _create_in_joor(self, product_id: str, node: Mapping[str, Any]) -> bool:
+        shopify_product = product_to_canonical(node)
+        if not shopify_product.variants:
+            raise CannotCreate("the product has no Color and Size variants for a JOOR style")
+        number, identifier = identifiers_for(str(node.get("legacyResourceId") or ""), shopify_product)
+        shopify_product = with_identity(shopify_product, number, identifier)
+        grid = full_grid(shopify_product)
+        new = new_style_prices(
+            grid, prices=self.prices, currency=self.currency, factor=self.account.wholesale_factor
+        )
+        if self.dry_run:
+            self.counts.joor["created"] += 1
+            self.preview.append({"create_in_joor": number, "shopify_product_id": product_id})
+            return True
+        if self.account.api_generation == ApiGeneration.V4:
+            style = style_create_v4(self.joor, grid, new=new)
+        else:
+            style = style_create_v2(self.joor, grid, prices=self.prices, new=new)
+        link = self._link(style, product_id, method=ProductLink.Method.CREATED)
+        self._seen_styles.add(int(style.style_id or 0))
+        snapshot = _created_in_joor_base(
+            flatten(shopify_product), flatten(style_to_canonical(style, prices=self.prices)), self.settings
+        )
+        with transaction.atomic():
+            ProductLink.objects.filter(pk=link.pk).update(
+                snapshot=snapshot, snapshot_hash=snapshot_hash(snapshot), last_synced_at=timezone.now()
+            )
+            variant_links_update(link=link, shopify_node=node, joor_product=grid)
+        self.counts.joor["created"] += 1
+        self._event(
+            action="created_in_joor",
+            side="joor",
+            link=link,
+            message=f"style {number} created in JOOR from a Shopify product",
+        )
+        return True
+
+    @property
+    def currency(self) -> str:
+        if not self._currency:
+            self._currency = self.account.price_currency or self.shopify.shop().currency_code
+        return self._currency
 
     def _flag_styles_gone(self) -> None:
         """Full run: linked styles JOOR did not list any more were deleted there. A resumed run did not
@@ -666,6 +735,19 @@ class SyncRun:
             )
             return None, node
         return self._link(style, product_id, method=method), node
+
+
+def _created_in_joor_base(
+    shopify: Mapping[str, Any], joor: Mapping[str, Any], settings: PairSettings
+) -> dict[str, Any]:
+    """The agreement right after creating a style from a product: Shopify's values, except where
+    JOOR could not store one (that path starts empty, so the next run writes Shopify's value to
+    JOOR rather than JOOR's empty one to Shopify)."""
+    base = dict(shopify)
+    for path, value in shopify.items():
+        if value is not None and joor.get(path) is None:
+            base[path] = None
+    return comparable(base, settings=settings, joor_prices=True)
 
 
 def _comparable_snapshot(flat: Mapping[str, Any], settings: PairSettings, product: CanonicalProduct) -> dict:

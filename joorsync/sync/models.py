@@ -60,6 +60,9 @@ class JoorAccount(models.Model):
         default="",
         choices=[("", "None"), ("price_retail", "Retail price"), ("price_wholesale", "Wholesale price")],
     )
+    # Creating a JOOR style from a Shopify product needs a wholesale price, which Shopify does not
+    # have: wholesale = Shopify price × this factor. Empty: such products are listed, not created.
+    wholesale_factor = models.DecimalField(max_digits=5, decimal_places=3, null=True, blank=True)
     ownership = models.JSONField(
         default=dict, blank=True, help_text="Field group → two-way|joor|shopify|ignore."
     )

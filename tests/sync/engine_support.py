@@ -10,7 +10,14 @@ import httpx
 from joorsync.joor.client import JoorClient
 from joorsync.joor.sandbox.app import JoorSandbox
 from joorsync.joor.sandbox.app import SandboxConfig as JoorConfig
-from joorsync.joor.sandbox.defaults import DEFAULT_TOKEN
+from joorsync.joor.sandbox.defaults import (
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PASSWORD,
+    DEFAULT_TOKEN,
+    DEFAULT_USERNAME,
+)
 from joorsync.sync.engine import RunResult, SyncRun
 from joorsync.sync.models import JoorAccount, SyncJob
 from shopify_app.admin.client import AdminClient
@@ -35,13 +42,23 @@ class World:
     clock: Any = None
 
     def joor_client(self, transport: httpx.BaseTransport | None = None) -> JoorClient:
-        return JoorClient(
-            base_url=JOOR_BASE,
-            token=DEFAULT_TOKEN,
-            transport=transport or httpx.WSGITransport(app=self.joor_sandbox),
-            sleep=self.sleep,
+        common: dict[str, Any] = {
+            "base_url": JOOR_BASE,
+            "transport": transport or httpx.WSGITransport(app=self.joor_sandbox),
+            "sleep": self.sleep,
             **({"clock": self.clock} if self.clock else {}),
-        )
+        }
+        if self.account.api_generation == "v4":
+            return JoorClient(
+                **common,
+                client_id=DEFAULT_CLIENT_ID,
+                client_secret=DEFAULT_CLIENT_SECRET,
+                username=DEFAULT_USERNAME,
+                password=DEFAULT_PASSWORD,
+                account_id=DEFAULT_ACCOUNT_ID,
+                auth_url=f"{JOOR_BASE}/auth/",
+            )
+        return JoorClient(**common, token=DEFAULT_TOKEN)
 
     def shopify_client(self, transport: httpx.BaseTransport | None = None) -> AdminClient:
         return AdminClient(
@@ -54,6 +71,7 @@ class World:
         )
 
     def run(self, kind: str = SyncJob.Kind.FULL, **job_fields: Any) -> tuple[SyncJob, RunResult]:
+        job_fields.setdefault("direction", self.account.direction)  # as sync_job_create does
         job = SyncJob.objects.create(shop=self.shop, kind=kind, status=SyncJob.Status.RUNNING, **job_fields)
         job.refresh_from_db()
         try:

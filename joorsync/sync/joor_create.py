@@ -1,0 +1,190 @@
+"""Creating a JOOR style for a product that exists only in Shopify.
+
+JOOR sells a grid: every colour × size of a style is a SKU, and a style needs a wholesale price.
+Shopify has neither guarantee, so the new style gets the full grid of the product's colours and
+sizes, and a wholesale price only from what the account says: the Shopify price itself (when the
+mapping says Shopify's price *is* wholesale) or Shopify's price × the account's wholesale factor.
+Without either, no style is created: the product is listed for a person instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from joorsync.joor.client import JoorClient
+from joorsync.joor.records import Style
+from joorsync.joor.v4 import COLOR_TRAIT_ID, SIZE_TRAIT_ID
+from joorsync.sync.canonical import CanonicalProduct, CanonicalVariant
+from joorsync.sync.joor_mapping import PriceMapping, canonical_to_style_fields
+
+CENT = Decimal("0.01")
+
+
+class CannotCreate(Exception):
+    """The product cannot become a JOOR style as it is; the message says what a person must do."""
+
+
+@dataclass(frozen=True, slots=True)
+class NewStylePrices:
+    currency: str
+    label: str
+    wholesale: str
+    retail: str
+
+
+def new_style_prices(
+    product: CanonicalProduct, *, prices: PriceMapping, currency: str, factor: Decimal | None
+) -> NewStylePrices:
+    shopify_price = next((Decimal(v.price) for v in product.variants if v.price), None)
+    if shopify_price is None:
+        raise CannotCreate("the product has no price")
+    if prices.price_field == "price_wholesale":
+        wholesale, retail = shopify_price, Decimal("0")  # JOOR writes 0.00 for "no retail price"
+    elif factor is not None:
+        wholesale, retail = (shopify_price * factor).quantize(CENT), shopify_price
+    else:
+        raise CannotCreate(
+            "JOOR needs a wholesale price: set a wholesale factor or map Shopify's price to it"
+        )
+    return NewStylePrices(
+        currency=currency,
+        label=prices.label or currency,
+        wholesale=f"{wholesale.quantize(CENT)}",
+        retail=f"{retail.quantize(CENT)}",
+    )
+
+
+def full_grid(product: CanonicalProduct) -> CanonicalProduct:
+    """The product with every colour × size its variants use (JOOR refuses a partial grid)."""
+    colors: dict[str, str | None] = {}
+    sizes: dict[str, None] = {}
+    for v in product.variants:
+        colors.setdefault(v.color_code, v.color_name)
+        sizes.setdefault(v.size, None)
+    have = product.variant_map()
+    grid = []
+    for code, name in colors.items():
+        for size in sizes:
+            existing = have.get(CanonicalVariant(color_code=code, size=size).key)
+            grid.append(
+                existing or CanonicalVariant(color_code=code, size=size, color_name=name, inventory=0)
+            )
+    return CanonicalProduct(
+        style_number=product.style_number,
+        style_identifier=product.style_identifier,
+        title=product.title,
+        description=product.description,
+        product_type=product.product_type,
+        tags=product.tags,
+        variants=tuple(grid),
+        joor=product.joor,
+    )
+
+
+def style_create_v2(
+    client: JoorClient, product: CanonicalProduct, *, prices: PriceMapping, new: NewStylePrices
+) -> Style:
+    fields = canonical_to_style_fields(product, prices=prices)
+    fields["prices"] = [
+        {
+            "price_label": new.label,
+            "price_currency": new.currency,
+            "price_wholesale": new.wholesale,
+            "price_retail": new.retail,
+            "price_currency_retail": new.currency,
+        }
+    ]
+    result = client.style_upsert(fields)
+    if result.style is not None and result.style.style_id is not None:
+        return result.style
+    return client.get_style_by_number(product.style_number, product.style_identifier)
+
+
+def style_create_v4(client: JoorClient, product: CanonicalProduct, *, new: NewStylePrices) -> Style:
+    """Product, then its SKUs (the whole grid in one request), then a price per SKU."""
+    created = client.bulk_create(
+        "products",
+        [
+            {
+                "name": product.title or product.style_number,
+                "product_identifier": product.style_number,
+                "external_id": product.style_identifier,
+                "description": product.description or "",
+            }
+        ],
+    )
+    created.raise_for_failures()
+    product_id = (created.created or [None])[0]
+    if not product_id:
+        raise CannotCreate("JOOR created no product")
+    skus: list[dict[str, Any]] = []
+    for v in product.variants:
+        sku: dict[str, Any] = {
+            "product_id": product_id,
+            "sku_identifier": v.sku or f"{product.style_number}-{v.color_code}-{v.size}",
+            "trait_values": [
+                {
+                    "trait_id": COLOR_TRAIT_ID,
+                    "value": v.color_name or v.color_code,
+                    "external_id": v.color_code,
+                },
+                {"trait_id": SIZE_TRAIT_ID, "value": v.size},
+            ],
+        }
+        if v.barcode:
+            sku["identifiers"] = [{"type": "UPC", "value": v.barcode}]
+        skus.append(sku)
+    made = client.bulk_create("skus", skus)
+    made.raise_for_failures()
+    price_type = _price_type(client, new)
+    priced = client.bulk_create(
+        "prices",
+        [
+            {
+                "sku_id": sku_id,
+                "price_type_id": price_type,
+                "wholesale_value": new.wholesale,
+                "retail_value": new.retail,
+            }
+            for sku_id in made.created
+        ],
+    )
+    priced.raise_for_failures()
+    return client.get_style_by_number(product.style_number, product.style_identifier)
+
+
+def _price_type(client: JoorClient, new: NewStylePrices) -> str:
+    types = client.list_price_types()
+    for wanted in (
+        lambda t: t.get("currency_code") == new.currency and t.get("name") == new.label,
+        lambda t: t.get("currency_code") == new.currency,
+    ):
+        found = next((t for t in types if wanted(t)), None)
+        if found is not None:
+            return str(found["id"])
+    raise CannotCreate(f"JOOR has no price type in {new.currency}")
+
+
+def identifiers_for(product_legacy_id: str | None, product: CanonicalProduct) -> tuple[str, str]:
+    """Style number and identifier of a new style: what the product names in its identity
+    metafields, else its Shopify product id (as JOOR's own Shopify integration does)."""
+    number = product.style_number or (product_legacy_id or "")
+    identifier = product.style_identifier or number
+    if not number:
+        raise CannotCreate("the product has no id to number a style by")
+    return number[:45], identifier[:100]
+
+
+def with_identity(product: CanonicalProduct, number: str, identifier: str) -> CanonicalProduct:
+    return CanonicalProduct(
+        style_number=number,
+        style_identifier=identifier,
+        title=product.title,
+        description=product.description,
+        product_type=product.product_type,
+        tags=product.tags,
+        variants=product.variants,
+        joor=product.joor,
+    )
