@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from joorsync.joor.client import JoorClient, JoorNotFound
@@ -476,6 +477,7 @@ class SyncRun:
                     snapshot=_comparable_snapshot(snapshot, self.settings, product),
                     snapshot_hash=snapshot_hash(snapshot),
                     last_synced_at=timezone.now(),
+                    shopify_updated_at=parse_datetime(str((node or {}).get("updatedAt") or "")),
                 )
                 # With a whole product in the answer the variant ids are known now; after a bulk
                 # create they are filled in by the next run that reads the product.
@@ -535,6 +537,9 @@ class SyncRun:
         for link in links:
             if link.joor_style_id is None:
                 continue
+            node = products.get(link.shopify_product_id) or {}
+            if _not_after(node.get("updatedAt"), link.shopify_updated_at):
+                continue  # unchanged since this app last read or wrote it (our own write's echo)
             style = self.joor.get_style(link.joor_style_id)
             seen.add(link.shopify_product_id)
             self._pair(
@@ -735,6 +740,15 @@ class SyncRun:
             )
             return None, node
         return self._link(style, product_id, method=method), node
+
+
+def _not_after(value: Any, known: datetime | str | None) -> bool:
+    """Whether Shopify's `updatedAt` is no later than the one this app last saw."""
+    if not value or not known:
+        return False
+    seen = parse_datetime(known) if isinstance(known, str) else known
+    current = parse_datetime(str(value))
+    return bool(seen and current and current <= seen)
 
 
 def _created_in_joor_base(
