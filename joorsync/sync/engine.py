@@ -46,7 +46,14 @@ from joorsync.sync.joor_mapping import PriceMapping, style_to_canonical, with_va
 from joorsync.sync.matching import JoorItem, ShopifyItem, match_items
 from joorsync.sync.merge import FieldGroup, Ownership
 from joorsync.sync.models import ApiGeneration, DeletePolicy, Direction, JoorAccount, ProductLink, SyncJob
-from joorsync.sync.pairs import Counts, PairSettings, comparable, pair_sync, variant_links_update
+from joorsync.sync.pairs import (
+    Counts,
+    PairSettings,
+    comparable,
+    pair_sync,
+    variant_keys_of,
+    variant_links_update,
+)
 from joorsync.sync.shopify_mapping import canonical_to_product_set, product_identity, product_to_canonical
 from joorsync.sync.spool import JobSpool, Spool
 from joorsync.sync.writes import JoorWrites, ShopifyWrites, WriteError
@@ -538,14 +545,28 @@ class SyncRun:
             if link.joor_style_id is None:
                 continue
             node = products.get(link.shopify_product_id) or {}
-            if _not_after(node.get("updatedAt"), link.shopify_updated_at):
-                continue  # unchanged since this app last read or wrote it (our own write's echo)
+            if self._shopify_side_unchanged(link, node):
+                continue  # e.g. the echo of this app's own write: nothing to read JOOR for
             style = self.joor.get_style(link.joor_style_id)
             seen.add(link.shopify_product_id)
             self._pair(
                 link, style_to_canonical(style, prices=self.prices), products.get(link.shopify_product_id)
             )
         self._flush_stock()
+
+    def _shopify_side_unchanged(self, link: ProductLink, node: Mapping[str, Any]) -> bool:
+        """Whether the product still holds exactly what was agreed at the last sync. Content, not
+        `updatedAt`: Shopify's timestamps have one-second resolution and move on our own writes."""
+        if not link.snapshot or not node:
+            return False
+        product = product_to_canonical(
+            node,
+            variant_keys=variant_keys_of(link),
+            style_number=link.style_number,
+            style_identifier=link.style_identifier,
+        )
+        has_prices = any(path.endswith("].price") for path in link.snapshot)
+        return comparable(flatten(product), settings=self.settings, joor_prices=has_prices) == link.snapshot
 
     def _finish_unmatched_shopify(self, products: Spool, *, unlinked: Mapping[str, ShopifyItem]) -> None:
         """Products no style claimed: created in JOOR where the direction allows and JOOR can take
@@ -740,15 +761,6 @@ class SyncRun:
             )
             return None, node
         return self._link(style, product_id, method=method), node
-
-
-def _not_after(value: Any, known: datetime | str | None) -> bool:
-    """Whether Shopify's `updatedAt` is no later than the one this app last saw."""
-    if not value or not known:
-        return False
-    seen = parse_datetime(known) if isinstance(known, str) else known
-    current = parse_datetime(str(value))
-    return bool(seen and current and current <= seen)
 
 
 def _created_in_joor_base(
