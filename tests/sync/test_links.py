@@ -1,0 +1,50 @@
+"""Links by hand: linking an unmatched pair, refusing a side linked elsewhere, unlinking."""
+
+import pytest
+
+from joorsync.sync.links import LinkRefused, product_link_manual, product_link_unlink
+from joorsync.sync.models import ProductLink, SyncJob
+from tests.sync.engine_support import make_world
+from tests.sync.test_engine_shopify_to_joor import GRID_PRODUCT
+
+pytestmark = pytest.mark.django_db
+
+
+def test_linking_an_unmatched_product_to_an_unlinked_style_then_syncing_it():
+    world = make_world(styles=2, direction="shopify-to-joor")  # creates nothing in Shopify
+    gid = world.shopify_sandbox.merchant_create_product(GRID_PRODUCT)
+    world.run()
+    style_id = min(world.joor_sandbox.catalog.styles)
+    assert ProductLink.objects.get(shop=world.shop, shopify_product_id=gid).status == "unmatched_shopify"
+    link = product_link_manual(
+        shop=world.shop, shopify_product_id=gid, joor_style_id=style_id, user="ops@brand"
+    )
+    assert (link.status, link.method, link.snapshot) == ("linked", "manual", None)
+    assert ProductLink.objects.filter(shop=world.shop, shopify_product_id=gid).count() == 1
+    job = SyncJob.objects.get(shop=world.shop, kind="targeted", status="queued")
+    assert job.target["link_id"] == link.pk
+    SyncJob.objects.filter(pk=job.pk).delete()
+    world.run(kind="targeted", target={"link_id": link.pk})
+    link.refresh_from_db()
+    assert link.snapshot  # the first sync recorded the agreement
+    # shopify-to-joor: the Shopify product's title won
+    assert world.joor_sandbox.style(style_id)["style_name"] == "Linen Shirt"
+
+
+def test_a_side_linked_elsewhere_is_refused_and_unlink_stops_syncing():
+    world = make_world(styles=2)
+    world.run()
+    first, second = ProductLink.objects.filter(shop=world.shop).order_by("joor_style_id")
+    with pytest.raises(LinkRefused):
+        product_link_manual(
+            shop=world.shop,
+            shopify_product_id=first.shopify_product_id,
+            joor_style_id=second.joor_style_id,
+            user="x",
+        )
+    product_link_unlink(link=first, user="ops@brand")
+    world.joor_sandbox.edit_style(first.joor_style_id, {"style_name": "Not synced any more"})
+    _, result = world.run()
+    assert result.counts.shopify["updated"] == 0
+    assert world.shopify_client().product(first.shopify_product_id)["title"] != "Not synced any more"
+    assert ProductLink.objects.get(pk=first.pk).status == "unlinked"
