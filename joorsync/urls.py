@@ -10,5 +10,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The merchant UI comes first: `/` is its dashboard.
+    path("", include("joorsync.sync.ui.urls")),
     path("", include("shopify_app.urls")),
 ]

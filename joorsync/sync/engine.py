@@ -163,6 +163,7 @@ class SyncRun:
         self._seen_styles: set[int] = set()
         self._done = 0
         self._resumed = False
+        self._partial = False  # a style came back unreadable and without an id
         self.shopify_writes: ShopifyWrites | None = None
         self.joor_writes: JoorWrites | None = None
 
@@ -241,6 +242,11 @@ class SyncRun:
             ):
                 for problem in page.problems:
                     self.counts.errors += 1
+                    # JOOR still has this style, it just could not be read: never "deleted".
+                    if str(problem.style_id or "").isdigit():
+                        self._seen_styles.add(int(problem.style_id))
+                    else:
+                        self._partial = True
                     self._event(
                         action="joor_style_unreadable",
                         level="warning",
@@ -643,8 +649,9 @@ class SyncRun:
 
     def _flag_styles_gone(self) -> None:
         """Full run: linked styles JOOR did not list any more were deleted there. A resumed run did not
-        see the pages before its checkpoint, so it leaves this to the next full run."""
-        if self.dry_run or self._resumed:
+        see the pages before its checkpoint, and a run that met a style it could not identify cannot
+        tell either: both leave this to the next full run."""
+        if self.dry_run or self._resumed or self._partial:
             return
         gone = ProductLink.objects.filter(shop=self.shop, status=ProductLink.Status.LINKED).exclude(
             joor_style_id__in=self._seen_styles

@@ -162,3 +162,28 @@ def test_round_trip_through_shopify_storage_loses_no_joor_field():
         assert {(p["price_label"], p["price_currency"]) for p in back_plain["prices"]} == {
             (p["price_label"], p["price_currency"]) for p in original["prices"]
         }
+
+
+def test_a_style_joor_sends_unreadable_is_reported_not_taken_for_deleted():
+    world = make_world(styles=3)
+    world.run()
+    link = _first_link(world)
+    # A brand user blanks a required field in JOOR: the style comes back, but cannot be read.
+    world.joor_sandbox.catalog.styles[link.joor_style_id].fields["style_name"] = ""
+    _, result = world.run()
+    assert result.counts.errors == 1
+    link.refresh_from_db()
+    assert link.status == ProductLink.Status.LINKED
+    assert result.counts.joor["deleted"] == 0
+
+
+def test_a_style_gone_from_joor_is_flagged_and_shopify_is_left_alone():
+    world = make_world(styles=3)
+    world.run()
+    link = _first_link(world)
+    del world.joor_sandbox.catalog.styles[link.joor_style_id]
+    _, result = world.run()
+    link.refresh_from_db()
+    assert link.status == ProductLink.Status.DELETED_JOOR
+    assert result.counts.joor["deleted"] == 1
+    assert world.shopify_client().product(link.shopify_product_id)["status"] == "ACTIVE"
