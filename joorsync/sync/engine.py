@@ -17,6 +17,7 @@ style number, absolute stock levels), so a job that dies anywhere can run again 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -296,24 +297,24 @@ class SyncRun:
         return unlinked
 
     def _shopify_products(self, *, since: datetime | None) -> Iterator[dict[str, Any]]:
+        """Every product, or those updated since `since`, through a bulk query: bulk operations do
+        not draw on the cost bucket that paged product queries (with their variants) drain fast."""
+        search = None
         if since is not None:
-            query = f"updated_at:>'{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
-            yield from self.shopify.iter_products(query=query, page_size=50, variants_first=100)
-            return
-        for root in self._bulk_export():
+            search = f"updated_at:>'{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
+        for root in self._bulk_export(search):
             children = root.pop(CHILDREN_KEY, {})
             root["variants"] = {"nodes": children.get("ProductVariant", [])}
             root["metafields"] = {"nodes": children.get("Metafield", [])}
             yield root
 
-    def _bulk_export(self) -> Iterator[dict[str, Any]]:
+    def _bulk_export(self, search: str | None) -> Iterator[dict[str, Any]]:
         """The bulk export, started again when starting it failed in transit: a bulk query only
         reads, so a second one is harmless (Shopify runs several at once)."""
+        document = products_export_query(search)
         for attempt in range(1, EXPORT_ATTEMPTS + 1):
             try:
-                result = run_bulk_query(
-                    self.shopify, load_operation("ProductsExport"), poll_interval=self._bulk_poll_interval
-                )
+                result = run_bulk_query(self.shopify, document, poll_interval=self._bulk_poll_interval)
                 break
             except ShopifyTransientError:
                 if attempt == EXPORT_ATTEMPTS:
@@ -768,6 +769,16 @@ class SyncRun:
             )
             return None, node
         return self._link(style, product_id, method=method), node
+
+
+def products_export_query(search: str | None) -> str:
+    """`ProductsExport.graphql`, narrowed by a product search when given. A bulk query takes no
+    variables, so the search goes into the document as a string literal (JSON quoting is valid
+    GraphQL string syntax)."""
+    document = load_operation("ProductsExport")
+    if search is None:
+        return document
+    return document.replace("products {", f"products(query: {json.dumps(search)}) {{", 1)
 
 
 def _created_in_joor_base(

@@ -41,3 +41,14 @@ def test_first_incremental_run_without_a_previous_sync_reads_everything():
     world = make_world(styles=3)
     _, result = world.run(kind="incremental")
     assert result.counts.shopify["created"] == 3
+
+
+def test_the_narrowed_export_query_is_valid_against_the_real_schema():
+    from graphql import parse, validate
+
+    from joorsync.sync.engine import products_export_query
+    from tests.shopify_app.test_graphql_operations import admin_schema
+
+    document = products_export_query("updated_at:>'2026-11-01T00:00:00Z'")
+    assert """products(query: "updated_at:>'2026-11-01T00:00:00Z'") {""" in document
+    assert validate(admin_schema(), parse(document)) == []
