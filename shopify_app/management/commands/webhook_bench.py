@@ -68,19 +68,18 @@ class Command(BaseCommand):
         parser.add_argument("--requests", type=int, default=2000)
         parser.add_argument("--concurrency", type=int, default=4)
         parser.add_argument("--server", choices=["gunicorn", "wsgiref"], default="gunicorn")
-        parser.add_argument("--threads", type=int, default=4, help="server threads (gunicorn gthread)")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=None,
+            help="server threads (gunicorn gthread); default 1 on SQLite (one writer at a time), else 4",
+        )
         parser.add_argument(
             "--topic", default="app/scopes_update", help="a topic with a handler, so work is queued"
         )
         parser.add_argument("--shop", default="bench.myshopify.com")
         parser.add_argument(
             "--use-configured-db", action="store_true", help="do not create a temporary SQLite DB"
-        )
-        parser.add_argument(
-            "--sqlite-synchronous",
-            choices=["default", "normal"],
-            default="default",
-            help="'normal': run the server with PRAGMA synchronous=NORMAL (WAL-safe; no fsync per commit)",
         )
         parser.add_argument("--warmup", type=int, default=50)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -97,8 +96,10 @@ class Command(BaseCommand):
         if not options["use_configured_db"]:
             env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
             env.pop("REDIS_URL", None)  # the ORM broker: enqueueing is one INSERT in the same database
-        if options["sqlite_synchronous"] == "normal":
-            self._settings_overlay(env, workdir)
+        if options["threads"] is None:
+            sqlite = not options["use_configured_db"] or "sqlite" in env.get("DATABASE_URL", "sqlite")
+            # SQLite lets one writer in at a time: threads would only wait in its busy-retry sleeps.
+            options["threads"] = 1 if sqlite else 4
         server: subprocess.Popen[bytes] | None = None
         try:
             self._migrate(env, workdir, skip=options["use_configured_db"])
@@ -124,7 +125,6 @@ class Command(BaseCommand):
                 "server_threads": options["threads"] if options["server"] == "gunicorn" else None,
                 "database": "configured" if options["use_configured_db"] else "temporary sqlite",
                 "topic": options["topic"],
-                "sqlite_synchronous": options["sqlite_synchronous"],
             }
         )
         if options["json"]:
@@ -149,20 +149,6 @@ class Command(BaseCommand):
             deliveries = db.execute("SELECT COUNT(*) FROM shopify_app_webhookdelivery").fetchone()[0]
             queued = db.execute("SELECT COUNT(*) FROM django_q_ormq").fetchone()[0]
         return {"deliveries_recorded": int(deliveries), "tasks_enqueued": int(queued)}
-
-    def _settings_overlay(self, env: dict[str, str], workdir: Path) -> None:
-        """Project settings plus `PRAGMA synchronous=NORMAL` on SQLite connections, for comparison runs."""
-        base = env.get("DJANGO_SETTINGS_MODULE", "joorsync.settings")
-        (workdir / "webhook_bench_settings.py").write_text(
-            f"from {base} import *  # noqa: F403\n"
-            "_options = DATABASES['default'].setdefault('OPTIONS', {})  # noqa: F405\n"
-            "if DATABASES['default']['ENGINE'].endswith('sqlite3'):  # noqa: F405\n"
-            "    _options['init_command'] = (_options.get('init_command', '') + ';PRAGMA synchronous=NORMAL;')\n"
-        )
-        env["DJANGO_SETTINGS_MODULE"] = "webhook_bench_settings"
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(workdir), str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
-        )
 
     def _migrate(self, env: dict[str, str], workdir: Path, *, skip: bool) -> None:
         if skip:
