@@ -125,9 +125,17 @@ def test_fault_storms_on_both_sides_converge():
         )
     )
     world.sleep, world.clock = clock.sleep, clock
+    # Another app drained the shop's cost bucket: the first queries are THROTTLED (HTTP 200).
+    world.shopify_sandbox.rate_limiter.drain(SHOP, 2000)
+    throttled_before = clock.now
+    made = []
+    build_shopify = world.shopify_client
+    world.shopify_client = lambda transport=None: made.append(build_shopify(transport)) or made[-1]
     job = SyncJob.objects.create(shop=world.shop, kind="full", status="running")
     result = world.execute(job, page_size=2)
     assert result.counts.errors == 0, result.counts.as_dict()
     _assert_converged(world, 12)
+    assert clock.now > throttled_before, "the clients waited (JOOR windows, Shopify's bucket)"
+    assert sum(client.usage["throttled"] for client in made) >= 1, "Shopify answered THROTTLED"
     statuses = {status for _, _, status in world.joor_sandbox.request_log}
     assert 429 in statuses and statuses & {500, 503}, f"the storm really happened: {statuses}"
