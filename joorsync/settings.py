@@ -137,8 +137,10 @@ REDIS_URL = env_str("REDIS_URL")
 Q_CLUSTER: dict = {
     "name": env_str("Q_CLUSTER_NAME", "joorsync"),
     "workers": env_int("Q_WORKERS", 2),
-    "timeout": env_int("Q_TIMEOUT", 1800),
-    "retry": env_int("Q_RETRY", 1860),
+    # A full sync at JOOR's real rate limit can take hours; the broker re-delivers a task only after
+    # `retry`, which must stay above `timeout`.
+    "timeout": env_int("Q_TIMEOUT", 4 * 3600),
+    "retry": env_int("Q_RETRY", 4 * 3600 + 60),
     "max_attempts": env_int("Q_MAX_ATTEMPTS", 1),
     "catch_up": False,
     "save_limit": 1000,
@@ -149,6 +151,11 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = env_float("Q_POLL", 0.5)
+
+# --- Sync jobs: a running job whose heartbeat is older than this is taken for a dead worker. ---
+JOORSYNC_JOB_STALE_MINUTES = env_int("JOORSYNC_JOB_STALE_MINUTES", 10)
+JOORSYNC_JOB_MAX_ATTEMPTS = env_int("JOORSYNC_JOB_MAX_ATTEMPTS", 5)
+SYNC_SPOOL_DIR = env_str("SYNC_SPOOL_DIR")  # where full syncs spool catalogs (default: the temp dir)
 
 # --- Shopify ---
 SHOPIFY_API_KEY = env_str("SHOPIFY_API_KEY", "sandbox-api-key")
