@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-
 from shopify_app.models import BulkOperationFinish, Shop
-
-
-def _aware(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = parse_datetime(value)
-    except ValueError:
-        return None
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, UTC)
-    return parsed
+from shopify_app.timestamps import aware_datetime
 
 
 def bulk_operation_finish_record(
@@ -39,7 +23,7 @@ def bulk_operation_finish_record(
             "status": status.upper(),
             "error_code": (error_code or "").upper(),
             "operation_type": (operation_type or "").upper(),
-            "completed_at": _aware(completed_at),
+            "completed_at": aware_datetime(completed_at),
         },
     )
     return finish

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django_q.tasks import async_task
 
 from shopify_app.models import Shop, WebhookDelivery
+from shopify_app.timestamps import aware_datetime
 from shopify_app.webhooks.registry import webhook_handlers_for
 from shopify_app.webhooks.topics import COMPLIANCE_TOPICS
 
@@ -45,18 +45,6 @@ def _storable_payload(topic: str, payload: Any) -> dict[str, Any]:
     if isinstance(data_request, dict) and "id" in data_request:
         kept["data_request_id"] = data_request["id"]
     return kept
-
-
-def _parse_triggered_at(value: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parse_datetime(value)
-    except ValueError:
-        return None
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, UTC)
-    return parsed
 
 
 def _enqueue(delivery_id: int) -> None:
@@ -92,7 +80,7 @@ def webhook_receive(
         "topic": topic,
         "webhook_id": webhook_id,
         "api_version": api_version,
-        "triggered_at": _parse_triggered_at(triggered_at),
+        "triggered_at": aware_datetime(triggered_at),
         "payload": _storable_payload(topic, payload),
         "status": WebhookDelivery.Status.QUEUED if known else WebhookDelivery.Status.IGNORED,
         "processed_at": None if known else timezone.now(),
