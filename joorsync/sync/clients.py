@@ -93,17 +93,19 @@ def joor_client_for(
     transport: httpx.BaseTransport | None = None,
     budget: CreditBudget | None = None,
     max_retries: int | None = None,
+    timeout: float | None = None,
 ) -> JoorClient:
     """A JOOR client with the account's credentials; the caller closes it (it is a context manager).
 
     v2 accounts authenticate with their static token, v4 accounts with the password grant (whose
-    Bearer token JOOR's v2 endpoints accept too). `max_retries` lets an interactive caller fail fast.
+    Bearer token JOOR's v2 endpoints accept too). `max_retries` and `timeout` let an interactive
+    caller (a settings page's "Test connection") fail fast.
     """
     extra = {"max_retries": max_retries} if max_retries is not None else {}
     common = {
         "base_url": account.base_url,
         "transport": transport if transport is not None else _overrides.joor,
-        "timeout": float(settings.JOOR_HTTP_TIMEOUT),
+        "timeout": float(timeout if timeout is not None else settings.JOOR_HTTP_TIMEOUT),
         "budget": budget if budget is not None else joor_budget_for(account=account),
         **extra,
     }

@@ -1,2 +1,35 @@
+"""The merchant UI's URLs (namespace `ui`), included at the site root before `shopify_app.urls`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.urls import path, re_path
+from django.views.static import serve
+
+from joorsync.sync.ui.views import conflicts, dashboard, jobs, links, sandbox, settings
+
 app_name = "ui"
-urlpatterns: list = []
+
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "joorsync"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("jobs", jobs.job_list, name="jobs"),
+    path("jobs/start", dashboard.job_start, name="job_start"),
+    path("jobs/<int:job_id>", jobs.job_detail, name="job"),
+    path("jobs/<int:job_id>/retry", jobs.job_retry, name="job_retry"),
+    path("conflicts", conflicts.conflict_list, name="conflicts"),
+    path("conflicts/bulk", conflicts.conflicts_bulk, name="conflicts_bulk"),
+    path("conflicts/<int:conflict_id>", conflicts.conflict_detail, name="conflict"),
+    path("conflicts/<int:conflict_id>/resolve", conflicts.conflict_resolve_view, name="conflict_resolve"),
+    path("links", links.link_list, name="links"),
+    path("links/<int:link_id>/link", links.link_make, name="link_make"),
+    path("links/<int:link_id>/unlink", links.link_unlink, name="link_unlink"),
+    path("settings", settings.settings_page, name="settings"),
+    path("settings/test", settings.settings_test, name="settings_test"),
+    path("sandbox/login", sandbox.sandbox_login, name="sandbox_login"),
+    path("sandbox/logout", sandbox.sandbox_logout, name="sandbox_logout"),
+    # The UI's own CSS and htmx, served by Django so pages work with DEBUG off and no static host.
+    re_path(r"^static/joorsync/(?P<path>[\w.-]+)$", serve, {"document_root": STATIC_DIR}, name="static"),
+]

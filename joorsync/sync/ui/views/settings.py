@@ -1,0 +1,143 @@
+"""`/settings`: the JOOR connection (write-only credentials, "Test connection") and the sync settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from joorsync.sync.accounts import (
+    JoorAccountInvalid,
+    JoorConnectionError,
+    joor_account_connect,
+    joor_account_update_settings,
+)
+from joorsync.sync.merge import FieldGroup
+from joorsync.sync.models import ApiGeneration, DeletePolicy, Direction, JoorAccount
+from joorsync.sync.selectors import joor_account_get, joor_account_ownership
+from joorsync.sync.ui.auth import shop_required
+from joorsync.sync.ui.forms import (
+    OWNERSHIP_CHOICES,
+    OWNERSHIP_LABELS,
+    SECRET_FIELDS,
+    WAREHOUSE_PREFIX,
+    connect_kwargs,
+    connection_input,
+    settings_changes,
+)
+from joorsync.sync.ui.outside import joor_connection_check, joor_price_choices, shopify_locations
+from joorsync.sync.ui.views.common import page, redirect_to
+
+PRICE_FIELDS = [("price_retail", "Retail price"), ("price_wholesale", "Wholesale price")]
+
+
+def _values(account: JoorAccount | None, data: QueryDict | None) -> dict[str, Any]:
+    """What the inputs show: the submitted values after an error, else the stored ones. Never a secret."""
+    if data is not None:
+        shown = {k: v for k, v in data.items() if k not in SECRET_FIELDS}
+        shown["ownership"] = {g.value: data.get(f"owner_{g.value}", "") for g in FieldGroup}
+        shown["warehouses"] = {
+            k[len(WAREHOUSE_PREFIX) :]: v for k, v in data.items() if k.startswith(WAREHOUSE_PREFIX)
+        }
+        return shown
+    if account is None:
+        return {"api_generation": "v2", "ownership": {}, "warehouses": {}, "sync_interval_minutes": 15}
+    return {
+        "api_generation": account.api_generation,
+        "base_url": account.base_url,
+        "auth_url": account.auth_url,
+        "account_id": account.account_id,
+        "price_label": account.price_label,
+        "price_currency": account.price_currency,
+        "price_field": account.price_field,
+        "compare_at_field": account.compare_at_field,
+        "wholesale_factor": "" if account.wholesale_factor is None else str(account.wholesale_factor),
+        "direction": account.direction,
+        "sync_interval_minutes": account.sync_interval_minutes,
+        "delete_policy": account.delete_policy,
+        "ownership": {g.value: o.value for g, o in joor_account_ownership(account=account).items()},
+        "warehouses": dict(account.location_warehouses or {}),
+    }
+
+
+def _render(
+    request: HttpRequest,
+    *,
+    data: QueryDict | None = None,
+    error: str = "",
+    test_result: str = "",
+    test_ok: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    shop = request.shop  # type: ignore[attr-defined]
+    account = joor_account_get(shop=shop)
+    values = _values(account, data)
+    prices = joor_price_choices(account=account) if account is not None else None
+    places = shopify_locations(shop=shop)
+    known = dict(places.locations)
+    for gid in values["warehouses"]:
+        known.setdefault(gid, gid)  # a mapped location Shopify did not list still shows (by its id)
+    context = {
+        "account": account,
+        "v": values,
+        "secrets_set": {name: bool(account and getattr(account, name)) for name in SECRET_FIELDS},
+        "generations": ApiGeneration.choices,
+        "directions": Direction.choices,
+        "delete_policies": DeletePolicy.choices,
+        "price_fields": PRICE_FIELDS,
+        "compare_fields": [("", "None"), *PRICE_FIELDS],
+        "owner_rows": [
+            (g.value, OWNERSHIP_LABELS[g], values["ownership"].get(g.value, "")) for g in FieldGroup
+        ],
+        "owner_choices": OWNERSHIP_CHOICES,
+        "prices": prices,
+        "locations": [(gid, name, values["warehouses"].get(gid, "")) for gid, name in known.items()],
+        "locations_error": places.error,
+        "warehouse_prefix": WAREHOUSE_PREFIX,
+        "error": error,
+        "test_result": test_result,
+        "test_ok": test_ok,
+    }
+    return page(request, "sync/settings.html", context, nav="settings", status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@shop_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """GET shows; POST saves (connecting first when the connection changed, then the sync settings)."""
+    if request.method == "GET":
+        return _render(request)
+    shop = request.shop  # type: ignore[attr-defined]
+    account = joor_account_get(shop=shop)
+    connection = connection_input(request.POST, account=account)
+    try:
+        if connection.changed:
+            account = joor_account_connect(shop=shop, **connect_kwargs(connection))
+        assert account is not None  # noqa: S101 - connect returned it, or it was stored already
+        joor_account_update_settings(account=account, **settings_changes(request.POST))
+    except (JoorAccountInvalid, JoorConnectionError) as exc:
+        return _render(request, data=request.POST, error=str(exc), status=400)
+    messages.success(request, "Settings saved.")
+    return redirect_to(reverse("ui:settings"))
+
+
+@require_POST
+@shop_required
+def settings_test(request: HttpRequest) -> HttpResponse:
+    """ "Test connection": the entered connection (stored secrets where left empty), nothing saved."""
+    account = joor_account_get(shop=request.shop)  # type: ignore[attr-defined]
+    connection = connection_input(request.POST, account=account)
+    candidate = connection.unsaved_account(shop=request.shop)  # type: ignore[attr-defined]
+    if account is not None:
+        candidate.pk = None
+        candidate.shop_id = account.shop_id
+    problem = joor_connection_check(account=candidate)
+    return _render(
+        request,
+        data=request.POST,
+        test_result=problem or "Connection OK: JOOR accepted the credentials.",
+        test_ok=problem is None,
+    )
