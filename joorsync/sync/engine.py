@@ -46,7 +46,15 @@ from joorsync.sync.joor_create import (
 from joorsync.sync.joor_mapping import PriceMapping, style_to_canonical, with_variant_skus
 from joorsync.sync.matching import JoorItem, ShopifyItem, match_items
 from joorsync.sync.merge import FieldGroup, Ownership
-from joorsync.sync.models import ApiGeneration, DeletePolicy, Direction, JoorAccount, ProductLink, SyncJob
+from joorsync.sync.models import (
+    ApiGeneration,
+    Conflict,
+    DeletePolicy,
+    Direction,
+    JoorAccount,
+    ProductLink,
+    SyncJob,
+)
 from joorsync.sync.pairs import (
     Counts,
     PairSettings,
@@ -716,6 +724,15 @@ class SyncRun:
         node = node or self.shopify.product(link.shopify_product_id)
         if node is None:
             self._shopify_product_gone(link)
+            return
+        if (
+            self.job.trigger == SyncJob.Trigger.WEBHOOK
+            and self._shopify_side_unchanged(link, node)
+            and not link.conflicts.filter(status=Conflict.Status.RESOLVED, applied_at__isnull=True).exists()
+        ):
+            # The webhook reported this app's own write: Shopify holds what was agreed, so there is
+            # nothing to carry to JOOR and no JOOR credit to spend finding that out.
+            self._done = 1
             return
         style = self.joor.get_style(link.joor_style_id)
         self._pair(link, style_to_canonical(style, prices=self.prices), node)

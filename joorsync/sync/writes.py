@@ -75,7 +75,9 @@ class ShopifyWrites:
             variant_id = variant_ids.get(variant.key)
             if variant_id:
                 entry["id"] = variant_id
-        result = self.client.product_set(payload, identifier={"id": product_id})
+        result = self.client.product_set(
+            payload, identifier={"id": product_id}, variants_first=_variants_first(payload)
+        )
         if result.user_errors:
             raise WriteError(_user_errors("productSet", product_id, result.user_errors))
         return result.product
@@ -102,7 +104,9 @@ class ShopifyWrites:
                     out.append((token, line.product, None))
             return out
         for payload, identifier, token in creates:
-            single = self.client.product_set(payload, identifier=identifier)
+            single = self.client.product_set(
+                payload, identifier=identifier, variants_first=_variants_first(payload)
+            )
             if single.user_errors:
                 out.append((token, None, _user_errors("productSet", "new product", single.user_errors)))
             else:
@@ -194,6 +198,12 @@ def merged_product(
         )
     )
     return replace(product, variants=kept)
+
+
+def _variants_first(payload: Mapping[str, Any]) -> int:
+    """Ask back for as many variants as were sent: Shopify prices a query by what it may return,
+    and the default of 250 would make each productSet cost far more than the product needs."""
+    return max(1, min(250, len(payload.get("variants") or ())))
 
 
 def _user_errors(operation: str, subject: str, errors: Any) -> str:
