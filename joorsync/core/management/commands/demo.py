@@ -1,66 +1,67 @@
-"""`python manage.py demo`: starts the sandboxes, a task worker and the web server together.
+"""`python manage.py demo [--port 8000]`: what `make run` calls.
 
-What `make run` calls. Each part is a child process; Ctrl-C (or SIGTERM) stops them all.
+Starts the JOOR and Shopify sandboxes, the web server and a django-q2 worker as child processes,
+installs the demo shop through the real OAuth flow, connects it to JOOR, runs the first sync, makes a
+couple of conflicts, prints the URL to open and a staff login, and runs until Ctrl-C (or SIGTERM),
+which stops every child. The steps live in `joorsync.core.demo`.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
+from pathlib import Path
 from typing import Any
 
-from django.core.management import get_commands
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-JOOR_SANDBOX_PORT = 8701
-SHOPIFY_SANDBOX_PORT = 8702
+from joorsync.core.demo.runner import DemoConfig, demo_run
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
-    help = "Run the demo: JOOR and Shopify sandboxes, a django-q2 worker and the web server."
+    help = "Run the demo: both sandboxes, the web server and a worker, with a shop installed and synced."
 
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--styles", type=int, default=300)
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+        parser.add_argument("--joor-port", type=int, default=8701)
+        parser.add_argument("--shopify-port", type=int, default=8702)
+        parser.add_argument(
+            "--styles",
+            type=int,
+            default=300,
+            help="styles in the JOOR sandbox (under 25 sync slower: no bulk create)",
+        )
+        parser.add_argument("--conflicts", type=int, default=2, help="conflicts to create")
+        parser.add_argument("--log-dir", type=Path, default=None, help="children's logs (default var/demo)")
 
-    def handle(self, *args: Any, port: int, styles: int, **options: Any) -> None:
-        manage = [sys.executable, "manage.py"]
-        available = get_commands()
-        plan: list[tuple[str, list[str]]] = []
-        if "joor_sandbox" in available:
-            plan.append(
-                (
-                    "joor-sandbox",
-                    [*manage, "joor_sandbox", "--port", str(JOOR_SANDBOX_PORT), "--styles", str(styles)],
-                )
-            )
-        if "shopify_sandbox" in available:
-            plan.append(("shopify-sandbox", [*manage, "shopify_sandbox", "--port", str(SHOPIFY_SANDBOX_PORT)]))
-        plan.append(("worker", [*manage, "qcluster"]))
-        plan.append(("web", [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"]))
+    def handle(self, *args: Any, **options: Any) -> None:
+        ports = {options["port"], options["joor_port"], options["shopify_port"]}
+        if len(ports) != 3:
+            raise CommandError("--port, --joor-port and --shopify-port must differ")
+        if options["styles"] < options["conflicts"] or options["conflicts"] < 0:
+            raise CommandError("--styles must be at least --conflicts (and --conflicts at least 0)")
+        config = DemoConfig(
+            port=options["port"],
+            joor_port=options["joor_port"],
+            shopify_port=options["shopify_port"],
+            styles=options["styles"],
+            conflicts=options["conflicts"],
+            **({"log_dir": options["log_dir"]} if options["log_dir"] else {}),
+        )
+        # SIGTERM and SIGHUP stop the demo the way Ctrl-C does: children first, then exit 0. SIGINT is
+        # set explicitly too: a shell starting the demo in the background ignores it, and the children
+        # would inherit that (an installed handler is reset to the default in them instead).
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
 
-        children: list[tuple[str, subprocess.Popen]] = []
-        try:
-            for name, cmd in plan:
-                self.stdout.write(f"starting {name}: {' '.join(cmd[1:])}")
-                children.append((name, subprocess.Popen(cmd)))  # noqa: S603 - our own commands
-            self.stdout.write(self.style.SUCCESS(f"joorsync is up: http://127.0.0.1:{port}/  (Ctrl-C stops)"))
-            while all(child.poll() is None for _, child in children):
-                time.sleep(0.5)
-            for name, child in children:
-                if child.poll() is not None:
-                    self.stderr.write(f"{name} exited with {child.returncode}; stopping the rest")
-        except KeyboardInterrupt:
-            self.stdout.write("stopping…")
-        finally:
-            for _, child in children:
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            for _, child in children:
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+        def say(line: str) -> None:
+            self.stdout.write(line)
+            self.stdout.flush()
+
+        status = demo_run(config=config, say=say)
+        if status:
+            raise CommandError("the demo stopped because of the error above", returncode=status)
