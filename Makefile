@@ -30,12 +30,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Performance figures: JOOR parsing, webhook latency, and a full sync at two catalog sizes.
+# Performance figures: JOOR parsing, webhook latency, a full sync at two catalog sizes, UI pages.
 bench: migrate
 	$(BIN)/python manage.py joor_bench
 	$(BIN)/python manage.py webhook_bench
 	$(BIN)/python manage.py sync_bench --styles 500 --skus-per-style 12
 	$(BIN)/python manage.py sync_bench --styles 2000 --skus-per-style 12
+	$(BIN)/python manage.py ui_bench --rows 10000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
