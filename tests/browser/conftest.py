@@ -97,9 +97,8 @@ def world(
     shop, account = create_shop(lock=lock)
     httpd = live_server.thread.httpd
     app = httpd.get_app()
-    # Served as under gunicorn: the Django app itself, without the live server's static-files layer
-    # (the UI serves its own CSS and htmx from its URLconf).
-    httpd.set_app(SerializedApp(getattr(app, "application", app), lock))
+    # The live server's own stack, static-files layer included, as `manage.py runserver` serves it.
+    httpd.set_app(SerializedApp(app, lock))
     worker = QueueWorker(broker=broker, lock=lock)
     joor_budgets_reset()
     with transport_override(joor=httpx.WSGITransport(app=joor), shopify=httpx.WSGITransport(app=shopify)):

@@ -11,7 +11,7 @@ from joorsync.sync.ui.views import conflicts, dashboard, jobs, links, sandbox, s
 
 app_name = "ui"
 
-STATIC_DIR = Path(__file__).resolve().parents[2] / "static" / "joorsync"
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static" / "joorsync"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
