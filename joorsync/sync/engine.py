@@ -190,6 +190,7 @@ class SyncRun:
             self._run_targeted(self.job.target or {})
         else:
             self._run_catalog(incremental=self.job.kind == SyncJob.Kind.INCREMENTAL)
+            self._event(action="summary", message=_summary(self.counts, dry_run=self.dry_run))
         return RunResult(
             counts=self.counts,
             api=self.api_usage(),
@@ -500,6 +501,7 @@ class SyncRun:
                     snapshot_hash=snapshot_hash(snapshot),
                     last_synced_at=timezone.now(),
                     shopify_updated_at=parse_datetime(str((node or {}).get("updatedAt") or "")),
+                    shopify_title=(product.title or product.style_number)[:255],
                 )
                 # With a whole product in the answer the variant ids are known now; after a bulk
                 # create they are filled in by the next run that reads the product.
@@ -786,6 +788,17 @@ class SyncRun:
             )
             return None, node
         return self._link(style, product_id, method=method), node
+
+
+def _summary(counts: Counts, *, dry_run: bool) -> str:
+    def side(name: str, numbers: Mapping[str, int]) -> str:
+        return f"{name}: " + ", ".join(f"{count} {what}" for what, count in numbers.items())
+
+    verb = "Would change" if dry_run else "Done"
+    return (
+        f"{verb}. {side('Shopify', counts.shopify)}; {side('JOOR', counts.joor)}; "
+        f"{counts.conflicts} new conflicts; {counts.errors} errors."
+    )
 
 
 def products_export_query(search: str | None) -> str:

@@ -55,9 +55,26 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "events": events,
         "polling": job.status in (SyncJob.Status.QUEUED, SyncJob.Status.RUNNING),
         "plan_rows": plan_rows(job.plan) if job.dry_run else [],
-        "counters": sorted((job.counters or {}).items()),
+        "counters": counter_rows(job.counters),
     }
     return page(request, "sync/job_detail.html", context, nav="jobs")
+
+
+def counter_rows(counters: dict | None) -> list[tuple[str, str]]:
+    """A job's counters as readable lines: `Shopify` → `created 4 · updated 0 · …`."""
+    labels = {
+        "shopify": "Shopify",
+        "joor": "JOOR",
+        "conflicts": "Conflicts",
+        "errors": "Errors",
+        "seconds": "Seconds",
+    }
+    rows = []
+    for name, value in (counters or {}).items():
+        if isinstance(value, dict):
+            value = " · ".join(f"{key} {count}" for key, count in value.items())
+        rows.append((labels.get(name, name), str(value)))
+    return rows
 
 
 @require_POST

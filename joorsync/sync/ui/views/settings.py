@@ -119,9 +119,32 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         assert account is not None  # noqa: S101 - connect returned it, or it was stored already
         joor_account_update_settings(account=account, **settings_changes(request.POST))
     except (JoorAccountInvalid, JoorConnectionError) as exc:
-        return _render(request, data=request.POST, error=str(exc), status=400)
+        return _render(request, data=request.POST, error=labelled(str(exc)), status=400)
     messages.success(request, "Settings saved.")
     return redirect_to(reverse("ui:settings"))
+
+
+# The services name settings by field; the page names them as its labels do.
+FIELD_LABELS = {
+    "sync_interval_minutes": "Sync every (minutes)",
+    "price_currency": "Price currency",
+    "price_label": "Price label",
+    "price_field": "Price field",
+    "compare_at_field": "Compare-at price",
+    "wholesale_factor": "Wholesale factor",
+    "delete_policy": "Delete policy",
+    "direction": "Direction",
+    "location_warehouses": "Locations and warehouses",
+    "api_generation": "API generation",
+    "base_url": "JOOR API URL",
+}
+
+
+def labelled(message: str) -> str:
+    for name, label in FIELD_LABELS.items():
+        if message.startswith(name):
+            return label + message[len(name) :]
+    return message
 
 
 @require_POST
