@@ -12,6 +12,7 @@ from joorsync.sync.models import Direction, JoorAccount
 from joorsync.sync.schedules import shop_schedule_get
 from tests.browser.harness import SHOP
 from tests.browser.pages import assert_page_ok, eventually, set_control, submit
+from tests.sync.ui.test_settings_page import LABELS
 
 pytestmark = pytest.mark.browser
 
@@ -96,29 +97,7 @@ def test_test_connection_reports_on_the_joor_sandbox(signed_in, world, shoot):
     assert DEFAULT_TOKEN not in page.content()
 
 
-SETTINGS_LABELS = (
-    "API generation",
-    "JOOR API URL",
-    "Token",
-    "Client ID",
-    "Client secret",
-    "Username",
-    "Password",
-    "Account ID",
-    "Price label",
-    "Price currency",
-    "Price field",
-    "Compare-at price",
-    "Wholesale factor",
-    "Direction",
-    "Sync every (minutes)",
-    "Delete policy",
-    "Content",
-    "Identifiers",
-    "Prices",
-    "Inventory",
-    "JOOR fields",
-)
+SETTINGS_LABELS = LABELS  # the labels the settings page promises (one list, shared with its view tests)
 
 
 def test_every_settings_control_is_labelled_and_secrets_are_write_only(signed_in, world):
