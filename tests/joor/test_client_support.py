@@ -12,20 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-
-class FakeClock:
-    """A monotonic clock that only moves when something sleeps on it."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += max(seconds, 0.0)
+from tests.clocks import FakeClock  # noqa: F401 - re-exported for the tests here
 
 
 @dataclass
@@ -50,8 +37,16 @@ class ConnectionDroppedForTest(Exception):
     """What an in-process app raises to play a cut connection."""
 
 
-def envelope(styles: list[dict] | dict | None = None, *, code: str = "0", comment: str = "", log_id: str = "L-1",
-             next_start: int | None = None, start_from: int = 0, **extra: Any) -> dict:
+def envelope(
+    styles: list[dict] | dict | None = None,
+    *,
+    code: str = "0",
+    comment: str = "",
+    log_id: str = "L-1",
+    next_start: int | None = None,
+    start_from: int = 0,
+    **extra: Any,
+) -> dict:
     response: dict[str, Any] = {"code": code, "comment": comment, "log_id": log_id, "start_from": start_from}
     if next_start is not None:
         response["next_start"] = next_start
@@ -63,8 +58,12 @@ def envelope(styles: list[dict] | dict | None = None, *, code: str = "0", commen
 
 
 def style(style_id: int, **fields: Any) -> dict:
-    base = {"style_id": str(style_id), "style_name": f"Style {style_id}", "style_number": f"SN{style_id}",
-            "style_identifier": f"ID{style_id}"}
+    base = {
+        "style_id": str(style_id),
+        "style_name": f"Style {style_id}",
+        "style_number": f"SN{style_id}",
+        "style_identifier": f"ID{style_id}",
+    }
     base.update(fields)
     return base
 
@@ -81,8 +80,13 @@ class ScriptedApp:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
-        seen = Seen(environ["REQUEST_METHOD"], environ.get("RAW_URI", environ["PATH_INFO"]),
-                    parse_qs(environ.get("QUERY_STRING", "")), headers, body)
+        seen = Seen(
+            environ["REQUEST_METHOD"],
+            environ.get("RAW_URI", environ["PATH_INFO"]),
+            parse_qs(environ.get("QUERY_STRING", "")),
+            headers,
+            body,
+        )
         self.seen.append(seen)
         reply = self._fn(seen) if self._fn else self._queue.pop(0)
         if reply.raise_exc is not None:

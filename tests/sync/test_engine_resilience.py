@@ -12,6 +12,7 @@ from joorsync.sync.models import ProductLink, SyncJob
 from shopify_app.sandbox.app import ShopifySandbox
 from shopify_app.sandbox.config import SandboxConfig as ShopifyConfig
 from shopify_app.sandbox.faults import FaultConfig as ShopifyFaults
+from tests.clocks import FakeClock  # noqa: F401 - re-exported for the tests here
 from tests.sync.engine_support import SHOP, SHOPIFY_TOKEN, make_world
 
 pytestmark = pytest.mark.django_db
@@ -37,17 +38,6 @@ class KillAfter(httpx.BaseTransport):
             if self.seen == self.n:
                 raise WorkerKilled()
         return response
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(seconds, 0.0)
 
 
 def _assert_converged(world, styles: int) -> None:

@@ -17,24 +17,7 @@ from joorsync.joor.sandbox.defaults import (
     DEFAULT_TOKEN,
     DEFAULT_USERNAME,
 )
-
-
-class FakeClock:
-    """A monotonic clock that only moves when told; `sleep` advances it and records the call."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+from tests.clocks import FakeClock  # noqa: F401 - re-exported for the tests here
 
 
 @pytest.fixture
