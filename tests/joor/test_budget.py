@@ -7,8 +7,7 @@ import threading
 import pytest
 
 from joorsync.joor.budget import CreditBudget, request_cost
-
-from .test_client_support import FakeClock
+from tests.clocks import FakeClock
 
 
 def make(clock: FakeClock, **kwargs) -> CreditBudget:

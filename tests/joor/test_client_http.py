@@ -23,8 +23,9 @@ from joorsync.joor.errors import (
     JoorRateLimited,
     JoorTransientError,
 )
+from tests.clocks import FakeClock
 
-from .test_client_support import ConnectionDroppedForTest, FakeClock, Reply, ScriptedApp, envelope, style
+from .test_client_support import ConnectionDroppedForTest, Reply, ScriptedApp, envelope, style
 
 TOKEN = "s3cr3t-v2-token-value"
 BASE = "http://joor.test"

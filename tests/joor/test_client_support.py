@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-from tests.clocks import FakeClock  # noqa: F401 - re-exported for the tests here
-
 
 @dataclass
 class Seen:

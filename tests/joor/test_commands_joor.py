@@ -18,8 +18,7 @@ from joorsync.joor.sandbox.app import JoorSandbox, SandboxConfig
 from joorsync.joor.sandbox.defaults import DEFAULT_TOKEN, SEED_STYLE_ID
 from joorsync.joor.sandbox.faults import FaultConfig
 from joorsync.joor.sandbox.server import serve_in_thread
-
-from .test_client_support import FakeClock
+from tests.clocks import FakeClock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

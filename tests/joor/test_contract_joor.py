@@ -40,8 +40,7 @@ from joorsync.joor.sandbox.defaults import (
 from joorsync.joor.sandbox.faults import FaultConfig
 from joorsync.joor.sandbox.model import Catalog
 from joorsync.joor.sandbox.server import serve_in_thread
-
-from .test_client_support import FakeClock
+from tests.clocks import FakeClock
 
 
 @functools.cache

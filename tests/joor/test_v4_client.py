@@ -13,8 +13,9 @@ import pytest
 from joorsync.joor.client import JoorClient
 from joorsync.joor.errors import JoorAuthError, JoorPermanentError
 from joorsync.joor.v4 import sku_batches
+from tests.clocks import FakeClock
 
-from .test_client_support import FakeClock, Reply, ScriptedApp, Seen
+from .test_client_support import Reply, ScriptedApp, Seen
 
 BASE = "http://joor.test"
 AUTH = "http://atlas.test/auth/"

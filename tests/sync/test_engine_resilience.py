@@ -12,7 +12,7 @@ from joorsync.sync.models import ProductLink, SyncJob
 from shopify_app.sandbox.app import ShopifySandbox
 from shopify_app.sandbox.config import SandboxConfig as ShopifyConfig
 from shopify_app.sandbox.faults import FaultConfig as ShopifyFaults
-from tests.clocks import FakeClock  # noqa: F401 - re-exported for the tests here
+from tests.clocks import FakeClock
 from tests.sync.engine_support import SHOP, SHOPIFY_TOKEN, make_world
 
 pytestmark = pytest.mark.django_db

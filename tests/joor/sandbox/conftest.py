@@ -17,7 +17,7 @@ from joorsync.joor.sandbox.defaults import (
     DEFAULT_TOKEN,
     DEFAULT_USERNAME,
 )
-from tests.clocks import FakeClock  # noqa: F401 - re-exported for the tests here
+from tests.clocks import FakeClock
 
 
 @pytest.fixture
