@@ -36,6 +36,7 @@ bench: migrate
 	$(BIN)/python manage.py webhook_bench
 	$(BIN)/python manage.py sync_bench --styles 500 --skus-per-style 12
 	$(BIN)/python manage.py sync_bench --styles 2000 --skus-per-style 12
+	$(BIN)/python manage.py echo_bench --products 2000
 	$(BIN)/python manage.py ui_bench --rows 10000
 
 clean:

@@ -17,9 +17,19 @@ from django.db import transaction
 
 from joorsync.joor.errors import JoorAuthError, JoorError, JoorRateLimited, JoorTransientError
 from joorsync.sync.clients import joor_client_for
+from joorsync.sync.jobs import sync_job_request
 from joorsync.sync.merge import FieldGroup, Ownership
-from joorsync.sync.models import ApiGeneration, DeletePolicy, Direction, JoorAccount
+from joorsync.sync.models import (
+    ApiGeneration,
+    DeletePolicy,
+    Direction,
+    JoorAccount,
+    NewProductStatus,
+    ProductLink,
+    SyncJob,
+)
 from joorsync.sync.schedules import shop_schedule_sync
+from joorsync.sync.selectors import joor_account_ownership, shop_has_admin_access, sync_job_queued_exists
 from shopify_app.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -31,6 +41,20 @@ MAX_SYNC_INTERVAL_MINUTES = 7 * 24 * 60
 
 _V4_FIELDS = ("client_id", "client_secret", "username", "password", "account_id")
 _PRICE_FIELDS = {"price_retail", "price_wholesale"}
+_TRUE = {"1", "true", "on", "yes"}
+_FALSE = {"", "0", "false", "off", "no"}
+#: Settings that decide what is created, matched or written where: changing one re-evaluates the
+#: shop's products with a full sync (ownership is compared as the owners it yields).
+MATCHING_SETTINGS = (
+    "direction",
+    "price_label",
+    "price_currency",
+    "price_field",
+    "compare_at_field",
+    "wholesale_factor",
+    "new_product_status",
+    "sync_shopify_drafts",
+)
 
 
 class JoorAccountInvalid(ValueError):
@@ -216,6 +240,15 @@ def _clean_factor(value: Any) -> Decimal | None:
     return factor.quantize(Decimal("0.001"))
 
 
+def _clean_flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise JoorAccountInvalid(f"{name} must be on or off")
+
+
 _CLEANERS = {
     "ownership": _clean_ownership,
     "direction": lambda v: _clean_choice("direction", v, set(Direction.values)),
@@ -227,17 +260,38 @@ _CLEANERS = {
     "location_warehouses": _clean_warehouses,
     "delete_policy": lambda v: _clean_choice("delete_policy", v, set(DeletePolicy.values)),
     "wholesale_factor": _clean_factor,
+    "new_product_status": lambda v: _clean_choice("new_product_status", v, set(NewProductStatus.values)),
+    "sync_shopify_drafts": lambda v: _clean_flag("sync_shopify_drafts", v),
 }
 
 #: The settings a merchant may change (credentials change only through `joor_account_connect`).
 SETTINGS_FIELDS: tuple[str, ...] = tuple(_CLEANERS)
 
 
+def _matching_state(account: JoorAccount) -> tuple[Any, ...]:
+    return (
+        *(getattr(account, name) for name in MATCHING_SETTINGS),
+        sorted(joor_account_ownership(account=account).items()),
+    )
+
+
+def _request_full_sync(account: JoorAccount) -> SyncJob | None:
+    """One full sync, so products left unmatched or uncreated under the old settings are looked at
+    again; none for a shop that never synced (its first sync does it) or already waiting on one."""
+    shop = account.shop
+    if not shop_has_admin_access(shop=shop) or not ProductLink.objects.filter(shop=shop).exists():
+        return None
+    if sync_job_queued_exists(shop=shop, kind=SyncJob.Kind.FULL):
+        return None
+    return sync_job_request(shop=shop, kind=SyncJob.Kind.FULL, trigger=SyncJob.Trigger.MANUAL)
+
+
 def joor_account_update_settings(*, account: JoorAccount, **changes: Any) -> JoorAccount:
     """Validate and store sync settings, then bring the shop's sync Schedule in line with them.
 
     `ownership` replaces the stored overrides as a whole (groups left out take their default).
-    Nothing is saved unless every change is valid.
+    Nothing is saved unless every change is valid. A change to what decides creation or matching
+    (`MATCHING_SETTINGS`, ownership) requests a full sync unless one is already queued.
     """
     unknown = sorted(set(changes) - set(_CLEANERS))
     if unknown:
@@ -248,8 +302,11 @@ def joor_account_update_settings(*, account: JoorAccount, **changes: Any) -> Joo
     if compare_at and compare_at == price_field:
         raise JoorAccountInvalid("compare_at_field must differ from price_field")
     with transaction.atomic():
+        before = _matching_state(account)
         for name, value in cleaned.items():
             setattr(account, name, value)
         account.save(update_fields=[*cleaned, "updated_at"])
         shop_schedule_sync(account=account)
+        if _matching_state(account) != before:
+            _request_full_sync(account)
     return account

@@ -19,9 +19,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from joorsync.sync.conflicts import ConflictNotOpen, conflict_resolve
+from joorsync.sync.conflicts import ConflictNotOpen, ConflictResolutionInvalid, conflict_resolve
 from joorsync.sync.jobs import SyncJobStateError, sync_job_request, sync_job_retry, sync_job_target_for_link
-from joorsync.sync.models import Conflict, JoorAccount, ProductLink, SyncEvent, SyncJob, VariantLink
+from joorsync.sync.models import (
+    Conflict,
+    JoorAccount,
+    ProductLink,
+    ProductProblem,
+    SyncEvent,
+    SyncJob,
+    VariantLink,
+)
 from shopify_app.models import Shop
 
 #: The encrypted JoorAccount fields: excluded from forms, shown only as set / not set.
@@ -133,6 +141,8 @@ class JoorAccountAdmin(ReadOnlyAdmin):
                     "price_field",
                     "compare_at_field",
                     "wholesale_factor",
+                    "new_product_status",
+                    "sync_shopify_drafts",
                     "delete_policy",
                     "ownership_display",
                     "location_warehouses_display",
@@ -386,11 +396,14 @@ class ConflictAdmin(ReadOnlyAdmin):
 
     def _resolve(self, request: HttpRequest, queryset: QuerySet[Conflict], resolution: str) -> None:
         resolved = skipped = 0
+        emptying: list[str] = []
         for conflict in queryset.order_by("pk"):
             try:
                 conflict_resolve(conflict=conflict, resolution=resolution, user=request.user.get_username())
             except ConflictNotOpen:
                 skipped += 1
+            except ConflictResolutionInvalid:
+                emptying.append(f"#{conflict.pk}")
             else:
                 resolved += 1
         label = Conflict.Resolution(resolution).label
@@ -398,6 +411,13 @@ class ConflictAdmin(ReadOnlyAdmin):
         if skipped:
             self.message_user(
                 request, f"{skipped} conflict(s) were not open and were skipped.", messages.WARNING
+            )
+        if emptying:
+            self.message_user(
+                request,
+                f"Left open because the kept value is empty (a person clears a field in the app): "
+                f"{', '.join(emptying)}.",
+                messages.WARNING,
             )
 
     @admin.action(description="Resolve selected conflicts: keep Shopify", permissions=["change"])
@@ -407,6 +427,39 @@ class ConflictAdmin(ReadOnlyAdmin):
     @admin.action(description="Resolve selected conflicts: keep JOOR", permissions=["change"])
     def resolve_keep_joor(self, request: HttpRequest, queryset: QuerySet[Conflict]) -> None:
         self._resolve(request, queryset, Conflict.Resolution.KEEP_JOOR)
+
+
+# -- problems -------------------------------------------------------------------------------------
+
+
+@admin.register(ProductProblem)
+class ProductProblemAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "shop",
+        "title",
+        "side",
+        "code",
+        "field_path",
+        "message_preview",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status", "side", "code", "shop")
+    search_fields = ("title", "subject", "field_path", "message", "link__style_number")
+    list_select_related = ("shop", "link")
+    autocomplete_fields = ("shop", "link", "job")
+    exclude = ("details",)
+    readonly_fields = ("details_display",)
+    date_hierarchy = "created_at"
+
+    @admin.display(description="message")
+    def message_preview(self, obj: ProductProblem) -> str:
+        return _preview(obj.message, 100)
+
+    @admin.display(description="details")
+    def details_display(self, obj: ProductProblem) -> str:
+        return _pretty(obj.details)
 
 
 # -- jobs and events ------------------------------------------------------------------------------

@@ -78,10 +78,14 @@ def variant_path(key: str, attribute: str) -> str:
 
 
 def parse_variant_path(path: str) -> tuple[str, str] | None:
-    """`variants[C1/36].price` → (`C1/36`, `price`); None for non-variant paths."""
+    """`variants[C1/36].price` → (`C1/36`, `price`); a whole variant `variants[C1/36]` → (`C1/36`,
+    ``); None for non-variant paths."""
     if not path.startswith("variants["):
         return None
-    key, _, attribute = path[len("variants[") :].partition("].")
+    rest = path[len("variants[") :]
+    if "]." not in rest and rest.endswith("]"):
+        return rest[:-1], ""
+    key, _, attribute = rest.partition("].")
     return key, attribute
 
 

@@ -1,25 +1,44 @@
-"""Resolving conflicts: a person picks Shopify's value, JOOR's value or a new one.
+"""Resolving conflicts: a person picks Shopify's value, JOOR's value, a new one, or clears the field.
 
 A resolution is only a decision: `applied_at` stays empty until the next job for the link writes the
 value to both sides (the engine sets it), so a resolution is never lost to a failed write. Resolving
 queues that job at once (targeted, debounced per product).
+
+Emptying a field is never a side effect: an empty kept or typed value is refused, and only the
+`clear` resolution (`resolved_value` None) empties a field, on both sides. The engine reads a `clear`
+resolution as the person's explicit permission to write the blank.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from joorsync.sync.canonical import parse_variant_path
 from joorsync.sync.jobs import sync_job_request, sync_job_target_for_link
 from joorsync.sync.models import Conflict, ProductLink, SyncJob
 from joorsync.sync.selectors import conflicts_open_for
 from shopify_app.models import Shop
 
-RESOLUTIONS = (Conflict.Resolution.KEEP_SHOPIFY, Conflict.Resolution.KEEP_JOOR, Conflict.Resolution.CUSTOM)
+RESOLUTIONS = (
+    Conflict.Resolution.KEEP_SHOPIFY,
+    Conflict.Resolution.KEEP_JOOR,
+    Conflict.Resolution.CUSTOM,
+    Conflict.Resolution.CLEAR,
+)
+#: Both sides require a title.
+UNCLEARABLE_FIELDS = frozenset({"title"})
+#: A variant without a price, compare-at price (a JOOR price), stock figure or SKU is not a thing to
+#: agree on: these are changed, never emptied.
+UNCLEARABLE_VARIANT_ATTRIBUTES = frozenset({"price", "compare_at_price", "inventory", "sku"})
+EMPTY_VALUE_MESSAGE = "Type a value, or choose 'Clear this field' to empty it on both sides"
+REQUIRED_VALUE_MESSAGE = "Type a value: this field cannot be empty on either side"
+_SIDE_NAMES = {Conflict.Resolution.KEEP_SHOPIFY: "Shopify's", Conflict.Resolution.KEEP_JOOR: "JOOR's"}
 _MISSING = object()
 
 
@@ -28,25 +47,85 @@ class ConflictNotOpen(ValueError):
 
 
 class ConflictResolutionInvalid(ValueError):
-    """An unknown resolution, or a custom one without a value."""
+    """An unknown resolution, or one that would empty a field without an explicit clear."""
+
+
+@dataclass(frozen=True)
+class BulkResolution:
+    """What a bulk resolve did: the conflicts decided, and those left open with the reason."""
+
+    resolved: list[Conflict] = field(default_factory=list)
+    refused: list[tuple[Conflict, str]] = field(default_factory=list)
+
+
+def value_is_blank(value: Any) -> bool:
+    """None, text of only whitespace, or a list/mapping with nothing but such values (tags `[" "]`)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, (list, tuple)):
+        return all(value_is_blank(item) for item in value)
+    if isinstance(value, dict):
+        return all(value_is_blank(item) for item in value.values())
+    return False
+
+
+def conflict_field_clearable(*, field_path: str) -> bool:
+    """Whether a person may empty this field on both sides ("Clear this field")."""
+    if field_path in UNCLEARABLE_FIELDS:
+        return False
+    parsed = parse_variant_path(field_path)
+    return parsed is None or parsed[1] not in UNCLEARABLE_VARIANT_ATTRIBUTES
+
+
+def _empty_message(field_path: str) -> str:
+    return EMPTY_VALUE_MESSAGE if conflict_field_clearable(field_path=field_path) else REQUIRED_VALUE_MESSAGE
 
 
 def _check(resolution: str, value: Any) -> None:
+    """What can be refused before any conflict is read."""
     if resolution not in RESOLUTIONS:
         raise ConflictResolutionInvalid(f"resolution must be one of {', '.join(RESOLUTIONS)}")
     if resolution == Conflict.Resolution.CUSTOM and value is _MISSING:
         raise ConflictResolutionInvalid("a custom resolution needs a value")
 
 
+def conflict_resolution_value(*, conflict: Conflict, resolution: str, value: Any = _MISSING) -> Any:
+    """The value `resolution` would write to both sides, or `ConflictResolutionInvalid` when it would
+    empty the field without the person saying so (or clear a field that must keep a value)."""
+    _check(resolution, value)
+    path = conflict.field_path
+    parsed = parse_variant_path(path)
+    if parsed is not None and not parsed[1]:
+        # A whole variant present on one side only: keeping the side without it deletes it.
+        if resolution == Conflict.Resolution.KEEP_SHOPIFY:
+            return conflict.shopify_value
+        if resolution == Conflict.Resolution.KEEP_JOOR:
+            return conflict.joor_value
+        raise ConflictResolutionInvalid("Keep Shopify's or JOOR's version of this variant")
+    if resolution == Conflict.Resolution.CLEAR:
+        if not conflict_field_clearable(field_path=path):
+            raise ConflictResolutionInvalid(f"{path} cannot be cleared: it needs a value on both sides")
+        return None
+    if resolution == Conflict.Resolution.CUSTOM:
+        chosen = value
+    elif resolution == Conflict.Resolution.KEEP_SHOPIFY:
+        chosen = conflict.shopify_value
+    else:
+        chosen = conflict.joor_value
+    if value_is_blank(chosen):
+        message = _empty_message(path)
+        if resolution in _SIDE_NAMES:
+            message = f"{_SIDE_NAMES[resolution]} value is empty. {message}"
+        raise ConflictResolutionInvalid(message)
+    return chosen
+
+
 def _resolve_locked(conflict: Conflict, resolution: str, value: Any, user: str) -> Conflict:
     if conflict.status != Conflict.Status.OPEN:
         raise ConflictNotOpen(f"conflict {conflict.pk} on {conflict.field_path} is already {conflict.status}")
-    if resolution == Conflict.Resolution.KEEP_SHOPIFY:
-        conflict.resolved_value = conflict.shopify_value
-    elif resolution == Conflict.Resolution.KEEP_JOOR:
-        conflict.resolved_value = conflict.joor_value
-    else:
-        conflict.resolved_value = value
+    conflict.resolved_value = conflict_resolution_value(conflict=conflict, resolution=resolution, value=value)
     conflict.status = Conflict.Status.RESOLVED
     conflict.resolution = resolution
     conflict.resolved_by = user[:255]
@@ -79,8 +158,9 @@ def _request_jobs(shop: Shop, link_ids: Iterable[int]) -> None:
 def conflict_resolve(*, conflict: Conflict, resolution: str, user: str, value: Any = _MISSING) -> Conflict:
     """Decide one open conflict and queue a job that writes the decision to both sides.
 
-    keep_shopify → Shopify's value, keep_joor → JOOR's value, custom → `value` (which may be null).
-    Raises `ConflictNotOpen` when someone (or a job) settled it first: the row is locked while deciding.
+    keep_shopify → Shopify's value, keep_joor → JOOR's value, custom → `value`, clear → empty on both
+    sides. An empty kept or typed value raises `ConflictResolutionInvalid` (clearing is its own
+    choice); `ConflictNotOpen` when someone (or a job) settled it first: the row is locked meanwhile.
     """
     _check(resolution, value)
     with transaction.atomic():
@@ -100,11 +180,23 @@ def conflicts_resolve_bulk(
     field_path: str | None = None,
     product: ProductLink | int | None = None,
     older_than: timedelta | None = None,
-) -> list[Conflict]:
+) -> BulkResolution:
     """Resolve many open conflicts of one shop the same way, chosen by ids and/or the filters of
-    `conflicts_open_for`. Conflicts that are not open (or are another shop's) are skipped. One
-    targeted job is queued per affected product. Returns the conflicts resolved."""
+    `conflicts_open_for`; one targeted job is queued per affected product.
+
+    Every conflict follows the rules of `conflict_resolve`: one the resolution would empty (or may not
+    clear) stays open and is listed in `refused` with the reason, so one blank never blocks the rest.
+    Conflicts that are not open (or are another shop's) are skipped. Without ids and without a filter
+    nothing is resolved: "every open conflict" is never a bulk decision.
+    """
     _check(resolution, value)
+    if conflict_ids is None and field_path is None and product is None and older_than is None:
+        raise ConflictResolutionInvalid(
+            "Choose conflicts, or filter them by field, product or age, before resolving them together"
+        )
+    if resolution == Conflict.Resolution.CUSTOM and value_is_blank(value):
+        raise ConflictResolutionInvalid(EMPTY_VALUE_MESSAGE)
+    result = BulkResolution()
     with transaction.atomic():
         qs = conflicts_open_for(shop=shop, field_path=field_path, product=product, older_than=older_than)
         if conflict_ids is not None:
@@ -114,6 +206,10 @@ def conflicts_resolve_bulk(
             .filter(pk__in=qs.values("pk"), shop=shop, status=Conflict.Status.OPEN)
             .order_by("pk")
         )
-        resolved = [_resolve_locked(conflict, resolution, value, user) for conflict in locked]
-        _request_jobs(shop, (c.link_id for c in resolved))
-    return resolved
+        for conflict in locked:
+            try:
+                result.resolved.append(_resolve_locked(conflict, resolution, value, user))
+            except ConflictResolutionInvalid as exc:
+                result.refused.append((conflict, str(exc)))
+        _request_jobs(shop, (c.link_id for c in result.resolved))
+    return result

@@ -233,9 +233,9 @@ def error_reason(exc: BaseException, *, shop: Shop) -> str:
 
 def _engine_run() -> Callable[..., Any]:
     # Imported when a job runs: the engine pulls in both API clients and every mapping.
-    from joorsync.sync import engine
+    from joorsync.sync import job_run
 
-    return engine.sync_run
+    return job_run.sync_run
 
 
 def _not_runnable(shop: Shop) -> str:

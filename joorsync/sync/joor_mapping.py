@@ -30,7 +30,12 @@ JOOR_FIELD_KEYS: tuple[str, ...] = tuple(
 
 @dataclass(frozen=True, slots=True)
 class PriceMapping:
-    """Which JOOR price feeds Shopify's price and compare-at price."""
+    """Which JOOR price feeds Shopify's price and compare-at price.
+
+    `currency` is the account's chosen currency, else the shop's: a price in another currency is
+    never taken for the shop's. Without a label, the first label (alphabetically) in that currency
+    whose mapped price is set is used; with one, only that label counts.
+    """
 
     label: str = ""
     currency: str = ""
@@ -40,11 +45,34 @@ class PriceMapping:
     def matches(self, label: str | None, currency: str | None) -> bool:
         return (not self.label or label == self.label) and (not self.currency or currency == self.currency)
 
+    def choose(self, entries: list[tuple[str | None, str | None, Any]]) -> int | None:
+        """Index of the entry (label, currency, value of the mapped field) that maps, or None.
+        Reading from JOOR and writing back to it both choose through here."""
+        order = sorted(range(len(entries)), key=lambda i: (entries[i][1] or "", entries[i][0] or ""))
+        candidates = [i for i in order if self.matches(entries[i][0], entries[i][1])]
+        if not self.label:
+            candidates = [i for i in candidates if _usable(entries[i][2], self.price_field)]
+        return candidates[0] if candidates else None
+
     def pick(self, prices: list[Price]) -> Price | None:
-        """The first matching price in (currency, label) order — the same order `style_to_dict` lists
-        prices in, so reading from JOOR and writing back to it choose the same entry."""
-        ordered = sorted(prices, key=lambda p: (p.price_currency or "", p.price_label or ""))
-        return next((p for p in ordered if self.matches(p.price_label, p.price_currency)), None)
+        index = self.choose(
+            [(p.price_label, p.price_currency, getattr(p, self.price_field, None)) for p in prices]
+        )
+        return prices[index] if index is not None else None
+
+    def describe(self) -> str:
+        label = f" for label {self.label}" if self.label else ""
+        return f"no {self.currency or 'shop-currency'} {self.price_field.removeprefix('price_')} price{label}"
+
+
+def _usable(value: Any, field_name: str) -> bool:
+    if value in (None, ""):
+        return False
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        return False
+    return not (amount == 0 and field_name == "price_retail")
 
 
 def style_to_canonical(style: Style, *, prices: PriceMapping) -> CanonicalProduct:
@@ -182,14 +210,15 @@ def _prices(product: CanonicalProduct, *, prices: PriceMapping) -> list[dict[str
     style_compare = next(
         (v.compare_at_price for v in product.variants if v.compare_at_price is not None), None
     )
-    listed.sort(key=lambda p: (p.get("price_currency") or "", p.get("price_label") or ""))
-    for entry in listed:
-        if prices.matches(entry.get("price_label"), entry.get("price_currency")):
-            if style_price is not None:
-                entry[prices.price_field] = style_price
-            if prices.compare_at_field and style_compare is not None:
-                entry[prices.compare_at_field] = style_compare
-            break
+    index = prices.choose(
+        [(p.get("price_label"), p.get("price_currency"), p.get(prices.price_field)) for p in listed]
+    )
+    if index is not None:
+        entry = listed[index]
+        if style_price is not None:
+            entry[prices.price_field] = style_price
+        if prices.compare_at_field and style_compare is not None:
+            entry[prices.compare_at_field] = style_compare
     return listed
 
 

@@ -101,13 +101,14 @@ def merge_product(
     held: Collection[str] = (),
     allow_write_shopify: bool = True,
     allow_write_joor: bool = True,
-    initial_winner: Ownership = Ownership.JOOR,
 ) -> MergePlan:
     """Plan the writes for one linked product.
 
-    `base` None means the pair was never synced: values that differ are settled by
-    `initial_winner` (never a conflict, since nothing was ever agreed). Paths in `held` have an
-    open conflict and are left alone until a person resolves it (or both sides come to agree).
+    `base` None means the pair was never compared (a new link): nothing was ever agreed, so a
+    two-way value that differs is a conflict for a person, never a silent overwrite; an owned field
+    follows its owner. A path the base does not have (a variant or field added since) counts as
+    empty there, so the side that added it wins. Paths in `held` have an open conflict and are
+    left alone until a person resolves it (or both sides come to agree).
     A direction that forbids writing a side leaves that path's snapshot unmoved, so the change
     is still pending if the direction later allows it.
     """
@@ -118,11 +119,9 @@ def merge_product(
     for path in paths:
         s = shopify.get(path)
         j = joor.get(path)
-        b = base.get(path, _MISSING) if base is not None else _MISSING
+        b = base.get(path) if base is not None else _MISSING
         owner = owners[field_group(path)]
-        decision = _decide(
-            path=path, b=b, s=s, j=j, owner=owner, held=path in held_set, initial_winner=initial_winner
-        )
+        decision = _decide(path=path, b=b, s=s, j=j, owner=owner, held=path in held_set)
         blocked = (decision.action is Action.WRITE_SHOPIFY and not allow_write_shopify) or (
             decision.action is Action.WRITE_JOOR and not allow_write_joor
         )
@@ -163,7 +162,6 @@ def _decide(
     j: JsonValue,
     owner: Ownership,
     held: bool,
-    initial_winner: Ownership,
 ) -> FieldDecision:
     base_value = None if b is _MISSING else b
     if owner is Ownership.IGNORE:
@@ -175,7 +173,8 @@ def _decide(
     if held:
         return FieldDecision(path, Action.HELD, base_value, s, j)
     if b is _MISSING:
-        owner = owner if owner is not Ownership.TWO_WAY else initial_winner
+        if owner is Ownership.TWO_WAY:
+            return FieldDecision(path, Action.CONFLICT, base_value, s, j)
         return _win(path, owner, base_value, s, j)
     s_changed, j_changed = s != b, j != b
     if owner is Ownership.TWO_WAY:

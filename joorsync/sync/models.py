@@ -25,6 +25,11 @@ class Direction(models.TextChoices):
     SHOPIFY_TO_JOOR = "shopify-to-joor", "Shopify → JOOR only"
 
 
+class NewProductStatus(models.TextChoices):
+    DRAFT = "DRAFT", "Draft (a person publishes it)"
+    ACTIVE = "ACTIVE", "Active (on sale at once)"
+
+
 class DeletePolicy(models.TextChoices):
     FLAG = "flag", "Flag the link and ask"
     ARCHIVE = "archive", "Archive on the other side"
@@ -72,6 +77,13 @@ class JoorAccount(models.Model):
         default=dict, blank=True, help_text="Shopify location GID → JOOR warehouse name."
     )
     delete_policy = models.CharField(max_length=10, choices=DeletePolicy.choices, default=DeletePolicy.FLAG)
+    # Products created in Shopify from JOOR styles start in this status; a product without a mapped
+    # price is always created as a draft, whatever this says.
+    new_product_status = models.CharField(
+        max_length=6, choices=NewProductStatus.choices, default=NewProductStatus.DRAFT
+    )
+    # Shopify drafts are work in progress: they reach JOOR only when this is on.
+    sync_shopify_drafts = models.BooleanField(default=False)
     last_joor_sync_at = models.DateTimeField(null=True, blank=True)
     last_shopify_sync_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -183,6 +195,7 @@ class Conflict(models.Model):
         KEEP_SHOPIFY = "keep_shopify", "Kept Shopify's value"
         KEEP_JOOR = "keep_joor", "Kept JOOR's value"
         CUSTOM = "custom", "A new value"
+        CLEAR = "clear", "Cleared the field on both sides"
         CONVERGED = "converged", "Both sides came to agree"
         OWNERSHIP = "ownership", "Decided by a field-ownership rule"
 
@@ -305,3 +318,82 @@ class SyncEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} ({self.level})"
+
+
+class ProductProblem(models.Model):
+    """A change the write gate refused for one product (a value over a side's limit, no mapped price,
+    a blank over a value, …): stored and shown until the product changes so that it can be written,
+    and never a reason to fail the rest of the shop's run."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        SOLVED = "solved", "Solved"
+
+    shop = models.ForeignKey("shopify_app.Shop", on_delete=models.CASCADE, related_name="product_problems")
+    link = models.ForeignKey(
+        ProductLink, null=True, blank=True, on_delete=models.CASCADE, related_name="problems"
+    )
+    # Which product: `link:<id>`, `shopify:<gid>` or `joor:<style id>` (a product may have no link yet).
+    subject = models.CharField(max_length=100)
+    title = models.CharField(max_length=255, blank=True, default="")
+    side = models.CharField(max_length=10, blank=True, default="")  # the side the write was for
+    code = models.CharField(max_length=40)
+    field_path = models.CharField(max_length=255, blank=True, default="")
+    message = models.TextField()
+    details = models.JSONField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    job = models.ForeignKey(
+        SyncJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="problems"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    solved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "subject", "code", "field_path"],
+                condition=Q(status="open"),
+                name="uniq_open_problem",
+            ),
+        ]
+        indexes = [models.Index(fields=["shop", "status", "created_at"]), models.Index(fields=["link"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} on {self.subject} ({self.status})"
+
+
+class ShopifyWriteEcho(models.Model):
+    """A state the sync is about to write to Shopify, kept for an hour so the webhooks Shopify sends
+    back for our own writes are recognised before they queue a job.
+
+    A product row holds the content hash of a `ProductSetInput` (keyed by product id, or by handle
+    for a create); a stock row holds one quantity at one location (keyed by inventory item, or by
+    SKU while a created product's items are not known yet).
+    """
+
+    class Kind(models.TextChoices):
+        PRODUCT = "product", "Product content"
+        STOCK = "stock", "Stock at a location"
+
+    shop = models.ForeignKey("shopify_app.Shop", on_delete=models.CASCADE, related_name="write_echoes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    shopify_product_id = models.CharField(max_length=64, blank=True, default="")
+    handle = models.CharField(max_length=255, blank=True, default="")
+    inventory_item_id = models.CharField(max_length=64, blank=True, default="")  # numeric id
+    sku = models.CharField(max_length=255, blank=True, default="")
+    # The product status written, lower-case; blank until known when the write left it unchanged.
+    status = models.CharField(max_length=16, blank=True, default="")
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["shop", "shopify_product_id"]),
+            models.Index(fields=["shop", "handle"]),
+            models.Index(fields=["shop", "inventory_item_id"]),
+            models.Index(fields=["shop", "sku"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} echo {self.content_hash[:12]}"

@@ -8,7 +8,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from joorsync.sync.merge import DEFAULT_OWNERSHIP, FieldGroup, Ownership
-from joorsync.sync.models import Conflict, JoorAccount, ProductLink, SyncEvent, SyncJob, VariantLink
+from joorsync.sync.models import (
+    Conflict,
+    JoorAccount,
+    ProductLink,
+    ProductProblem,
+    SyncEvent,
+    SyncJob,
+    VariantLink,
+)
 from shopify_app.models import Shop
 
 
@@ -69,6 +77,22 @@ def conflicts_resolved_unapplied(*, shop: Shop, link: ProductLink | None = None)
     return qs.order_by("resolved_at", "pk")
 
 
+# -- problems -----------------------------------------------------------------------------------
+
+
+def product_problems_open_for(
+    *, shop: Shop, link: ProductLink | int | None = None, side: str | None = None
+) -> QuerySet[ProductProblem]:
+    """Changes the write gate refused and that still wait for the product to change, oldest first,
+    optionally for one product link (instance or id) or the side the write was for."""
+    qs = ProductProblem.objects.filter(shop=shop, status=ProductProblem.Status.OPEN)
+    if link is not None:
+        qs = qs.filter(link_id=link.pk if isinstance(link, ProductLink) else int(link))
+    if side is not None:
+        qs = qs.filter(side=side)
+    return qs.select_related("link").order_by("created_at", "pk")
+
+
 # -- jobs and events ----------------------------------------------------------------------------
 
 
@@ -96,6 +120,11 @@ def sync_job_active_exists(*, shop: Shop, kinds: tuple[str, ...] | None = None) 
     if kinds is not None:
         qs = qs.filter(kind__in=kinds)
     return qs.exists()
+
+
+def sync_job_queued_exists(*, shop: Shop, kind: str) -> bool:
+    """Whether a job of this kind waits for a worker and has read nothing yet (previews aside)."""
+    return SyncJob.objects.filter(shop=shop, kind=kind, status=SyncJob.Status.QUEUED, dry_run=False).exists()
 
 
 def sync_events_for(

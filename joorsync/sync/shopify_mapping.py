@@ -207,8 +207,9 @@ def canonical_to_product_set(
                 {"optionName": COLOR_OPTION, "name": colors[variant.color_code]},
                 {"optionName": SIZE_OPTION, "name": variant.size},
             ],
-            "price": variant.price or "0.00",
         }
+        if variant.price is not None:  # never an invented 0.00: without a mapped price, none is sent
+            entry["price"] = variant.price
         if variant.compare_at_price is not None:
             entry["compareAtPrice"] = variant.compare_at_price
         entry["barcode"] = variant.barcode or ""

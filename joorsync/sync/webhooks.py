@@ -1,8 +1,9 @@
 """Shopify webhooks the sync reacts to, and the shop lifecycle hooks (uninstall, erase).
 
 Handlers are thin: find the shop and the product, then call a service. A product change queues a
-targeted, debounced job; a deletion in Shopify only marks the link — nothing is deleted in JOOR
-without a person (or the account's archive policy, applied by that product's next job).
+targeted, debounced job (not for the echo of the sync's own write, see `joorsync.sync.echo`); a
+deletion in Shopify only marks the link — nothing is deleted in JOOR without a person (or the
+account's archive policy, applied by that product's next job).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from joorsync.sync.echo import shopify_echo_matches
 from joorsync.sync.jobs import sync_event_record, sync_job_request, sync_jobs_cancel_for_shop
 from joorsync.sync.merge import FieldGroup, Ownership
 from joorsync.sync.models import DeletePolicy, JoorAccount, ProductLink, SyncEvent, SyncJob
@@ -98,6 +100,8 @@ def product_changed(*, delivery: WebhookDelivery) -> None:
     gid = _gid(payload, PRODUCT_GID, "id")
     if gid is None:
         raise ValueError(f"{delivery.topic} payload has no product id")
+    if shopify_echo_matches(shop=shop, topic=delivery.topic, payload=payload):
+        return  # our own write coming back
     if _already_synced(shop, gid, payload):
         return
     sync_job_request(
@@ -163,6 +167,8 @@ def inventory_changed(*, delivery: WebhookDelivery) -> None:
     if link is None:
         # Not a linked variant: the next incremental sync lists it with the unmatched items.
         return
+    if shopify_echo_matches(shop=shop, topic=delivery.topic, payload=payload):
+        return  # our own stock write coming back
     target: dict[str, Any] = {"link_id": link.pk}
     if link.shopify_product_id:
         target = {"shopify_product_id": link.shopify_product_id, **target}

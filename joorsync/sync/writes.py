@@ -9,7 +9,7 @@ Every write is idempotent, so a job that dies half way can simply run again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,6 +21,11 @@ from joorsync.sync.canonical import (
     split_variant_key,
     unflatten,
 )
+from joorsync.sync.echo import (
+    shopify_echo_expect_product,
+    shopify_echo_expect_products,
+    shopify_echo_expect_stock,
+)
 from joorsync.sync.joor_mapping import PriceMapping, canonical_to_style_fields
 from joorsync.sync.shopify_mapping import canonical_to_product_set
 from shopify_app.admin.bulk import bulk_product_set
@@ -31,6 +36,14 @@ logger = logging.getLogger(__name__)
 INVENTORY_PATH_SUFFIX = ".inventory"
 BULK_CREATE_THRESHOLD = 25  # below this, plain productSet calls are cheaper than a bulk operation
 INVENTORY_BATCH = 250  # inventorySetQuantities accepts up to 250 quantities per call
+
+
+#: Canonical paths that a person may clear → the v2 style field and its empty value.
+CLEARABLE_STYLE_FIELDS: dict[str, tuple[str, Any]] = {
+    "description": ("style_description", ""),
+    "product_type": ("silhouette", ""),
+    "tags": ("tags", []),
+}
 
 
 class WriteError(Exception):
@@ -60,6 +73,7 @@ class ShopifyWrites:
     quantities: list[dict[str, Any]] = field(default_factory=list)
     creates: list[tuple[dict[str, Any], dict[str, Any], Any]] = field(default_factory=list)
     _flushes: int = 0
+    shop_id: int | None = None  # records our writes so their webhooks are known as echoes; None: don't
 
     def set_product(
         self,
@@ -75,6 +89,10 @@ class ShopifyWrites:
             variant_id = variant_ids.get(variant.key)
             if variant_id:
                 entry["id"] = variant_id
+        if self.shop_id is not None:
+            shopify_echo_expect_product(
+                shop_id=self.shop_id, product_input=payload, product_id=product_id, handle=None
+            )
         result = self.client.product_set(
             payload, identifier={"id": product_id}, variants_first=_variants_first(payload)
         )
@@ -94,6 +112,10 @@ class ShopifyWrites:
             return []
         out: list[tuple[Any, dict[str, Any] | None, str | None]] = []
         if len(creates) >= BULK_CREATE_THRESHOLD:
+            if self.shop_id is not None:
+                shopify_echo_expect_products(
+                    shop_id=self.shop_id, products=[(c[0], None, c[1]["handle"]) for c in creates]
+                )
             result = bulk_product_set(
                 self.client, [c[0] for c in creates], identifiers=[c[1] for c in creates], poll_interval=0.5
             )
@@ -104,6 +126,10 @@ class ShopifyWrites:
                     out.append((token, line.product, None))
             return out
         for payload, identifier, token in creates:
+            if self.shop_id is not None:
+                shopify_echo_expect_product(
+                    shop_id=self.shop_id, product_input=payload, product_id=None, handle=identifier["handle"]
+                )
             single = self.client.product_set(
                 payload, identifier=identifier, variants_first=_variants_first(payload)
             )
@@ -130,6 +156,8 @@ class ShopifyWrites:
         for start in range(0, len(quantities), INVENTORY_BATCH):
             self._flushes += 1
             batch = quantities[start : start + INVENTORY_BATCH]
+            if self.shop_id is not None:
+                shopify_echo_expect_stock(shop_id=self.shop_id, quantities=batch)
             result = self.client.inventory_set_quantities(
                 batch, idempotency_key=f"{self.idempotency_prefix}-{self._flushes}", reason="correction"
             )
@@ -146,15 +174,32 @@ class JoorWrites:
     warehouse: str
     stock: list[dict[str, Any]] = field(default_factory=list)
 
-    def set_style(self, *, merged: CanonicalProduct) -> None:
+    def set_style(
+        self, *, merged: CanonicalProduct, stock: Mapping[str, int | None], cleared: Iterable[str] = ()
+    ) -> None:
+        """The style write. Its UPC rows carry `stock` (variant key → the figure JOOR reported in
+        this run): JOOR sets a UPC row sent without one to 0, and stock moves only through
+        bulk-inventory. A new SKU has no figure yet and starts at JOOR's 0. `cleared` are the
+        canonical paths a person chose to empty: sent empty, where a missing value would keep them."""
         fields = canonical_to_style_fields(merged, prices=self.prices)
-        fields.pop("upcs", None)  # stock moves through bulk-inventory, not the style write
-        if merged.variants:
-            fields["upcs"] = [
-                {"sku_color_code": v.color_code, "sku_size": v.size, "upc": v.barcode}
-                for v in merged.variants
-                if v.barcode
-            ]
+        for path in cleared:
+            if path in CLEARABLE_STYLE_FIELDS:
+                name, empty = CLEARABLE_STYLE_FIELDS[path]
+                fields[name] = empty
+        fields.pop("upcs", None)
+        rows = []
+        for v in merged.variants:
+            figure = stock.get(v.key)
+            if not v.barcode and not figure:
+                continue
+            row: dict[str, Any] = {"sku_color_code": v.color_code, "sku_size": v.size}
+            if v.barcode:
+                row["upc"] = v.barcode
+            if figure is not None:
+                row["inventory_available"] = figure
+            rows.append(row)
+        if rows:
+            fields["upcs"] = rows
         self.client.style_upsert(fields)
 
     def set_quantity(

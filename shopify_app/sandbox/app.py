@@ -219,6 +219,21 @@ class ShopifySandbox:
 
         self._merchant(shop, action)
 
+    def merchant_delete_variant(self, product_gid: str, variant_gid: str, *, shop: str | None = None) -> None:
+        """Delete one variant in the admin, as a merchant would; fires products/update."""
+
+        def action(state: ShopState, out: list[Change]) -> None:
+            product = self._product(state, product_gid)
+            variant = self._variant_of(product, {"id": variant_gid})
+            if len(product.variants) < 2:
+                raise ValueError("a product keeps at least one variant")
+            state.drop_variant(variant)
+            product.variants = [v for v in product.variants if v is not variant]
+            product.updated_at = state.now()
+            out.append(Change("products/update", product_json(state, product)))
+
+        self._merchant(shop, action)
+
     def merchant_set_inventory(
         self, inventory_item_gid: str, location_gid: str, available: int, *, shop: str | None = None
     ) -> None:

@@ -121,6 +121,26 @@ def shop_uninstall(*, shop_domain: str) -> Shop | None:
     return shop
 
 
+def shop_erase_if_uninstalled(*, shop_domain: str, delivery_id: int) -> bool:
+    """Answer `shop/redact`: erase the shop only if it is uninstalled; returns whether it erased.
+
+    Shopify sends it 48 hours after an uninstall. A shop that still holds a token and is not marked
+    uninstalled (reinstalled in the meantime, or a stray request) keeps every row: erasing a live shop
+    would stop its sync and lose its links and history. The delivery row records that it came.
+    """
+    with transaction.atomic():
+        shop = Shop.objects.select_for_update().filter(shop_domain=shop_domain).first()
+        if shop is not None and shop.uninstalled_at is None and shop.access_token:
+            logger.warning(
+                "shop/redact for %s ignored: the shop is still installed (delivery %s)",
+                shop_domain,
+                delivery_id,
+            )
+            return False
+        shop_erase(shop_domain=shop_domain, keep_delivery_id=delivery_id)
+    return True
+
+
 def shop_erase(*, shop_domain: str, keep_delivery_id: int | None = None) -> bool:
     """Delete every row about the shop (`shop/redact`): other apps' data via erase hooks, ours by cascade.
 

@@ -10,7 +10,7 @@ import logging
 from shopify_app.models import WebhookDelivery
 from shopify_app.selectors import shop_get
 from shopify_app.services.bulk_operations import bulk_operation_finish_record
-from shopify_app.services.shops import shop_erase, shop_scopes_update, shop_uninstall
+from shopify_app.services.shops import shop_erase_if_uninstalled, shop_scopes_update, shop_uninstall
 from shopify_app.webhooks import topics
 from shopify_app.webhooks.registry import register_webhook_handler
 
@@ -57,7 +57,8 @@ def compliance_acknowledge(*, delivery: WebhookDelivery) -> None:
 
 
 def shop_redact(*, delivery: WebhookDelivery) -> None:
-    shop_erase(shop_domain=delivery.shop_domain, keep_delivery_id=delivery.pk)
+    """Erases an uninstalled shop; for a shop still installed the delivery row is the only trace."""
+    shop_erase_if_uninstalled(shop_domain=delivery.shop_domain, delivery_id=delivery.pk)
 
 
 BUILTIN_HANDLERS = {

@@ -165,19 +165,27 @@ class World:
     def make_title_conflicts(self, count: int) -> list[Conflict]:
         """Edit the title of `count` linked products differently on both sides, then sync: one open
         conflict each. Needs a first sync (the links and their snapshot)."""
+        return self.make_conflicts(count, field_path="title")
+
+    def make_conflicts(self, count: int, *, field_path: str) -> list[Conflict]:
+        """As `make_title_conflicts`, for `title` or `description`."""
+        joor_field, shopify_field = {
+            "title": ("style_name", "title"),
+            "description": ("style_description", "descriptionHtml"),
+        }[field_path]
         links = self.links()[:count]
         assert len(links) == count, f"only {len(links)} linked products"
         for link in links:
             self.edits += 1
-            self.joor.edit_style(link.joor_style_id, {"style_name": f"JOOR title {self.edits}"})
+            self.joor.edit_style(link.joor_style_id, {joor_field: f"JOOR {field_path} {self.edits}"})
             self.shopify.merchant_update_product(
-                link.shopify_product_id, {"title": f"Shop title {self.edits}"}
+                link.shopify_product_id, {shopify_field: f"Shop {field_path} {self.edits}"}
             )
         self.sync(kind=SyncJob.Kind.INCREMENTAL)
         with self.lock:
             conflicts = list(
                 Conflict.objects.filter(
-                    shop=self.shop, status=Conflict.Status.OPEN, field_path="title", link__in=links
+                    shop=self.shop, status=Conflict.Status.OPEN, field_path=field_path, link__in=links
                 ).order_by("pk")
             )
         assert len(conflicts) == count, conflicts
@@ -191,6 +199,15 @@ class World:
         style = self.joor.style(style_id)
         assert style is not None, style_id
         return style["style_name"]
+
+    def shopify_description(self, product_gid: str) -> str:
+        product_id = int(product_gid.rsplit("/", 1)[-1])
+        return self.shopify.shop(SHOP).products[product_id].description_html
+
+    def joor_description(self, style_id: int) -> str | None:
+        style = self.joor.style(style_id)
+        assert style is not None, style_id
+        return style.get("style_description")
 
 
 def create_shop(*, lock: threading.RLock) -> tuple[Shop, JoorAccount]:

@@ -1,10 +1,12 @@
-"""Open a conflict, resolve it each way, bulk-resolve; both sandboxes are checked through their APIs."""
+"""Open a conflict, resolve it each way or clear it, bulk-resolve; both sandboxes are checked through
+their APIs."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
 
+from joorsync.sync.conflicts import EMPTY_VALUE_MESSAGE
 from joorsync.sync.models import Conflict
 from tests.browser.harness import World
 from tests.browser.pages import assert_page_ok, control_in, form_with_button, set_control, submit
@@ -123,3 +125,59 @@ def test_bulk_resolve_selected_then_all_matching_the_filter(signed_in, world, sh
 def _statuses(world: World) -> dict[int, tuple[str, str]]:
     with world.db():
         return {c.pk: (c.status, c.resolution) for c in Conflict.objects.filter(shop=world.shop)}
+
+
+def test_an_empty_value_is_refused_at_the_field_and_clear_empties_both_sides(signed_in, world, shoot):
+    world.sync()
+    (conflict,) = world.make_conflicts(1, field_path="description")
+    link = conflict.link
+    page = signed_in
+    assert_page_ok(page, page.goto(f"/conflicts/{conflict.pk}"))
+    clear = page.get_by_role("button", name="Clear this field", exact=True)
+    expect(clear).to_be_visible()
+    expect(page.get_by_text("Empties description in Shopify and in JOOR.")).to_be_visible()
+    shoot("offered")
+
+    # "Use this value" with only spaces: refused at the field, what was typed is still there.
+    value = page.get_by_label("Value", exact=True)
+    value.fill("   ")
+    submit(page, page.get_by_role("button", name="Use this value", exact=True))
+    message = page.locator("#custom-value-error")
+    expect(message).to_have_text(EMPTY_VALUE_MESSAGE)
+    expect(page.get_by_label("Value", exact=True)).to_have_value("   ")
+    expect(page.get_by_label("Value", exact=True)).to_have_attribute("aria-invalid", "true")
+    shoot("refused")
+    with world.db():
+        assert Conflict.objects.get(pk=conflict.pk).status == Conflict.Status.OPEN
+
+    # Clearing asks first (the page accepts dialogs, as a merchant confirming would).
+    questions: list[str] = []
+    page.on("dialog", lambda dialog: questions.append(dialog.message))
+    submit(page, page.get_by_role("button", name="Clear this field", exact=True))
+    assert questions == ["Empty description in Shopify and in JOOR?"]
+    expect(page.get_by_text("Cleared the field on both sides").first).to_be_visible()
+    shoot("cleared")
+    conflict = _settled(world, conflict)
+    assert (conflict.status, conflict.resolution, conflict.resolved_value) == (
+        Conflict.Status.RESOLVED,
+        Conflict.Resolution.CLEAR,
+        None,
+    )
+    assert conflict.applied_at is not None, "the resolution's job did not apply it"
+    assert world.shopify_description(link.shopify_product_id) == ""
+    assert not world.joor_description(link.joor_style_id)
+    # The next sync leaves the agreement alone: nothing comes back, no new conflict opens.
+    world.sync()
+    assert world.shopify_description(link.shopify_product_id) == ""
+    assert not world.joor_description(link.joor_style_id)
+    with world.db():
+        assert not Conflict.objects.filter(link=link, status=Conflict.Status.OPEN).exists()
+
+
+def test_a_title_conflict_offers_no_clear(signed_in, world):
+    world.sync()
+    (conflict,) = world.make_title_conflicts(1)
+    page = signed_in
+    assert_page_ok(page, page.goto(f"/conflicts/{conflict.pk}"))
+    expect(page.get_by_role("button", name="Keep JOOR", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Clear this field", exact=True)).to_have_count(0)

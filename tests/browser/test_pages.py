@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from joorsync.sync.models import Direction, JoorAccount, ProductLink, SyncJob
+from joorsync.sync.models import Conflict, Direction, JoorAccount, ProductLink, SyncJob
 from tests.browser.pages import assert_page_ok, eventually, latest_job, submit
 from tests.sync.test_engine_shopify_to_joor import GRID_PRODUCT
 
@@ -29,6 +29,7 @@ def test_every_page_renders_after_a_sync_with_a_conflict(signed_in, world, shoot
         "conflict": f"/conflicts/{conflict.pk}",
         "jobs": "/jobs",
         "job": f"/jobs/{job.pk}",
+        "problems": "/problems",
     }
     broken: list[tuple[int, str]] = []
     page.on("response", lambda r: broken.append((r.status, r.url)) if r.status >= 400 else None)
@@ -43,7 +44,7 @@ def test_every_page_renders_after_a_sync_with_a_conflict(signed_in, world, shoot
         shoot(step)
     assert not broken, broken
     assert not errors, errors
-    for url in ("/links", "/conflicts", "/jobs"):
+    for url in ("/links", "/conflicts", "/jobs", "/problems"):
         page.goto(url)
         expect(page.get_by_text("Page 1 of 1").first).to_be_visible()
 
@@ -112,8 +113,14 @@ def test_link_an_unmatched_shopify_product_to_a_suggested_style(signed_in, world
         ProductLink.Method.MANUAL,
         style_id,
     )
-    # The pair synced Shopify → JOOR: the Shopify product's title is now the style's name.
-    assert world.joor_name(style_id) == GRID_PRODUCT["title"]
+    # A hand link rewrites neither side: each difference waits for a person as a conflict.
+    assert world.joor_name(style_id) != GRID_PRODUCT["title"]
+    with world.db():
+        title = Conflict.objects.get(link=link, field_path="title", status=Conflict.Status.OPEN)
+    assert (title.shopify_value, title.joor_value) == (GRID_PRODUCT["title"], world.joor_name(style_id))
+    assert_page_ok(page, page.goto("/conflicts"))
+    expect(page.locator(f'a[href="/conflicts/{title.pk}"]').first).to_be_visible()
+    shoot("conflicts")
 
 
 def test_lists_page_by_fifty_with_previous_and_next(signed_in, world, shoot):

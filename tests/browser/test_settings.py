@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from joorsync.joor.sandbox.defaults import DEFAULT_TOKEN
-from joorsync.sync.models import Direction, JoorAccount
+from joorsync.sync.models import Direction, JoorAccount, SyncJob
 from joorsync.sync.schedules import shop_schedule_get
 from tests.browser.harness import SHOP
 from tests.browser.pages import assert_page_ok, eventually, set_control, submit
@@ -40,6 +40,8 @@ def test_saved_settings_show_on_reload_and_reach_the_account_and_its_schedule(si
     set_control(page.get_by_label("Content", exact=True), "joor")
     set_control(page.get_by_label("Inventory", exact=True), "shopify")
     set_control(page.get_by_label("Price currency", exact=True), "USD")
+    set_control(page.get_by_label("New products from JOOR are created as", exact=True), "ACTIVE")
+    page.get_by_label("Send Shopify drafts to JOOR", exact=True).check()
     _save(page)
     shoot("saved")
 
@@ -49,6 +51,8 @@ def test_saved_settings_show_on_reload_and_reach_the_account_and_its_schedule(si
     expect(page.get_by_label("Content", exact=True)).to_have_value("joor")
     expect(page.get_by_label("Inventory", exact=True)).to_have_value("shopify")
     expect(page.get_by_label("Price currency", exact=True)).to_have_value("USD")
+    expect(page.get_by_label("New products from JOOR are created as", exact=True)).to_have_value("ACTIVE")
+    expect(page.get_by_label("Send Shopify drafts to JOOR", exact=True)).to_be_checked()
     expect(page.get_by_label("Token", exact=True)).to_have_value("")
     shoot("reloaded")
 
@@ -60,6 +64,7 @@ def test_saved_settings_show_on_reload_and_reach_the_account_and_its_schedule(si
     assert account.ownership.get("content") == "joor"
     assert account.ownership.get("inventory") == "shopify"
     assert account.price_currency == "USD"
+    assert (account.new_product_status, account.sync_shopify_drafts) == ("ACTIVE", True)
     assert account.token == DEFAULT_TOKEN, "saving with an empty secret replaced the stored one"
     assert schedule is not None and schedule.minutes == 30
 
@@ -116,3 +121,25 @@ def test_every_settings_control_is_labelled_and_secrets_are_write_only(signed_in
     expect(page.get_by_label("Token", exact=True)).to_have_attribute("placeholder", "•••• set")
     for button in ("Save", "Test connection"):
         expect(page.get_by_role("button", name=button, exact=True)).to_have_count(1)
+
+
+def test_a_change_to_what_decides_creation_syncs_every_product_again(signed_in, world, shoot):
+    first = world.sync()
+    page = signed_in
+    assert_page_ok(page, page.goto("/settings"))
+    expect(
+        page.get_by_text("A product without a price in your shop's currency is always created as a draft.")
+    ).to_be_visible()
+    set_control(page.get_by_label("New products from JOOR are created as", exact=True), "ACTIVE")
+    with world.worker.paused():
+        _save(page)
+        expect(page.get_by_text("A full sync is queued").first).to_be_visible()
+    shoot("queued")
+    world.wait_idle()
+    with world.db():
+        jobs = list(
+            SyncJob.objects.filter(shop=world.shop)
+            .exclude(pk=first.pk)
+            .values_list("kind", "trigger", "status")
+        )
+    assert jobs == [(SyncJob.Kind.FULL, SyncJob.Trigger.MANUAL, SyncJob.Status.SUCCEEDED)]

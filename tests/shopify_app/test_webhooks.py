@@ -11,7 +11,9 @@ from django.utils import timezone
 from django_q.conf import Conf
 
 from shopify_app.models import BulkOperationFinish, OAuthState, Shop, WebhookDelivery
+from shopify_app.oauth import TokenGrant
 from shopify_app.selectors import bulk_operation_finish_get, bulk_operation_finish_wait
+from shopify_app.services.tokens import shop_installed_store
 from shopify_app.services.webhooks import webhook_process
 from shopify_app.webhooks import (
     register_shop_erase_hook,
@@ -254,7 +256,7 @@ def test_customer_compliance_requests_are_acknowledged_without_keeping_pii(
     assert "john@example.com" not in stored and "555-625-1199" not in stored
 
 
-def test_shop_redact_erases_every_row_of_the_shop(
+def test_shop_redact_erases_every_row_of_an_uninstalled_shop(
     client, run_tasks_inline, django_capture_on_commit_callbacks
 ):
     shop = installed_shop()
@@ -271,6 +273,8 @@ def test_shop_redact_erases_every_row_of_the_shop(
     with django_capture_on_commit_callbacks(execute=False):
         post_webhook(client, PRODUCT, topic="orders/create", event_id="evt-old")
         post_webhook(client, PRODUCT, topic="orders/create", event_id="evt-other", shop="other.myshopify.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, {"id": 1, "domain": SHOP}, topic="app/uninstalled", event_id="evt-u")
     register_shop_erase_hook(erase_hook)
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -292,6 +296,62 @@ def test_shop_redact_erases_every_row_of_the_shop(
     # Other shops are untouched.
     assert Shop.objects.filter(pk=other.pk).exists()
     assert WebhookDelivery.objects.filter(event_id="evt-other").exists()
+
+
+@pytest.mark.parametrize("installed_at", ["oauth", "static token"])
+def test_shop_redact_for_a_shop_still_installed_keeps_every_row(
+    client, run_tasks_inline, django_capture_on_commit_callbacks, caplog, installed_at
+):
+    shop = installed_shop()
+    if installed_at == "static token":  # connected by an operator: no install time, still live
+        Shop.objects.filter(pk=shop.pk).update(installed_at=None)
+    erased: list[str] = []
+
+    def erase_hook(*, shop: Shop) -> None:
+        erased.append(shop.shop_domain)
+
+    BulkOperationFinish.objects.create(
+        shop=shop, operation_gid="gid://shopify/BulkOperation/1", status="COMPLETED"
+    )
+    OAuthState.objects.create(nonce="n1", shop_domain=SHOP)
+    with django_capture_on_commit_callbacks(execute=False):
+        post_webhook(client, PRODUCT, topic="orders/create", event_id="evt-old")
+    register_shop_erase_hook(erase_hook)
+    try:
+        with django_capture_on_commit_callbacks(execute=True), caplog.at_level("WARNING"):
+            response = post_webhook(
+                client, {"shop_id": 1, "shop_domain": SHOP}, topic="shop/redact", event_id="evt-r"
+            )
+    finally:
+        unregister_shop_erase_hook(erase_hook)
+    assert response.status_code == 200
+    assert erased == []
+    shop.refresh_from_db()
+    assert shop.access_token == "shpat_current" and shop.uninstalled_at is None
+    assert BulkOperationFinish.objects.filter(shop=shop).count() == 1
+    assert OAuthState.objects.filter(shop_domain=SHOP).count() == 1
+    assert set(WebhookDelivery.objects.filter(shop=shop).values_list("event_id", flat=True)) == {
+        "evt-old",
+        "evt-r",
+    }
+    assert WebhookDelivery.objects.get(event_id="evt-r").status == WebhookDelivery.Status.PROCESSED
+    assert any(
+        r.levelname == "WARNING" and "shop/redact" in r.getMessage() and "still installed" in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_shop_redact_after_a_reinstall_keeps_the_shop(
+    client, run_tasks_inline, django_capture_on_commit_callbacks
+):
+    installed_shop()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, {"id": 1, "domain": SHOP}, topic="app/uninstalled", event_id="evt-u")
+    shop_installed_store(shop_domain=SHOP, grant=TokenGrant(access_token="shpat_again", scope=""))  # noqa: S106
+    with django_capture_on_commit_callbacks(execute=True):
+        post_webhook(client, {"shop_id": 1, "shop_domain": SHOP}, topic="shop/redact", event_id="evt-r")
+    assert Shop.objects.get(shop_domain=SHOP).access_token == "shpat_again"
+    assert WebhookDelivery.objects.filter(shop_domain=SHOP, event_id="evt-u").exists()
 
 
 def test_signature_is_base64_of_hmac_sha256():

@@ -19,6 +19,7 @@ from joorsync.joor.sandbox.defaults import (
     DEFAULT_USERNAME,
 )
 from joorsync.sync.engine import RunResult, SyncRun
+from joorsync.sync.jobs import sync_event_record
 from joorsync.sync.models import JoorAccount, SyncJob
 from shopify_app.admin.client import AdminClient
 from shopify_app.models import Shop
@@ -94,6 +95,9 @@ class World:
             if "checkpoint" in kwargs:
                 SyncJob.objects.filter(pk=job.pk).update(checkpoint=kwargs["checkpoint"])
 
+        def event(**kwargs: Any) -> None:
+            sync_event_record(job=job, **kwargs)
+
         return SyncRun(
             job=job,
             joor=self.joor_client(joor_transport),
@@ -101,6 +105,7 @@ class World:
             bulk_poll_interval=0.0,
             joor_page_size=page_size,
             progress=progress,
+            event=event,
         ).run()
 
     def shopify_products(self) -> list[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """Helpers for the job, task, webhook and conflict tests: shops, accounts, links and a batch engine.
 
-`BatchEngine` stands in for `joorsync.sync.engine.sync_run` and follows the engine's contract with the
+`BatchEngine` stands in for `joorsync.sync.job_run.sync_run` and follows the engine's contract with the
 job services: it works in batches, commits each batch's writes together with `sync_job_progress`
 (checkpoint included), and resumes from `job.checkpoint`. Its "writes" are SyncEvent rows, so a test
 can count them and prove nothing was written twice.
@@ -8,9 +8,7 @@ can count them and prove nothing was written twice.
 
 from __future__ import annotations
 
-import sys
 import threading
-import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import Value
@@ -126,16 +124,10 @@ def written_items(shop: Shop) -> list[int]:
 
 
 def install_engine(monkeypatch: Any, engine: Callable[..., None]) -> None:
-    """Make `joorsync.sync.engine.sync_run` the given callable for this test."""
-    try:
-        import joorsync.sync.engine as module
-    except ImportError:
-        module = types.ModuleType("joorsync.sync.engine")
-        monkeypatch.setitem(sys.modules, "joorsync.sync.engine", module)
-        import joorsync.sync as package
+    """Make the job layer run the given callable instead of the engine for this test."""
+    from joorsync.sync import job_run
 
-        monkeypatch.setattr(package, "engine", module, raising=False)
-    monkeypatch.setattr(module, "sync_run", engine, raising=False)
+    monkeypatch.setattr(job_run, "sync_run", engine)
 
 
 def drain_queue(broker: Broker | None = None, *, rounds: int = 20) -> int:

@@ -19,10 +19,10 @@ from joorsync.sync.accounts import (
 )
 from joorsync.sync.clients import joor_budget_for, joor_client_for, transport_override
 from joorsync.sync.merge import FieldGroup, Ownership
-from joorsync.sync.models import JoorAccount
+from joorsync.sync.models import JoorAccount, SyncJob
 from joorsync.sync.schedules import RECOVER_SCHEDULE_NAME, shop_schedule_get
 from joorsync.sync.selectors import joor_account_ownership
-from tests.sync.jobs_support import make_account, make_shop
+from tests.sync.jobs_support import make_account, make_link, make_shop
 
 pytestmark = pytest.mark.django_db
 
@@ -194,6 +194,8 @@ def test_settings_are_validated_and_saved(shop):
         ),
         ({"compare_at_field": "price_retail"}, "must differ"),
         ({"price_currency": "US"}, "3-letter"),
+        ({"new_product_status": "LIVE"}, "new_product_status must be one of ACTIVE, DRAFT"),
+        ({"sync_shopify_drafts": "maybe"}, "sync_shopify_drafts must be on or off"),
         ({"token": "new"}, "unknown setting"),
     ],
 )
@@ -203,3 +205,100 @@ def test_bad_settings_are_refused_and_nothing_changes(shop, changes, message):
         joor_account_update_settings(account=account, **changes)
     stored = JoorAccount.objects.get(pk=account.pk)
     assert (stored.ownership, stored.direction, stored.sync_interval_minutes) == ({}, "both", 15)
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [(True, True), ("on", True), ("true", True), ("1", True), (False, False), ("", False), ("off", False)],
+)
+def test_new_product_status_and_shopify_drafts_are_stored(shop, given, stored):
+    account = make_account(shop)
+    assert (account.new_product_status, account.sync_shopify_drafts) == ("DRAFT", False)  # the defaults
+    joor_account_update_settings(account=account, new_product_status="ACTIVE", sync_shopify_drafts=given)
+    account = JoorAccount.objects.get(pk=account.pk)
+    assert (account.new_product_status, account.sync_shopify_drafts) == ("ACTIVE", stored)
+
+
+# -- a settings change that decides creation or matching looks at every product again -------------
+
+
+def _full_jobs(shop) -> list[tuple[str, str, bool]]:
+    return list(SyncJob.objects.filter(shop=shop, kind="full").values_list("status", "trigger", "dry_run"))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"direction": "joor-to-shopify"},
+        {"price_label": "USD-1"},
+        {"price_currency": "EUR"},
+        {"price_field": "price_wholesale"},
+        {"compare_at_field": "price_wholesale"},
+        {"wholesale_factor": "0.5"},
+        {"new_product_status": "ACTIVE"},
+        {"sync_shopify_drafts": True},
+        {"ownership": {"content": "joor"}},
+    ],
+)
+def test_a_change_that_decides_creation_or_matching_queues_one_full_sync(
+    shop, changes, django_capture_on_commit_callbacks
+):
+    account = make_account(shop)
+    make_link(shop, 1)
+    with django_capture_on_commit_callbacks() as queued:
+        joor_account_update_settings(account=account, **changes)
+    assert _full_jobs(shop) == [("queued", "manual", False)]
+    assert len(queued) == 1  # handed to a worker once the settings are committed
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"sync_interval_minutes": 30},
+        {"delete_policy": "archive"},
+        {"location_warehouses": {"gid://shopify/Location/1": "Main"}},
+        # The same values again, and ownership spelled out as the defaults it already had.
+        {"direction": "both", "price_field": "price_retail", "new_product_status": "DRAFT"},
+        {"ownership": {"content": "two-way"}},
+        {"sync_shopify_drafts": "off"},
+    ],
+)
+def test_a_change_that_decides_nothing_about_matching_queues_nothing(shop, changes):
+    account = make_account(shop)
+    make_link(shop, 1)
+    joor_account_update_settings(account=account, **changes)
+    assert _full_jobs(shop) == []
+
+
+def test_a_full_sync_already_queued_is_not_doubled_but_a_running_one_is_followed(shop):
+    account = make_account(shop)
+    make_link(shop, 1)
+    joor_account_update_settings(account=account, direction="joor-to-shopify")
+    joor_account_update_settings(account=account, new_product_status="ACTIVE")
+    assert _full_jobs(shop) == [("queued", "manual", False)]
+    # A running job read the old settings already: the next change queues another.
+    SyncJob.objects.filter(shop=shop).update(status=SyncJob.Status.RUNNING)
+    joor_account_update_settings(account=account, sync_shopify_drafts=True)
+    assert sorted(_full_jobs(shop)) == [("queued", "manual", False), ("running", "manual", False)]
+
+
+def test_a_queued_preview_does_not_stand_in_for_a_full_sync(shop):
+    account = make_account(shop)
+    make_link(shop, 1)
+    SyncJob.objects.create(shop=shop, kind="full", dry_run=True)
+    joor_account_update_settings(account=account, price_currency="EUR")
+    assert sorted(_full_jobs(shop)) == [("queued", "", True), ("queued", "manual", False)]
+
+
+def test_a_shop_that_never_synced_gets_no_extra_sync(shop):
+    account = make_account(shop)  # connecting then choosing settings: the first sync does the work
+    joor_account_update_settings(account=account, price_currency="USD", wholesale_factor="0.5")
+    assert not SyncJob.objects.exists()
+
+
+def test_a_refused_change_queues_nothing(shop):
+    account = make_account(shop)
+    make_link(shop, 1)
+    with pytest.raises(JoorAccountInvalid):
+        joor_account_update_settings(account=account, direction="joor-to-shopify", sync_interval_minutes=-1)
+    assert not SyncJob.objects.exists()

@@ -7,7 +7,15 @@ import pytest
 from django.urls import reverse
 
 from joorsync.sync.jobs import sync_event_record, sync_job_create
-from joorsync.sync.models import Conflict, JoorAccount, ProductLink, SyncEvent, SyncJob, VariantLink
+from joorsync.sync.models import (
+    Conflict,
+    JoorAccount,
+    ProductLink,
+    ProductProblem,
+    SyncEvent,
+    SyncJob,
+    VariantLink,
+)
 from tests.sync.jobs_support import make_account, make_conflict, make_link, make_shop, make_variant
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +48,18 @@ def data():
     done = sync_job_create(shop=shop, kind=SyncJob.Kind.INCREMENTAL, trigger="schedule")
     SyncJob.objects.filter(pk=done.pk).update(status=SyncJob.Status.SUCCEEDED, plan=[{"side": "shopify"}])
     event = sync_event_record(job=failed, link=link, action="write_failed", level="error", message="boom")
+    problem = ProductProblem.objects.create(
+        shop=shop,
+        link=link,
+        subject=f"link:{link.pk}",
+        title="Wool coat",
+        side="joor",
+        code="too_long",
+        field_path="description",
+        message="JOOR allows 500 characters in a style description; this one has 727",
+        details={"limit": 500, "length": 727},
+        job=failed,
+    )
     return {
         "shop": shop,
         "account": account,
@@ -50,6 +70,7 @@ def data():
         "failed": SyncJob.objects.get(pk=failed.pk),
         "done": SyncJob.objects.get(pk=done.pk),
         "event": event,
+        "problem": problem,
     }
 
 
@@ -62,6 +83,7 @@ def _pages(data) -> list[str]:
         (Conflict, data["open"]),
         (SyncJob, data["failed"]),
         (SyncEvent, data["event"]),
+        (ProductProblem, data["problem"]),
     ):
         meta = model._meta
         pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
@@ -178,3 +200,36 @@ def test_resolve_selected_conflicts(admin_client, data, action, resolution, valu
     assert "1 conflict(s) resolved" in page and "1 conflict(s) were not open" in page
     job = SyncJob.objects.filter(kind="targeted", trigger="conflict").get()  # writes the decision out
     assert job.target["link_id"] == data["link"].pk
+
+
+def test_problems_are_listed_read_only_with_their_details(admin_client, data):
+    listing = admin_client.get(reverse("admin:sync_productproblem_changelist")).content.decode()
+    assert "Wool coat" in listing and "too_long" in listing and "727" in listing
+    filtered = admin_client.get(reverse("admin:sync_productproblem_changelist"), {"status__exact": "solved"})
+    assert list(filtered.context["cl"].result_list) == []
+    change = admin_client.get(reverse("admin:sync_productproblem_change", args=[data["problem"].pk]))
+    html = change.content.decode()
+    assert "&quot;length&quot;: 727" in html or '"length": 727' in html
+    assert 'name="message"' not in html and 'name="_save"' not in html
+    assert admin_client.get(reverse("admin:sync_productproblem_add")).status_code == 403
+
+
+def test_account_page_shows_the_creation_settings(admin_client, data):
+    html = admin_client.get(
+        reverse("admin:sync_jooraccount_change", args=[data["account"].pk])
+    ).content.decode()
+    assert "New product status" in html and "Draft (a person publishes it)" in html
+    assert "Sync shopify drafts" in html
+
+
+def test_resolving_from_the_admin_never_keeps_an_empty_side(admin_client, data):
+    blank = make_conflict(data["shop"], data["link"], "tags", joor_value=[])
+    response = _act(admin_client, "conflict", "resolve_keep_joor", [blank.pk, data["open"].pk])
+    page = response.content.decode()
+    assert "1 conflict(s) resolved" in page
+    assert (
+        f"Left open because the kept value is empty (a person clears a field in the app): #{blank.pk}."
+        in page
+    )
+    assert Conflict.objects.get(pk=blank.pk).status == "open"
+    assert Conflict.objects.get(pk=data["open"].pk).resolution == "keep_joor"

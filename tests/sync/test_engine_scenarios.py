@@ -186,7 +186,7 @@ def test_a_style_gone_from_joor_is_flagged_and_shopify_is_left_alone():
     link.refresh_from_db()
     assert link.status == ProductLink.Status.DELETED_JOOR
     assert result.counts.joor["deleted"] == 1
-    assert world.shopify_client().product(link.shopify_product_id)["status"] == "ACTIVE"
+    assert world.shopify_client().product(link.shopify_product_id)["status"] == "DRAFT"  # as created
 
 
 def test_a_webhook_for_our_own_write_costs_no_joor_credit_but_a_real_edit_goes_through():
@@ -196,7 +196,9 @@ def test_a_webhook_for_our_own_write_costs_no_joor_credit_but_a_real_edit_goes_t
     target = {"shopify_product_id": link.shopify_product_id}
     _, echo = world.run(kind="targeted", target=target, trigger="webhook")
     assert echo.api["joor_requests"] == 0
-    world.shopify_sandbox.merchant_update_product(link.shopify_product_id, {"title": "Edited by the merchant"})
+    world.shopify_sandbox.merchant_update_product(
+        link.shopify_product_id, {"title": "Edited by the merchant"}
+    )
     _, edit = world.run(kind="targeted", target=target, trigger="webhook")
     assert edit.counts.joor["updated"] == 1
     assert world.joor_sandbox.style(link.joor_style_id)["style_name"] == "Edited by the merchant"

@@ -2,8 +2,9 @@
 
 import pytest
 
+from joorsync.sync.conflicts import conflict_resolve
 from joorsync.sync.links import LinkRefused, product_link_manual, product_link_unlink
-from joorsync.sync.models import ProductLink, SyncJob
+from joorsync.sync.models import Conflict, ProductLink, SyncJob
 from tests.sync.engine_support import make_world
 from tests.sync.test_engine_shopify_to_joor import GRID_PRODUCT
 
@@ -26,8 +27,17 @@ def test_linking_an_unmatched_product_to_an_unlinked_style_then_syncing_it():
     SyncJob.objects.filter(pk=job.pk).delete()
     world.run(kind="targeted", target={"link_id": link.pk})
     link.refresh_from_db()
-    assert link.snapshot  # the first sync recorded the agreement
-    # shopify-to-joor: the Shopify product's title won
+    assert link.snapshot is not None  # the first sync recorded what both sides already agree on
+    # Nothing was agreed for this pair: every difference waits for a person, neither side is rewritten.
+    style = world.joor_sandbox.style(style_id)
+    assert style["style_name"] != "Linen Shirt"
+    assert world.shopify_client().product(gid)["title"] == "Linen Shirt"
+    title = Conflict.objects.get(link=link, field_path="title", status=Conflict.Status.OPEN)
+    assert (title.shopify_value, title.joor_value) == ("Linen Shirt", style["style_name"])
+    # Resolving it writes the decision to both sides.
+    conflict_resolve(conflict=title, resolution=Conflict.Resolution.KEEP_SHOPIFY, user="ops@brand")
+    SyncJob.objects.filter(shop=world.shop, status="queued").delete()
+    world.run(kind="targeted", target={"link_id": link.pk})
     assert world.joor_sandbox.style(style_id)["style_name"] == "Linen Shirt"
 
 

@@ -108,14 +108,22 @@ def test_blocked_direction_leaves_the_change_pending():
     assert plan.snapshot["title"] == "Top"  # seen again next run
 
 
-def test_first_link_without_snapshot_uses_the_initial_winner_not_conflicts():
-    plan = merge_product(base=None, shopify={"title": "S"}, joor={"title": "J"})
-    assert plan.conflicts == []
-    assert plan.shopify_writes == {"title": "J"}
+def test_first_comparison_without_snapshot_holds_every_two_way_difference_as_a_conflict():
     plan = merge_product(
-        base=None, shopify={"title": "S"}, joor={"title": "J"}, initial_winner=Ownership.SHOPIFY
+        base=None,
+        shopify={"title": "S", "description": "same", "metafields.joor.division": "Men"},
+        joor={"title": "J", "description": "same", "metafields.joor.division": "Women"},
     )
-    assert plan.joor_writes == {"title": "S"}
+    assert [c.path for c in plan.conflicts] == ["title"]
+    assert plan.shopify_writes == {"metafields.joor.division": "Women"}  # an owned field follows its owner
+    assert "title" not in plan.snapshot and plan.snapshot["description"] == "same"
+
+
+def test_a_path_missing_from_an_existing_base_counts_as_empty_there():
+    plan = merge_product(
+        base={"title": "T"}, shopify={"title": "T", "product_type": "Dress"}, joor={"title": "T"}
+    )
+    assert plan.joor_writes == {"product_type": "Dress"}
 
 
 def test_new_variant_on_one_side_is_written_to_the_other():

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from joorsync.sync.jobs import sync_event_record, sync_job_create
-from joorsync.sync.models import SyncEvent, SyncJob
+from joorsync.sync.models import ProductProblem, SyncEvent, SyncJob
 from joorsync.sync.selectors import (
     joor_account_get,
     product_link_for_inventory_item,
     product_link_for_shopify_product,
+    product_problems_open_for,
     sync_events_for,
     sync_job_active_exists,
     sync_job_get,
+    sync_job_queued_exists,
     sync_job_running_for,
     sync_jobs_for,
 )
@@ -80,3 +84,44 @@ def test_links_by_shopify_product_and_inventory_item(shops):
         )
         is None
     )
+
+
+def make_problem(shop, n: int, **fields) -> ProductProblem:
+    values = {
+        "subject": f"shopify:gid://shopify/Product/{n}",
+        "title": f"Product {n}",
+        "side": "joor",
+        "code": "too_long",
+        "field_path": "title",
+        "message": "JOOR allows 100 characters in a style name; this title has 108",
+    }
+    values.update(fields)
+    return ProductProblem.objects.create(shop=shop, **values)
+
+
+def test_open_problems_per_shop_oldest_first_by_link_and_side(shops):
+    mine, theirs = shops
+    link = make_link(mine, 1)
+    older = make_problem(mine, 1, link=link)
+    newer = make_problem(mine, 2, side="shopify", code="no_price", field_path="")
+    make_problem(mine, 3, status=ProductProblem.Status.SOLVED)
+    make_problem(theirs, 1)
+    ProductProblem.objects.filter(pk=older.pk).update(created_at=newer.created_at - timedelta(hours=1))
+    assert list(product_problems_open_for(shop=mine)) == [older, newer]
+    assert list(product_problems_open_for(shop=mine, link=link)) == [older]
+    assert list(product_problems_open_for(shop=mine, link=link.pk)) == [older]
+    assert list(product_problems_open_for(shop=mine, side="shopify")) == [newer]
+    assert product_problems_open_for(shop=theirs).count() == 1
+    assert not product_problems_open_for(shop=theirs, link=link).exists()
+
+
+def test_queued_full_sync_is_told_apart_from_previews_running_and_other_kinds(shops):
+    mine, theirs = shops
+    sync_job_create(shop=theirs, kind="full")
+    sync_job_create(shop=mine, kind="incremental")
+    sync_job_create(shop=mine, kind="full", dry_run=True)
+    assert not sync_job_queued_exists(shop=mine, kind="full")
+    full = sync_job_create(shop=mine, kind="full")
+    assert sync_job_queued_exists(shop=mine, kind="full")
+    SyncJob.objects.filter(pk=full.pk).update(status=SyncJob.Status.RUNNING)
+    assert not sync_job_queued_exists(shop=mine, kind="full")

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from joorsync.sync.clients import transport_override
-from joorsync.sync.models import ProductLink, SyncJob
+from joorsync.sync.models import Conflict, ProductLink, SyncJob
 from tests.sync.engine_support import SHOP, make_world
 
 pytestmark = pytest.mark.django_db
@@ -86,4 +86,8 @@ def test_a_product_created_in_shopify_naming_its_style_is_linked_by_a_targeted_r
     world.run(kind="targeted", target={"shopify_product_id": gid})
     link = ProductLink.objects.get(shop=world.shop, shopify_product_id=gid)
     assert (link.status, link.joor_style_id) == (ProductLink.Status.LINKED, style_id)
-    assert world.shopify_client().product(gid)["title"] == style["style_name"]  # JOOR wins the first link
+    # Nothing was agreed yet: a differing title is a conflict for a person, neither side overwritten.
+    assert world.shopify_client().product(gid)["title"] == "Made in Shopify"
+    assert world.joor_sandbox.style(style_id)["style_name"] == style["style_name"]
+    conflict = Conflict.objects.get(link=link, field_path="title", status=Conflict.Status.OPEN)
+    assert (conflict.shopify_value, conflict.joor_value) == ("Made in Shopify", style["style_name"])

@@ -96,6 +96,9 @@ def settings_changes(data: QueryDict) -> dict[str, Any]:
         "direction": data.get("direction", ""),
         "sync_interval_minutes": data.get("sync_interval_minutes", ""),
         "delete_policy": data.get("delete_policy", ""),
+        "new_product_status": data.get("new_product_status", ""),
+        # An unticked checkbox is not sent at all: absent means off.
+        "sync_shopify_drafts": data.get("sync_shopify_drafts", ""),
         "ownership": ownership,
         "location_warehouses": warehouses,
     }

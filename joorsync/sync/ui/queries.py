@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from joorsync.sync.models import Conflict, JoorAccount, ProductLink, SyncJob
 from joorsync.sync.schedules import shop_schedule_get
-from joorsync.sync.selectors import joor_account_get, shop_has_admin_access
+from joorsync.sync.selectors import joor_account_get, product_problems_open_for, shop_has_admin_access
 from shopify_app.models import Shop
 
 UNMATCHED_STATUSES = (
@@ -43,6 +43,7 @@ class DashboardSummary:
     unmatched: int
     open_conflicts: int
     errors: int
+    open_problems: int
     last_sync_at: datetime | None
     next_sync_at: datetime | None
     active_job: SyncJob | None
@@ -74,6 +75,7 @@ def dashboard_summary(*, shop: Shop) -> DashboardSummary:
         unmatched=sum(by_status.get(s, 0) for s in UNMATCHED_STATUSES),
         open_conflicts=Conflict.objects.filter(shop=shop, status=Conflict.Status.OPEN).count(),
         errors=SyncJob.objects.filter(shop=shop, status=SyncJob.Status.FAILED).count(),
+        open_problems=product_problems_open_for(shop=shop).count(),
         last_sync_at=last_sync,
         next_sync_at=schedule.next_run if schedule is not None else None,
         active_job=active,
@@ -96,6 +98,11 @@ class ConflictFilter:
     @property
     def older_than(self) -> timedelta | None:
         return timedelta(days=self.older_than_days) if self.older_than_days else None
+
+    @property
+    def any_set(self) -> bool:
+        """Whether the filter narrows the list at all ("resolve all matching" needs it to)."""
+        return bool(self.field or self.product or self.older_than_days)
 
 
 def conflicts_filtered(*, shop: Shop, filters: ConflictFilter) -> QuerySet[Conflict]:

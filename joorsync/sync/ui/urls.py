@@ -7,7 +7,7 @@ from pathlib import Path
 from django.urls import path, re_path
 from django.views.static import serve
 
-from joorsync.sync.ui.views import conflicts, dashboard, jobs, links, sandbox, settings
+from joorsync.sync.ui.views import conflicts, dashboard, jobs, links, problems, sandbox, settings
 
 app_name = "ui"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("conflicts/bulk", conflicts.conflicts_bulk, name="conflicts_bulk"),
     path("conflicts/<int:conflict_id>", conflicts.conflict_detail, name="conflict"),
     path("conflicts/<int:conflict_id>/resolve", conflicts.conflict_resolve_view, name="conflict_resolve"),
+    path("problems", problems.problem_list, name="problems"),
     path("links", links.link_list, name="links"),
     path("links/<int:link_id>/link", links.link_make, name="link_make"),
     path("links/<int:link_id>/unlink", links.link_unlink, name="link_unlink"),

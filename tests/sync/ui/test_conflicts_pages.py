@@ -1,13 +1,16 @@
-"""Conflict list, filters, detail with highlighted differences, resolving one each way and in bulk."""
+"""Conflict list, filters, detail with highlighted differences, resolving one each way and in bulk,
+and no field emptied unless a person chose "Clear this field"."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from joorsync.sync.conflicts import EMPTY_VALUE_MESSAGE, REQUIRED_VALUE_MESSAGE
 from joorsync.sync.models import Conflict, SyncJob
 from tests.sync.jobs_support import make_conflict, make_link
 
@@ -165,3 +168,143 @@ def test_resolve_all_matching_resolves_what_the_filter_selects(client_in, shop):
     assert (
         "Resolved conflicts" in history and "Kept JOOR" in history and "waiting for the next sync" in history
     )
+
+
+# -- no field is emptied without an explicit clear ------------------------------------------------
+
+
+def _open_untouched(conflict: Conflict) -> bool:
+    stored = Conflict.objects.get(pk=conflict.pk)
+    return stored.status == "open" and stored.resolution == "" and not SyncJob.objects.exists()
+
+
+def _field_error(body: str) -> str:
+    match = re.search(r'<p class="field-error" id="custom-value-error" role="alert">(.*?)</p>', body, re.S)
+    assert match, "no message at the value field"
+    return html.unescape(match.group(1))
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "\n\t"])
+def test_an_empty_use_this_value_is_refused_at_the_field_keeping_what_was_typed(client_in, shop, typed):
+    conflict = make_conflict(shop, make_link(shop, 1), path="description")
+    response = client_in.post(f"/conflicts/{conflict.pk}/resolve", {"resolution": "custom", "value": typed})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert _field_error(body) == EMPTY_VALUE_MESSAGE
+    assert 'aria-invalid="true" aria-describedby="custom-value-error"' in body
+    textarea = re.search(r'<textarea id="custom-value"[^>]*>(.*?)</textarea>', body, re.S)
+    assert textarea and html.unescape(textarea.group(1)) == typed.replace("\r", "")
+    assert ">Clear this field</button>" in body  # the way to really empty it is right there
+    assert _open_untouched(conflict)
+
+
+def test_an_empty_use_this_value_over_htmx_swaps_the_panel_with_the_message_at_the_field(client_in, shop):
+    conflict = make_conflict(
+        shop, make_link(shop, 1), path="variants[BLK/M].price", shopify_value="10.00", joor_value="12.00"
+    )
+    response = client_in.post(
+        f"/conflicts/{conflict.pk}/resolve",
+        {"resolution": "custom", "value": "  "},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and body.lstrip().startswith('<section class="card" id="decision"')
+    assert _field_error(body) == REQUIRED_VALUE_MESSAGE  # a price: no JSON complaint, no clear offered
+    assert ">Clear this field</button>" not in body and 'class="banner error"' not in body
+    assert _open_untouched(conflict)
+
+
+def test_a_typed_value_that_is_not_json_is_refused_at_the_field_too(client_in, shop):
+    conflict = make_conflict(
+        shop, make_link(shop, 1), path="variants[BLK/M].price", shopify_value=10.0, joor_value=12.0
+    )
+    response = client_in.post(f"/conflicts/{conflict.pk}/resolve", {"resolution": "custom", "value": "cheap"})
+    body = response.content.decode()
+    assert response.status_code == 400 and "Enter the value as JSON" in _field_error(body)
+    assert ">cheap</textarea>" in body
+
+
+@pytest.mark.parametrize(("button", "side"), [("keep_shopify", "Shopify's"), ("keep_joor", "JOOR's")])
+def test_keeping_an_empty_side_is_refused_with_a_message(client_in, shop, button, side):
+    blank = {"shopify_value": " "} if button == "keep_shopify" else {"joor_value": None}
+    conflict = make_conflict(shop, make_link(shop, 1), path="description", **blank)
+    response = client_in.post(f"/conflicts/{conflict.pk}/resolve", {"resolution": button})
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert f'<p class="banner error" role="alert">{side} value is empty. {EMPTY_VALUE_MESSAGE}</p>' in body
+    assert _open_untouched(conflict)
+
+
+def test_clear_this_field_is_offered_only_where_a_field_may_be_empty(client_in, shop):
+    link = make_link(shop, 1)
+    description = make_conflict(shop, link, path="description")
+    title = make_conflict(shop, link)
+    price = make_conflict(shop, link, path="variants[BLK/M].price", shopify_value="10.00", joor_value="12.00")
+    body = client_in.get(f"/conflicts/{description.pk}").content.decode()
+    assert '<input type="hidden" name="resolution" value="clear">' in body
+    assert (
+        '<button type="submit" class="danger" aria-describedby="clear-help">Clear this field</button>' in body
+    )
+    assert 'hx-confirm="Empty description in Shopify and in JOOR?"' in body
+    assert "Empties <code>description</code> in Shopify and in JOOR." in body
+    for conflict in (title, price):
+        assert "Clear this field" not in client_in.get(f"/conflicts/{conflict.pk}").content.decode()
+
+
+def test_clear_this_field_resolves_to_empty_on_both_sides(client_in, shop):
+    link = make_link(shop, 1)
+    conflict = make_conflict(shop, link, path="description")
+    response = client_in.post(f"/conflicts/{conflict.pk}/resolve", {"resolution": "clear"})
+    assert response.status_code == 302 and response["Location"] == f"/conflicts/{conflict.pk}"
+    stored = Conflict.objects.get(pk=conflict.pk)
+    assert (stored.status, stored.resolution, stored.resolved_value) == ("resolved", "clear", None)
+    job = SyncJob.objects.get(shop=shop)
+    assert (job.kind, job.trigger, job.target["link_id"]) == ("targeted", "conflict", link.pk)
+    page = client_in.get(response["Location"]).content.decode()
+    assert "Cleared the field on both sides" in page and "Value: <code>(empty)</code>" in page
+
+
+def test_clear_is_refused_for_a_title_even_when_posted_by_hand(client_in, shop):
+    conflict = make_conflict(shop, make_link(shop, 1))
+    response = client_in.post(
+        f"/conflicts/{conflict.pk}/resolve", {"resolution": "clear"}, headers={"HX-Request": "true"}
+    )
+    assert "title cannot be cleared" in response.content.decode()
+    assert _open_untouched(conflict)
+
+
+def test_resolve_all_matching_needs_a_filter(client_in, shop):
+    conflicts = [make_conflict(shop, make_link(shop, n)) for n in range(3)]
+    body = client_in.get("/conflicts").content.decode()
+    assert (
+        '<button type="submit" name="scope" value="filter" class="secondary" disabled '
+        'aria-describedby="all-matching-help">Resolve all matching</button>'
+    ) in body
+    assert "Filter by field, product or age to resolve all matching." in body
+    filtered = client_in.get("/conflicts", {"field": "title"}).content.decode()
+    assert 'class="secondary">Resolve all matching</button>' in filtered  # enabled once filtered
+    for form in (
+        {"resolution": "keep_joor", "scope": "filter"},
+        {"resolution": "keep_joor", "scope": "filter", "field": " ", "product": "", "older_than": "0"},
+    ):
+        response = client_in.post("/conflicts/bulk", form, follow=True)
+        assert (
+            "Set a filter (field, product or age) before resolving all matching." in response.content.decode()
+        )
+    assert all(Conflict.objects.get(pk=c.pk).status == "open" for c in conflicts)
+    assert not SyncJob.objects.exists()
+
+
+def test_bulk_leaves_conflicts_open_whose_kept_side_is_empty_and_says_which(client_in, shop):
+    fine = make_conflict(shop, make_link(shop, 1), path="description")
+    blank = make_conflict(shop, make_link(shop, 2), path="description", shopify_value="")
+    response = client_in.post(
+        "/conflicts/bulk",
+        {"resolution": "keep_shopify", "scope": "selected", "ids": [fine.pk, blank.pk]},
+        follow=True,
+    )
+    body = html.unescape(response.content.decode())
+    assert "1 conflict(s) resolved." in body
+    assert f"1 conflict(s) left open because the value kept would empty the field: #{blank.pk}." in body
+    assert Conflict.objects.get(pk=fine.pk).resolution == "keep_shopify"
+    assert Conflict.objects.get(pk=blank.pk).status == "open"

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from joorsync.joor.sandbox.defaults import DEFAULT_TOKEN
-from joorsync.sync.models import JoorAccount
+from joorsync.sync.models import JoorAccount, SyncJob
+from tests.sync.jobs_support import make_link
 from tests.sync.ui.conftest import TOKENS
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,8 @@ LABELS = (
     "Direction",
     "Sync every (minutes)",
     "Delete policy",
+    "New products from JOOR are created as",
+    "Send Shopify drafts to JOOR",
     "Content",
     "Identifiers",
     "Prices",
@@ -50,6 +53,7 @@ def form(**changes: object) -> dict[str, object]:
         "direction": "joor-to-shopify",
         "sync_interval_minutes": "30",
         "delete_policy": "archive",
+        "new_product_status": "DRAFT",
         "owner_content": "joor",
         "owner_identifiers": "two-way",
         "owner_prices": "joor",
@@ -144,3 +148,46 @@ def test_outside_lookups_are_cached_between_page_views(client_in, shop, sandboxe
     JoorAccount.objects.filter(shop=shop).update(base_url="http://127.0.0.1:9")  # `update` keeps updated_at
     body = client_in.get("/settings").content.decode()
     assert '<option value="USD-1">USD-1</option>' in body  # served from the cache, no second call
+
+
+def test_new_product_status_and_shopify_drafts_are_offered_with_their_help(client_in, shop, sandboxes):
+    body = client_in.get("/settings").content.decode()
+    assert (
+        '<select id="s-newstatus" name="new_product_status" aria-describedby="s-newstatus-help">'
+        '<option value="DRAFT" selected>Draft</option><option value="ACTIVE">Active</option></select>'
+    ) in body
+    assert "A product without a price in your shop's currency is always created as a draft." in body
+    assert 'name="sync_shopify_drafts" type="checkbox" value="on" aria-describedby="s-drafts-help">' in body
+
+
+def test_new_product_status_and_shopify_drafts_are_saved_and_shown(client_in, shop, sandboxes):
+    response = client_in.post("/settings", form(new_product_status="ACTIVE", sync_shopify_drafts="on"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    account = JoorAccount.objects.get(shop=shop)
+    assert (account.new_product_status, account.sync_shopify_drafts) == ("ACTIVE", True)
+    body = client_in.get("/settings").content.decode()
+    assert '<option value="ACTIVE" selected>Active</option>' in body
+    assert 'aria-describedby="s-drafts-help" checked>' in body
+    # An unticked checkbox is not sent: saving without it turns the setting off.
+    assert client_in.post("/settings", form(new_product_status="DRAFT")).status_code == 302
+    account.refresh_from_db()
+    assert (account.new_product_status, account.sync_shopify_drafts) == ("DRAFT", False)
+
+
+def test_an_unknown_new_product_status_is_refused_under_its_label(client_in, shop, sandboxes):
+    response = client_in.post("/settings", form(new_product_status="PUBLISHED", sync_shopify_drafts="on"))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "New products from JOOR are created as must be one of ACTIVE, DRAFT" in body
+    assert 'aria-describedby="s-drafts-help" checked>' in body  # what was entered is still there
+    assert JoorAccount.objects.get(shop=shop).new_product_status == "DRAFT"
+
+
+def test_a_settings_change_that_decides_matching_queues_one_full_sync(client_in, shop, sandboxes):
+    make_link(shop, 1)  # the shop has synced before: there is something to look at again
+    response = client_in.post("/settings", form(), follow=True)
+    assert "A full sync is queued" in response.content.decode()
+    job = SyncJob.objects.get(shop=shop)
+    assert (job.kind, job.trigger, job.status, job.dry_run) == ("full", "manual", "queued", False)
+    client_in.post("/settings", form(new_product_status="ACTIVE"))
+    assert SyncJob.objects.filter(shop=shop).count() == 1  # the queued one will read the new settings

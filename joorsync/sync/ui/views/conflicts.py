@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from joorsync.sync.conflicts import (
     ConflictNotOpen,
     ConflictResolutionInvalid,
+    conflict_field_clearable,
     conflict_resolve,
     conflicts_resolve_bulk,
 )
@@ -26,6 +27,7 @@ BULK_RESOLUTIONS = (
     (Conflict.Resolution.KEEP_JOOR, "Keep JOOR"),
 )
 MAX_FILTER_DAYS = 3650
+MAX_REFUSED_SHOWN = 10
 
 
 def _filters(params: QueryDict) -> ConflictFilter:
@@ -63,7 +65,9 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
     return page(request, "sync/conflicts.html", context, nav="conflicts")
 
 
-def _detail_context(conflict: Conflict, *, value_text: str | None = None, error: str = "") -> dict:
+def _detail_context(
+    conflict: Conflict, *, value_text: str | None = None, error: str = "", value_error: str = ""
+) -> dict:
     base = conflict.base_value
     return {
         "conflict": conflict,
@@ -73,7 +77,9 @@ def _detail_context(conflict: Conflict, *, value_text: str | None = None, error:
         "joor_html": highlight(conflict.joor_value, against=base),
         "resolved_text": as_text(conflict.resolved_value),
         "value_text": value_text if value_text is not None else _editable(conflict.joor_value),
+        "clearable": conflict_field_clearable(field_path=conflict.field_path),
         "error": error,
+        "value_error": value_error,
     }
 
 
@@ -91,15 +97,19 @@ def conflict_detail(request: HttpRequest, conflict_id: int) -> HttpResponse:
 @require_POST
 @shop_required
 def conflict_resolve_view(request: HttpRequest, conflict_id: int) -> HttpResponse:
-    """Keep Shopify / Keep JOOR / Use this value. htmx swaps the decision panel; plain forms redirect."""
+    """Keep Shopify / Keep JOOR / Use this value / Clear this field. htmx swaps the decision panel;
+    plain forms redirect. A refused value is shown at its field with what was typed, never dropped."""
     conflict = _conflict_or_404(request, conflict_id)
     resolution = request.POST.get("resolution", "")
+    custom = resolution == Conflict.Resolution.CUSTOM
     kwargs: dict = {}
     error = ""
     value_text = request.POST.get("value", "")
-    if resolution == Conflict.Resolution.CUSTOM:
+    if custom:
+        # A blank box goes to the service as it is: it refuses it with the message for this field.
+        like = (conflict.shopify_value, conflict.joor_value)
         try:
-            kwargs["value"] = parse_custom(value_text, like=(conflict.shopify_value, conflict.joor_value))
+            kwargs["value"] = parse_custom(value_text, like=like) if value_text.strip() else value_text
         except ValueError as exc:
             error = str(exc)
     if not error:
@@ -110,20 +120,36 @@ def conflict_resolve_view(request: HttpRequest, conflict_id: int) -> HttpRespons
         except (ConflictNotOpen, ConflictResolutionInvalid) as exc:
             error = str(exc)
             conflict.refresh_from_db()
-    if is_htmx(request):
-        context = _detail_context(conflict, value_text=value_text, error=error)
-        return page(request, "sync/_conflict_decision.html", context, nav="conflicts")
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, f"Conflict {conflict.pk} resolved: {conflict.get_resolution_display()}.")
+    if error or is_htmx(request):
+        still_open = conflict.status == Conflict.Status.OPEN
+        at_field = custom and still_open
+        context = _detail_context(
+            conflict,
+            value_text=value_text,
+            error="" if at_field else error,
+            value_error=error if at_field else "",
+        )
+        if is_htmx(request):
+            return page(request, "sync/_conflict_decision.html", context, nav="conflicts")
+        return page(request, "sync/conflict_detail.html", context, nav="conflicts", status=400)
+    messages.success(request, f"Conflict {conflict.pk} resolved: {conflict.get_resolution_display()}.")
     return redirect_to(reverse("ui:conflict", args=[conflict.pk]))
+
+
+def _refused_summary(refused: list[tuple[Conflict, str]]) -> str:
+    ids = ", ".join(f"#{conflict.pk}" for conflict, _ in refused[:MAX_REFUSED_SHOWN])
+    more = f" and {len(refused) - MAX_REFUSED_SHOWN} more" if len(refused) > MAX_REFUSED_SHOWN else ""
+    return (
+        f"{len(refused)} conflict(s) left open because the value kept would empty the field: {ids}{more}. "
+        "Open each to type a value or clear the field."
+    )
 
 
 @require_POST
 @shop_required
 def conflicts_bulk(request: HttpRequest) -> HttpResponse:
-    """ "Resolve selected" (the ticked rows) or "Resolve all matching" (everything the filter selects)."""
+    """ "Resolve selected" (the ticked rows) or "Resolve all matching" (everything a filter selects;
+    never every open conflict: an empty filter is refused)."""
     resolution = request.POST.get("resolution", "")
     back = next_url(request, reverse("ui:conflicts"))
     if resolution not in dict(BULK_RESOLUTIONS):
@@ -132,6 +158,9 @@ def conflicts_bulk(request: HttpRequest) -> HttpResponse:
     shop = request.shop  # type: ignore[attr-defined]
     if request.POST.get("scope") == "filter":
         filters = _filters(request.POST)
+        if not filters.any_set:
+            messages.error(request, "Set a filter (field, product or age) before resolving all matching.")
+            return redirect_to(back)
         ids = list(
             conflicts_filtered(
                 shop=shop, filters=ConflictFilter(**{**filters.__dict__, "status": "open"})
@@ -142,10 +171,10 @@ def conflicts_bulk(request: HttpRequest) -> HttpResponse:
         if not ids:
             messages.error(request, "Select at least one conflict.")
             return redirect_to(back)
-    resolved = (
-        conflicts_resolve_bulk(shop=shop, resolution=resolution, user=user_label(request), conflict_ids=ids)
-        if ids
-        else []
+    result = conflicts_resolve_bulk(
+        shop=shop, resolution=resolution, user=user_label(request), conflict_ids=ids
     )
-    messages.success(request, f"{len(resolved)} conflict(s) resolved.")
+    messages.success(request, f"{len(result.resolved)} conflict(s) resolved.")
+    if result.refused:
+        messages.warning(request, _refused_summary(result.refused))
     return redirect_to(back)

@@ -16,8 +16,15 @@ from joorsync.sync.accounts import (
     joor_account_update_settings,
 )
 from joorsync.sync.merge import FieldGroup
-from joorsync.sync.models import ApiGeneration, DeletePolicy, Direction, JoorAccount
-from joorsync.sync.selectors import joor_account_get, joor_account_ownership
+from joorsync.sync.models import (
+    ApiGeneration,
+    DeletePolicy,
+    Direction,
+    JoorAccount,
+    NewProductStatus,
+    SyncJob,
+)
+from joorsync.sync.selectors import joor_account_get, joor_account_ownership, sync_job_queued_exists
 from joorsync.sync.ui.auth import shop_required
 from joorsync.sync.ui.forms import (
     OWNERSHIP_CHOICES,
@@ -32,6 +39,7 @@ from joorsync.sync.ui.outside import joor_connection_check, joor_price_choices, 
 from joorsync.sync.ui.views.common import page, redirect_to
 
 PRICE_FIELDS = [("price_retail", "Retail price"), ("price_wholesale", "Wholesale price")]
+NEW_PRODUCT_STATUSES = [(NewProductStatus.DRAFT.value, "Draft"), (NewProductStatus.ACTIVE.value, "Active")]
 
 
 def _values(account: JoorAccount | None, data: QueryDict | None) -> dict[str, Any]:
@@ -44,7 +52,13 @@ def _values(account: JoorAccount | None, data: QueryDict | None) -> dict[str, An
         }
         return shown
     if account is None:
-        return {"api_generation": "v2", "ownership": {}, "warehouses": {}, "sync_interval_minutes": 15}
+        return {
+            "api_generation": "v2",
+            "ownership": {},
+            "warehouses": {},
+            "sync_interval_minutes": 15,
+            "new_product_status": NewProductStatus.DRAFT.value,
+        }
     return {
         "api_generation": account.api_generation,
         "base_url": account.base_url,
@@ -58,6 +72,8 @@ def _values(account: JoorAccount | None, data: QueryDict | None) -> dict[str, An
         "direction": account.direction,
         "sync_interval_minutes": account.sync_interval_minutes,
         "delete_policy": account.delete_policy,
+        "new_product_status": account.new_product_status,
+        "sync_shopify_drafts": account.sync_shopify_drafts,
         "ownership": {g.value: o.value for g, o in joor_account_ownership(account=account).items()},
         "warehouses": dict(account.location_warehouses or {}),
     }
@@ -87,6 +103,7 @@ def _render(
         "generations": ApiGeneration.choices,
         "directions": Direction.choices,
         "delete_policies": DeletePolicy.choices,
+        "new_product_statuses": NEW_PRODUCT_STATUSES,
         "price_fields": PRICE_FIELDS,
         "compare_fields": [("", "None"), *PRICE_FIELDS],
         "owner_rows": [
@@ -120,7 +137,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         joor_account_update_settings(account=account, **settings_changes(request.POST))
     except (JoorAccountInvalid, JoorConnectionError) as exc:
         return _render(request, data=request.POST, error=labelled(str(exc)), status=400)
-    messages.success(request, "Settings saved.")
+    saved = "Settings saved."
+    if sync_job_queued_exists(shop=shop, kind=SyncJob.Kind.FULL):
+        saved += " A full sync is queued: it looks at every product again with these settings."
+    messages.success(request, saved)
     return redirect_to(reverse("ui:settings"))
 
 
@@ -134,6 +154,8 @@ FIELD_LABELS = {
     "wholesale_factor": "Wholesale factor",
     "delete_policy": "Delete policy",
     "direction": "Direction",
+    "new_product_status": "New products from JOOR are created as",
+    "sync_shopify_drafts": "Send Shopify drafts to JOOR",
     "location_warehouses": "Locations and warehouses",
     "api_generation": "API generation",
     "base_url": "JOOR API URL",

@@ -1,0 +1,340 @@
+"""Recognising the webhooks Shopify sends back for the sync's own writes, before they queue a job.
+
+Right before a `productSet` or `inventorySetQuantities` request the sync records what it is about to
+write: a hash of the product content, or one quantity at one location. A `products/*` or
+`inventory_levels/update` webhook that shows exactly such a state, within an hour, is our own echo and
+costs nothing. Both sides are reduced to the same normal form (tags as a sorted set, money to cents,
+null and "" alike, variants keyed by their option values), so a `ProductSetInput` and Shopify's
+REST-shaped payload for the same product hash alike, and any edit made after our write does not.
+
+An expectation is not used up by its first match (one write can fire several webhooks). It ends when
+a newer expectation of the same product or item matches, when a webhook shows some other state of it
+(so a merchant reverting to our value later is seen as the edit it is), or after the hour.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from joorsync.sync.models import ShopifyWriteEcho, VariantLink
+from shopify_app.models import Shop
+
+ECHO_WINDOW = timedelta(hours=1)
+PRUNE_EVERY_SECONDS = 60.0
+PRODUCT_GID = "gid://shopify/Product/"
+PRODUCT_TOPICS = frozenset({"products/create", "products/update"})
+STOCK_TOPIC = "inventory_levels/update"
+
+Kind = ShopifyWriteEcho.Kind
+_last_prune = 0.0
+
+
+# -- normal form -------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _money(value: Any) -> str:
+    """`53`, `"53.0"` and `"53.00"` alike; null and "" alike."""
+    text = _text(value)
+    if not text:
+        return ""
+    try:
+        return str(Decimal(text).quantize(Decimal("0.01")))
+    except InvalidOperation:
+        return text
+
+
+def _tags(value: Any) -> list[str]:
+    """Shopify splits tags on commas, trims them and keeps each once."""
+    items = value.split(",") if isinstance(value, str) else list(value or ())
+    return sorted({part.strip() for item in items for part in str(item).split(",") if part.strip()})
+
+
+def _numeric_id(value: Any) -> str:
+    """`gid://shopify/InventoryItem/5`, `5` and `"5"` → `"5"`."""
+    text = _text(value)
+    return text.rsplit("/", 1)[-1] if text else ""
+
+
+def _product_gid(value: Any) -> str:
+    number = _numeric_id(value)
+    return f"{PRODUCT_GID}{number}" if number else ""
+
+
+def _digest(value: Any) -> str:
+    body = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _content_hash(
+    *, title: Any, body: Any, product_type: Any, tags: Any, variants: list[tuple[Any, ...]]
+) -> str:
+    return _digest(
+        {
+            "title": _text(title),
+            "body": _text(body),
+            "type": _text(product_type),
+            "tags": _tags(tags),
+            "variants": sorted(variants),
+        }
+    )
+
+
+def _variant(options: dict[str, str], item: Mapping[str, Any], *, sku: Any, compare_at: Any) -> tuple:
+    return (
+        sorted((name.strip().lower(), value.strip()) for name, value in options.items()),
+        _text(sku),
+        _text(item.get("barcode")),
+        # A new variant sent without a price gets 0.00; the sync leaves a price out only where it
+        # knows none, which for a variant Shopify already has means 0.00 as well.
+        _money(item.get("price")) or "0.00",
+        _money(compare_at),
+    )
+
+
+def product_input_hash(product_input: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(content hash, status or "") of a `ProductSetInput`; None when it leaves content unsaid (a field
+    left out keeps whatever Shopify has, which cannot be foreseen)."""
+    if any(key not in product_input for key in ("title", "descriptionHtml", "productType", "tags")):
+        return None
+    variants_in = product_input.get("variants")
+    if not isinstance(variants_in, list) or not variants_in:
+        return None
+    variants = []
+    for item in variants_in:
+        options: dict[str, str] = {}
+        for value in item.get("optionValues") or ():
+            name, label = value.get("optionName"), value.get("name")
+            if not isinstance(name, str) or not isinstance(label, str):
+                return None  # options given by id: the names are Shopify's to tell
+            options[name] = label
+        sku = item["sku"] if "sku" in item else (item.get("inventoryItem") or {}).get("sku")
+        variants.append(_variant(options, item, sku=sku, compare_at=item.get("compareAtPrice")))
+    content = _content_hash(
+        title=product_input["title"],
+        body=product_input["descriptionHtml"],
+        product_type=product_input["productType"],
+        tags=product_input["tags"],
+        variants=variants,
+    )
+    return content, _text(product_input.get("status")).lower()
+
+
+def product_payload_hash(payload: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(content hash, status) of a REST-shaped `products/*` webhook payload; None if it cannot be read."""
+    options = payload.get("options")
+    variants_in = payload.get("variants")
+    if not isinstance(options, list) or not isinstance(variants_in, list) or not variants_in:
+        return None
+    names = [
+        _text(option.get("name"))
+        for option in sorted(options, key=lambda option: option.get("position") or 0)
+        if isinstance(option, Mapping)
+    ]
+    variants = []
+    for item in variants_in:
+        values = [item.get(f"option{position}") for position in range(1, len(names) + 1)]
+        options_of = {
+            name: str(value) for name, value in zip(names, values, strict=True) if value is not None
+        }
+        variants.append(
+            _variant(options_of, item, sku=item.get("sku"), compare_at=item.get("compare_at_price"))
+        )
+    content = _content_hash(
+        title=payload.get("title"),
+        body=payload.get("body_html"),
+        product_type=payload.get("product_type"),
+        tags=payload.get("tags"),
+        variants=variants,
+    )
+    return content, _text(payload.get("status")).lower()
+
+
+def _stock_hash(*, location_id: Any, quantity: Any, sku: str = "") -> str:
+    return _digest({"location": _numeric_id(location_id), "available": int(quantity), "sku": sku})
+
+
+# -- recording ---------------------------------------------------------------------------------
+
+
+def shopify_echo_expect_product(
+    *, shop_id: int, product_input: Mapping[str, Any], product_id: str | None, handle: str | None
+) -> None:
+    """Record a `ProductSetInput` about to be sent (a create has a handle and no id yet)."""
+    shopify_echo_expect_products(shop_id=shop_id, products=[(product_input, product_id, handle)])
+
+
+def shopify_echo_expect_products(
+    *, shop_id: int, products: Iterable[tuple[Mapping[str, Any], str | None, str | None]]
+) -> None:
+    """`shopify_echo_expect_product` for many (input, product id, handle) at once: a bulk create."""
+    rows = []
+    for product_input, product_id, handle in products:
+        hashed = product_input_hash(product_input)
+        product_gid = _product_gid(product_id)
+        handle = _text(handle or product_input.get("handle"))
+        if hashed is None or not (product_gid or handle):
+            continue
+        keys = {"shop_id": shop_id, "shopify_product_id": product_gid, "handle": handle}
+        rows.append(ShopifyWriteEcho(kind=Kind.PRODUCT, content_hash=hashed[0], status=hashed[1], **keys))
+        # Stock set with a create lands on inventory items that have no id yet: keyed by SKU.
+        rows.extend(
+            ShopifyWriteEcho(kind=Kind.STOCK, sku=sku, content_hash=content, **keys)
+            for sku, content in _input_stock(product_input)
+        )
+    ShopifyWriteEcho.objects.bulk_create(rows, batch_size=500)
+    _prune()
+
+
+def _input_stock(product_input: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """(sku, stock hash) of the `available` quantities a `ProductSetInput` sets."""
+    for variant in product_input.get("variants") or ():
+        sku = _text(variant.get("sku"))
+        for level in variant.get("inventoryQuantities") or ():
+            if sku and level.get("name") == "available" and level.get("quantity") is not None:
+                yield (
+                    sku,
+                    _stock_hash(location_id=level.get("locationId"), quantity=level["quantity"], sku=sku),
+                )
+
+
+def shopify_echo_expect_stock(*, shop_id: int, quantities: Iterable[Mapping[str, Any]]) -> None:
+    """Record `inventorySetQuantities` quantities (`available`) about to be sent."""
+    rows = [
+        ShopifyWriteEcho(
+            shop_id=shop_id,
+            kind=Kind.STOCK,
+            inventory_item_id=_numeric_id(entry.get("inventoryItemId")),
+            content_hash=_stock_hash(location_id=entry.get("locationId"), quantity=entry["quantity"]),
+        )
+        for entry in quantities
+        if entry.get("inventoryItemId") and entry.get("quantity") is not None
+    ]
+    ShopifyWriteEcho.objects.bulk_create(rows, batch_size=500)
+    _prune()
+
+
+def _prune() -> None:
+    """Drop expired rows, at most once a minute per process: one indexed DELETE."""
+    global _last_prune  # noqa: PLW0603 - a per-process throttle, nothing to share
+    now = time.monotonic()
+    if now - _last_prune < PRUNE_EVERY_SECONDS:
+        return
+    _last_prune = now
+    ShopifyWriteEcho.objects.filter(created_at__lt=timezone.now() - ECHO_WINDOW).delete()
+
+
+# -- matching ----------------------------------------------------------------------------------
+
+
+def shopify_echo_matches(*, shop: Shop, topic: str, payload: Mapping[str, Any]) -> bool:
+    """Whether a webhook shows exactly a state the sync wrote within the hour (then it needs no job)."""
+    if topic in PRODUCT_TOPICS:
+        return _product_matches(shop, payload)
+    if topic == STOCK_TOPIC:
+        return _stock_matches(shop, payload)
+    return False
+
+
+def _settle(candidates: list[ShopifyWriteEcho], match: ShopifyWriteEcho | None) -> None:
+    """A match retires the older expectations of the same product or item; no match retires them all
+    (the product moved on, so our states seen again later are somebody's edits)."""
+    if match is None:
+        stale = [row.pk for row in candidates]
+    else:
+        stale = [row.pk for row in candidates if row.created_at < match.created_at]
+    if stale:
+        ShopifyWriteEcho.objects.filter(pk__in=stale).delete()
+
+
+def _product_matches(shop: Shop, payload: Mapping[str, Any]) -> bool:
+    product_gid = _product_gid(payload.get("admin_graphql_api_id") or payload.get("id"))
+    handle = _text(payload.get("handle"))
+    keys = Q(shopify_product_id=product_gid) if product_gid else Q()
+    if handle:
+        keys |= Q(handle=handle, shopify_product_id="")
+    if not keys:
+        return False
+    candidates = list(
+        ShopifyWriteEcho.objects.filter(
+            keys, shop=shop, kind=Kind.PRODUCT, created_at__gte=timezone.now() - ECHO_WINDOW
+        ).order_by("-created_at", "-pk")
+    )
+    if not candidates:
+        return False
+    hashed = product_payload_hash(payload)
+    match = None
+    if hashed is not None:
+        content, status = hashed
+        match = next(
+            (row for row in candidates if row.content_hash == content and _status_agrees(row, status)),
+            None,
+        )
+    _settle(candidates, match)
+    return match is not None
+
+
+def _status_agrees(row: ShopifyWriteEcho, status: str) -> bool:
+    """A write that left the status alone learns it from its first echo; later states must keep it."""
+    if row.status:
+        return row.status == status
+    if ShopifyWriteEcho.objects.filter(pk=row.pk, status="").update(status=status):
+        row.status = status
+        return True
+    row.refresh_from_db(fields=["status"])
+    return row.status == status
+
+
+def _stock_matches(shop: Shop, payload: Mapping[str, Any]) -> bool:
+    item = _numeric_id(payload.get("inventory_item_id"))
+    available = payload.get("available")
+    if not item or isinstance(available, bool) or not isinstance(available, int):
+        return False
+    location = payload.get("location_id")
+    recent = ShopifyWriteEcho.objects.filter(
+        shop=shop, kind=Kind.STOCK, created_at__gte=timezone.now() - ECHO_WINDOW
+    ).order_by("-created_at", "-pk")
+    candidates = list(recent.filter(inventory_item_id=item))
+    match = _stock_match(candidates, location, available)
+    if match is None:
+        # Stock set by a create is keyed by SKU: the item is known once the variant is linked.
+        skus = [
+            sku
+            for sku in VariantLink.objects.filter(
+                product_link__shop=shop,
+                shopify_inventory_item_id__in=(item, f"gid://shopify/InventoryItem/{item}"),
+            ).values_list("sku", flat=True)
+            if sku
+        ]
+        if skus:
+            candidates += list(recent.filter(sku__in=skus, inventory_item_id=""))
+            match = _stock_match(candidates, location, available)
+    if not candidates:
+        return False
+    _settle(candidates, match)
+    return match is not None
+
+
+def _stock_match(
+    candidates: list[ShopifyWriteEcho], location: Any, available: int
+) -> ShopifyWriteEcho | None:
+    return next(
+        (
+            row
+            for row in candidates
+            if row.content_hash == _stock_hash(location_id=location, quantity=available, sku=row.sku)
+        ),
+        None,
+    )

@@ -1,0 +1,332 @@
+"""Full and incremental runs: join the two catalogs without holding either in memory.
+
+1. Shopify is exported with one bulk query (full run) or searched by `updated_at` (incremental);
+   products are spooled to disk, and only those without a link (unmatched, ambiguous or new) are
+   indexed for matching.
+2. JOOR styles stream in page by page. Per page: linked pairs are synced; styles without a link
+   (new, or unmatched and ambiguous from before: re-evaluated every run) are matched — never guessed
+   — against the index and the barcodes every known row holds, linked, and synced; or, when nothing
+   in Shopify could be theirs, created there. The page's stock goes out together, then the
+   checkpoint moves past the page.
+3. What is left: Shopify products no style claimed (created in JOOR where the direction, the price
+   mapping and the gate allow, else listed with the reason), and links whose style JOOR no longer
+   has (flagged, or archived by policy).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from joorsync.joor.records import Style
+from joorsync.sync.canonical import CanonicalProduct, flatten
+from joorsync.sync.engine import creating, linkrows
+from joorsync.sync.engine.joor_side import joor_item
+from joorsync.sync.engine.pair import EXCLUDED_KEY, variant_keys_of
+from joorsync.sync.engine.settings import comparable
+from joorsync.sync.engine.shopify_side import shopify_item
+from joorsync.sync.matching import JoorItem, ShopifyItem, match_items
+from joorsync.sync.models import DeletePolicy, ProductLink
+from joorsync.sync.shopify_mapping import product_to_canonical
+from joorsync.sync.spool import JobSpool, Spool
+
+if TYPE_CHECKING:
+    from joorsync.sync.engine.run import SyncRun
+
+INCREMENTAL_OVERLAP = timedelta(minutes=5)  # re-read a little before the last run: clocks differ
+
+
+class CatalogRun:
+    def __init__(self, run: SyncRun, *, incremental: bool) -> None:
+        self.run = run
+        self.incremental = incremental
+        self.shop = run.shop
+        self.unlinked: dict[str, ShopifyItem] = {}
+        self.seen_products: set[str] = set()
+        self.seen_styles: set[int] = set()
+        self.resumed = False
+        self.partial = False  # a style came back unreadable and without an id
+
+    def execute(self) -> None:
+        spool_dir = JobSpool(self.run.job.pk)
+        try:
+            products = spool_dir.open("shopify")
+            self._export(products, since=self._since() if self.incremental else None)
+            checkpoint = self.run.job.checkpoint or {}
+            start_from = int(checkpoint.get("joor_start_from", 0)) if not self.incremental else 0
+            done = int(checkpoint.get("done", 0)) if start_from else 0
+            self.resumed = start_from > 0
+            window: dict[str, Any] = {}
+            if self.incremental and self.run.account.last_joor_sync_at is not None:
+                window = {"modified_since": self._since(), "modified_until": timezone.now()}
+            for page in self.run.joor.pages(
+                page_size=self.run.joor_page_size, start_from=start_from, window=window
+            ):
+                for problem in page.problems:
+                    self._unreadable(problem.style_id, problem.message)
+                self._page(page.styles, products)
+                done += len(page.styles)
+                self.run.done = done
+                self.run.progress(
+                    done=done,
+                    counters=self.run.counts.as_dict(),
+                    api_usage=self.run.api_usage(),
+                    checkpoint={"joor_start_from": page.envelope.next_start or 0, "done": done},
+                )
+            if self.incremental:
+                self._changed_in_shopify_only(products)
+            creating.finish_unmatched_shopify(self.run, products, self.unlinked, self.seen_styles)
+            if not self.incremental:
+                self._flag_styles_gone()
+        finally:
+            spool_dir.cleanup()
+
+    def _since(self) -> datetime | None:
+        last = self.run.account.last_joor_sync_at
+        return last - INCREMENTAL_OVERLAP if last else None
+
+    def _export(self, products: Spool, *, since: datetime | None) -> None:
+        """Spool every product (full) or the recently updated ones (incremental); index those that
+        take part in matching (no row, or a row still waiting for a match)."""
+        settled = set(
+            ProductLink.objects.filter(shop=self.shop)
+            .exclude(shopify_product_id="")
+            .exclude(status__in=linkrows.OPEN_STATUSES)
+            .values_list("shopify_product_id", flat=True)
+        )
+        for node in self.run.shopify.export(since=since):
+            products.put(node["id"], node)
+            if node["id"] not in settled:
+                self.unlinked[node["id"]] = shopify_item(node)
+
+    def _unreadable(self, style_id: Any, message: str) -> None:
+        self.run.counts.errors += 1
+        # JOOR still has this style, it just could not be read: never "deleted".
+        if str(style_id or "").isdigit():
+            self.seen_styles.add(int(style_id))
+        else:
+            self.partial = True
+        self.run.event(
+            action="joor_style_unreadable",
+            level="warning",
+            side="joor",
+            message=f"style {style_id}: {message}",
+        )
+
+    def _page(self, styles: list[Style], products: Spool) -> None:
+        ids = [s.style_id for s in styles if s.style_id is not None]
+        links = {
+            link.joor_style_id: link
+            for link in ProductLink.objects.filter(shop=self.shop, joor_style_id__in=ids).prefetch_related(
+                "variant_links"
+            )
+        }
+        canon: dict[int, CanonicalProduct] = {}
+        pending: list[Style] = []
+        for style in styles:
+            if style.style_id is None:
+                continue
+            canon[style.style_id] = self.run.joor.canonical(style)
+            link = links.get(style.style_id)
+            if link is None or link.status in linkrows.OPEN_STATUSES:
+                pending.append(style)
+            elif link.status == ProductLink.Status.LINKED:
+                self._linked(link, canon[style.style_id], products)
+        if pending:
+            self._match(pending, canon, products)
+        self.run.flush_stock()
+        self.seen_styles.update(ids)
+
+    def _linked(self, link: ProductLink, product: CanonicalProduct, products: Spool) -> None:
+        node = products.get(link.shopify_product_id)
+        if node is None and self.incremental:
+            node = self.run.shopify.product(link.shopify_product_id)
+        if node is None:
+            shopify_product_gone(self.run, link)
+            return
+        self.seen_products.add(link.shopify_product_id)
+        self.run.sync_pair(link, product, node)
+
+    def _match(self, styles: list[Style], canon: Mapping[int, CanonicalProduct], products: Spool) -> None:
+        items = [joor_item(s) for s in styles]
+        self._add_known_holders(items, products)
+        keys = _keys_of(items)
+        candidates = [p for p in self.unlinked.values() if _touches(p, keys)]
+        result = match_items(shopify=candidates, joor=items, require_complete=True)
+        by_id = {s.style_id: s for s in styles}
+        run = self.run
+        for match in result.matches:
+            style = by_id[match.style_id]
+            self.unlinked.pop(match.product_id, None)
+            self.seen_products.add(match.product_id)
+            if run.dry_run:
+                run.preview.append(
+                    {
+                        "link": match.method,
+                        "style_number": style.style_number,
+                        "shopify_product_id": match.product_id,
+                    }
+                )
+                continue
+            link = linkrows.link_make(
+                shop=self.shop, style=style, product_id=match.product_id, method=match.method
+            )
+            node = products.get(match.product_id) or run.shopify.product(match.product_id)
+            if node is not None:
+                run.sync_pair(link, canon[match.style_id], node)
+        ambiguous: set[int] = set()
+        for amb in result.ambiguous:
+            ambiguous.update(amb.style_ids)
+            run.event(
+                action="ambiguous_match",
+                level="warning",
+                side="both",
+                message=f"{amb.method} matches are ambiguous",
+                details={"products": list(amb.product_ids), "styles": list(amb.style_ids)},
+            )
+            note = f"{amb.method} matches more than one product or style: " + ", ".join(amb.product_ids)
+            for sid in amb.style_ids:
+                if sid in by_id and not run.dry_run:
+                    linkrows.link_record_unmatched_joor(
+                        shop=self.shop,
+                        style=by_id[sid],
+                        product=canon[sid],
+                        status=ProductLink.Status.AMBIGUOUS,
+                        note=note,
+                    )
+        to_create = [by_id[sid] for sid in result.unmatched_joor if sid not in ambiguous]
+        taken = {b: pid for pid, item in self.unlinked.items() for b in item.barcodes}
+        for style in list(to_create):
+            sharing = sorted({taken[u.upc] for u in style.upcs if u.upc in taken})
+            if not sharing:
+                continue
+            # A product that holds some of this style's UPCs may be this style: never a second one.
+            to_create.remove(style)
+            if not run.dry_run:
+                linkrows.link_record_unmatched_joor(
+                    shop=self.shop,
+                    style=style,
+                    product=canon[style.style_id],
+                    status=ProductLink.Status.AMBIGUOUS,
+                    note="shares barcodes with Shopify product " + ", ".join(sharing) + ": link it by hand",
+                )
+        if to_create:
+            creating.create_in_shopify(run, [(s, canon[s.style_id]) for s in to_create])
+
+    def _add_known_holders(self, items: list[JoorItem], products: Spool) -> None:
+        """Products outside this run's export (an incremental run reads only recent ones) that hold
+        one of these styles' UPCs and wait for a match join the candidates, so a style never gets a
+        second Shopify product with the same barcodes."""
+        upcs = {u for item in items for u in item.upcs}
+        for row in linkrows.links_sharing_barcodes(shop=self.shop, barcodes=upcs):
+            if row.status not in linkrows.OPEN_STATUSES or not row.shopify_product_id:
+                continue
+            if row.shopify_product_id in self.unlinked:
+                continue
+            node = products.get(row.shopify_product_id) or self.run.shopify.product(row.shopify_product_id)
+            if node is not None:
+                products.put(node["id"], node)
+                self.unlinked[node["id"]] = shopify_item(node)
+
+    def _changed_in_shopify_only(self, products: Spool) -> None:
+        """Incremental: linked products Shopify changed whose style JOOR did not change in the window."""
+        ids = [pid for pid in products.keys() if pid not in self.seen_products]
+        links = ProductLink.objects.filter(
+            shop=self.shop, shopify_product_id__in=ids, status=ProductLink.Status.LINKED
+        ).prefetch_related("variant_links")
+        for link in links:
+            if link.joor_style_id is None:
+                continue
+            node = products.get(link.shopify_product_id) or {}
+            if shopify_side_unchanged(self.run, link, node):
+                continue  # e.g. the echo of this app's own write: nothing to read JOOR for
+            style = self.run.joor.style(link.joor_style_id)
+            self.seen_products.add(link.shopify_product_id)
+            self.run.sync_pair(link, self.run.joor.canonical(style), node)
+        self.run.flush_stock()
+
+    def _flag_styles_gone(self) -> None:
+        """Full run: linked styles JOOR did not list any more were deleted there. A resumed run did not
+        see the pages before its checkpoint, and a run that met a style it could not identify cannot
+        tell either: both leave this to the next full run."""
+        if self.run.dry_run or self.resumed or self.partial:
+            return
+        gone = ProductLink.objects.filter(shop=self.shop, status=ProductLink.Status.LINKED).exclude(
+            joor_style_id__in=self.seen_styles
+        )
+        for link in gone:
+            joor_style_gone(self.run, link)
+
+
+def run_catalog(run: SyncRun, *, incremental: bool) -> None:
+    CatalogRun(run, incremental=incremental).execute()
+
+
+def shopify_side_unchanged(run: SyncRun, link: ProductLink, node: Mapping[str, Any]) -> bool:
+    """Whether the product still holds exactly what was agreed at the last sync. Content, not
+    `updatedAt`: Shopify's timestamps have one-second resolution and move on our own writes."""
+    if not link.snapshot or not node:
+        return False
+    product = product_to_canonical(
+        node,
+        variant_keys=variant_keys_of(link),
+        style_number=link.style_number,
+        style_identifier=link.style_identifier,
+    )
+    snapshot = {k: v for k, v in link.snapshot.items() if k != EXCLUDED_KEY}
+    has_prices = any(path.endswith("].price") for path in snapshot)
+    current = comparable(flatten(product), settings=run.settings, joor_prices=has_prices)
+    return current == snapshot
+
+
+def joor_style_gone(run: SyncRun, link: ProductLink) -> None:
+    linkrows.link_mark(link=link, status=ProductLink.Status.DELETED_JOOR)
+    run.counts.joor["deleted"] += 1
+    if run.account.delete_policy == DeletePolicy.ARCHIVE and run.settings.allow_write_shopify:
+        if run.shopify.archive(link.shopify_product_id):
+            run.counts.shopify["deleted"] += 1
+    run.event(
+        action="deleted_in_joor",
+        level="warning",
+        side="joor",
+        link=link,
+        message=f"style {link.style_number} is gone from JOOR",
+    )
+
+
+def shopify_product_gone(run: SyncRun, link: ProductLink) -> None:
+    if run.dry_run:
+        return
+    linkrows.link_mark(link=link, status=ProductLink.Status.DELETED_SHOPIFY)
+    run.counts.shopify["deleted"] += 1
+    run.event(
+        action="deleted_in_shopify",
+        level="warning",
+        side="shopify",
+        link=link,
+        message=f"product {link.shopify_product_id} is gone from Shopify; JOOR is left as it is",
+    )
+
+
+def _keys_of(items: list[JoorItem]) -> set[object]:
+    keys: set[object] = set()
+    for item in items:
+        keys.add(("id", item.style_id))
+        keys.add(("sn", item.style_number, item.style_identifier))
+        keys.update(("bc", upc) for upc in item.upcs)
+        keys.update(("sku", sku) for sku in item.skus)
+    return keys
+
+
+def _touches(product: ShopifyItem, keys: set[object]) -> bool:
+    if ("id", product.style_id) in keys:
+        return True
+    if (
+        product.style_number
+        and ("sn", product.style_number, product.style_identifier or product.style_number) in keys
+    ):
+        return True
+    return any(("bc", b) in keys for b in product.barcodes) or any(("sku", s) in keys for s in product.skus)
