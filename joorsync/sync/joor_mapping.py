@@ -60,9 +60,6 @@ class PriceMapping:
         )
         return prices[index] if index is not None else None
 
-    def describe(self) -> str:
-        label = f" for label {self.label}" if self.label else ""
-        return f"no {self.currency or 'shop-currency'} {self.price_field.removeprefix('price_')} price{label}"
 
 
 def _usable(value: Any, field_name: str) -> bool:

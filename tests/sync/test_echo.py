@@ -25,9 +25,9 @@ from joorsync.sync.echo import (
     shopify_echo_matches,
 )
 from joorsync.sync.engine import RunResult
+from joorsync.sync.engine.shopify_writes import ShopifyWrites
 from joorsync.sync.models import ProductLink, ShopifyWriteEcho, SyncJob, VariantLink
 from joorsync.sync.shopify_mapping import canonical_to_product_set
-from joorsync.sync.writes import ShopifyWrites
 from shopify_app.admin.client import AdminClient
 from shopify_app.models import WebhookDelivery
 from shopify_app.sandbox.app import ShopifySandbox

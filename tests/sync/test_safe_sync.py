@@ -393,3 +393,20 @@ def test_a_colour_removed_in_joor_is_held_and_removed_in_shopify_once_a_person_a
     world.run()
     assert len(_variants(world, link.shopify_product_id)) == before - len(held)
     assert not Conflict.objects.filter(link=link, status="open").exists()
+
+
+def test_an_open_conflict_follows_later_edits_so_keep_shopify_keeps_the_latest_value():
+    world = make_world(styles=2)
+    world.run()
+    link = _links(world)[0]
+    _both_sides_edit(world, link, shopify={"title": "S1"}, joor={"style_name": "J1"})
+    world.run()
+    world.shopify_sandbox.merchant_update_product(link.shopify_product_id, {"title": "S2"})
+    world.run()
+    conflict = Conflict.objects.get(link=link, field_path="title", status="open")
+    assert (conflict.shopify_value, conflict.joor_value) == ("S2", "J1")
+    conflict_resolve(conflict=conflict, resolution=Conflict.Resolution.KEEP_SHOPIFY, user="ops")
+    _drop_queued(world)
+    world.run()
+    assert world.joor_sandbox.style(link.joor_style_id)["style_name"] == "S2"
+    assert world.shopify_client().product(link.shopify_product_id)["title"] == "S2"

@@ -4,7 +4,8 @@
 - `plan`, `gate`, `limits`: the typed plan entries, the write gate and the sides' limits;
 - `pair`: planning one pair from the three-way merge; `settings`: the account's rules;
 - `catalog`, `targeted`, `creating`: full/incremental runs, one-product runs, new products;
-- `joor_side`, `shopify_side`: each side's reads, mapping, writes and wire format;
+- `joor_side`, `shopify_side` (with `joor_writes`, `shopify_writes`): each side's reads, mapping,
+  writes and wire format;
 - `linkrows`: link-row bookkeeping, conflicts and per-product problems.
 
 The job layer (`joorsync.sync.job_run`) builds and runs it; the engine never imports the job layer.

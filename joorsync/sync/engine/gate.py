@@ -40,13 +40,15 @@ class GateContext:
     price_label: str
     new_product_status: str  # DRAFT / ACTIVE
     sync_shopify_drafts: bool
+    price_field: str = "price_retail"
 
     def owner(self, path: str) -> Ownership:
         return self.ownership.get(field_group(path), Ownership.TWO_WAY)
 
     def price_wanted(self) -> str:
-        label = f" for label {self.price_label}" if self.price_label else ""
-        return f"no {self.currency or 'shop-currency'} price{label}"
+        label = f" for price label {self.price_label}" if self.price_label else ""
+        kind = self.price_field.removeprefix("price_")
+        return f"JOOR has no {self.currency or 'shop-currency'} {kind} price{label}"
 
 
 def is_blank(value: JsonValue) -> bool:
@@ -215,7 +217,8 @@ def review_create(create: ProductCreate, *, ctx: GateContext, shopify_status: st
                 Refusal(
                     side=create.side,
                     code="no_price",
-                    message=f"{ctx.price_wanted()}: created as a draft without a price",
+                    message=f"{ctx.price_wanted()}: created as a draft without a price "
+                    "(set one in JOOR, or choose another price label in Settings)",
                 )
             )
         return True

@@ -12,11 +12,11 @@ from joorsync.joor.client import JoorClient
 from joorsync.joor.records import Style
 from joorsync.joor.wire import StylesPage
 from joorsync.sync.canonical import CanonicalProduct
+from joorsync.sync.engine.joor_writes import JoorWrites
 from joorsync.sync.joor_create import NewStylePrices, style_create_v2, style_create_v4
 from joorsync.sync.joor_mapping import PriceMapping, style_to_canonical
 from joorsync.sync.matching import JoorItem
 from joorsync.sync.models import ApiGeneration
-from joorsync.sync.writes import JoorWrites
 
 DEFAULT_WAREHOUSE = "Shopify"
 

@@ -138,6 +138,10 @@ def link_record_pair(
             )
         if plan.applying:
             Conflict.objects.filter(pk__in=plan.applying).update(applied_at=now, updated_at=now)
+        for path, (shopify, joor) in plan.refreshed.items():
+            Conflict.objects.filter(pk=open_conflicts[path].pk, status=Conflict.Status.OPEN).update(
+                shopify_value=shopify, joor_value=joor, updated_at=now
+            )
         link.snapshot = plan.snapshot
         link.snapshot_hash = snapshot_hash(plan.snapshot)
         link.last_synced_at = now

@@ -10,7 +10,7 @@ Beyond the field-by-field merge, a pair plan sees what a field merge cannot:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from joorsync.sync.canonical import (
@@ -19,6 +19,7 @@ from joorsync.sync.canonical import (
     JsonValue,
     flatten,
     parse_variant_path,
+    unflatten,
     variant_path,
 )
 from joorsync.sync.engine.plan import Change, Decider, Hold, Note, PairPlan, Side, StockWrite
@@ -180,6 +181,16 @@ def plan_pair(
             )
             plan.holds.append(Hold(decision.path, decision.base, decision.shopify, decision.joor, reason))
     plan.converged = [p for p in merged.resolved if p in open_conflicts]
+    for path, conflict in open_conflicts.items():
+        if path in plan.converged:
+            continue
+        parsed = parse_variant_path(path)
+        if parsed is not None and not parsed[1]:
+            now = (variant_summary(cmp_s, parsed[0]), variant_summary(cmp_j, parsed[0]))
+        else:
+            now = (cmp_s.get(path), cmp_j.get(path))
+        if now != (conflict.shopify_value, conflict.joor_value):
+            plan.refreshed[path] = now  # "keep Shopify's" then keeps what Shopify holds now
     for side, paths in reverted.items():
         if paths:
             plan.notes.append(
@@ -286,3 +297,21 @@ def _resolve_variant(plan: PairPlan, key: str, value: JsonValue, data: PairData,
 
 def _names(paths: Iterable[str]) -> str:
     return ", ".join(LABELS.get(p, p) for p in paths)
+
+
+def merged_product(
+    flat: Mapping[str, JsonValue], writes: Mapping[str, JsonValue], *, like: CanonicalProduct
+) -> CanonicalProduct:
+    """One side's product with this run's writes laid over it. A variant whose every field is now
+    empty was removed on the other side, and is left out."""
+    product = unflatten(
+        {**flat, **writes}, style_number=like.style_number, style_identifier=like.style_identifier
+    )
+    kept = tuple(
+        v
+        for v in product.variants
+        if any(
+            getattr(v, name) is not None for name in ("color_name", "sku", "barcode", "price", "inventory")
+        )
+    )
+    return replace(product, variants=kept)

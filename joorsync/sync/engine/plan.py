@@ -12,6 +12,10 @@ from typing import Any
 from joorsync.sync.canonical import CanonicalProduct, JsonValue
 
 
+class WriteError(Exception):
+    """A side refused a write (userErrors, failed items); the message says which product and why."""
+
+
 class Side(enum.StrEnum):
     SHOPIFY = "shopify"
     JOOR = "joor"
@@ -114,6 +118,8 @@ class PairPlan:
     snapshot: dict[str, JsonValue] = field(default_factory=dict)  # the agreement once applied
     converged: list[str] = field(default_factory=list)  # open conflicts whose sides now agree
     applying: list[int] = field(default_factory=list)  # resolved conflicts this plan writes
+    # Open conflicts whose sides moved on since they were found: path → (Shopify, JOOR) now.
+    refreshed: dict[str, tuple[JsonValue, JsonValue]] = field(default_factory=dict)
 
     def update(self, side: Side) -> ProductUpdate:
         return self.shopify if side is Side.SHOPIFY else self.joor

@@ -19,13 +19,12 @@ from joorsync.sync.canonical import CanonicalProduct, parse_variant_path
 from joorsync.sync.engine import linkrows
 from joorsync.sync.engine.gate import GateContext, review_pair
 from joorsync.sync.engine.joor_side import JoorSide
-from joorsync.sync.engine.pair import PairData, pair_data, plan_pair, variant_keys_of
-from joorsync.sync.engine.plan import Counts, Decider, PairPlan, Refusal, Side
+from joorsync.sync.engine.pair import PairData, merged_product, pair_data, plan_pair, variant_keys_of
+from joorsync.sync.engine.plan import Counts, Decider, PairPlan, Refusal, Side, WriteError
 from joorsync.sync.engine.settings import gate_context_for, pair_settings_for, price_mapping_for
 from joorsync.sync.engine.shopify_side import ShopifySide
 from joorsync.sync.joor_mapping import PriceMapping
 from joorsync.sync.models import Conflict, JoorAccount, ProductLink, SyncJob
-from joorsync.sync.writes import WriteError, merged_product
 from shopify_app.admin.client import AdminClient
 from shopify_app.admin.errors import ShopifyRequestError, ShopifyUserErrors
 

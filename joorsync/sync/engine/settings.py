@@ -55,6 +55,7 @@ def gate_context_for(account: JoorAccount, *, settings: PairSettings, prices: Pr
         price_label=prices.label,
         new_product_status=account.new_product_status or "DRAFT",
         sync_shopify_drafts=bool(account.sync_shopify_drafts),
+        price_field=prices.price_field,
     )
 
 

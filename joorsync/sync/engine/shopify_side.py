@@ -12,6 +12,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from joorsync.sync.canonical import CanonicalProduct
+from joorsync.sync.engine.shopify_writes import ShopifyWrites
 from joorsync.sync.joor_mapping import with_variant_skus
 from joorsync.sync.matching import ShopifyItem
 from joorsync.sync.shopify_mapping import (
@@ -19,7 +20,6 @@ from joorsync.sync.shopify_mapping import (
     product_identity,
     variant_node_map,
 )
-from joorsync.sync.writes import ShopifyWrites
 from shopify_app.admin.bulk import CHILDREN_KEY, run_bulk_query
 from shopify_app.admin.client import AdminClient
 from shopify_app.admin.errors import ShopifyTransientError

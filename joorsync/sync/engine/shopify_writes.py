@@ -1,66 +1,28 @@
-"""Turning merge decisions into API writes on each side, batched to each API's economics.
-
-Shopify: one `productSet` per changed product (idempotent: it sets the whole product by id), new
-products in a bulk mutation when there are many, stock through `inventorySetQuantities`.
-JOOR v2: one style write per changed style (5 credits), stock through `bulk-inventory` in batches.
-Every write is idempotent, so a job that dies half way can simply run again.
+"""The Shopify side's writes, batched to Shopify's economics: one `productSet` per changed product
+(idempotent: it sets the whole product by id), new products in a bulk mutation when there are many,
+stock through `inventorySetQuantities`. Each write first records what it sends, so Shopify's webhooks
+for it are known as echoes.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from joorsync.joor.client import JoorClient
-from joorsync.sync.canonical import (
-    CanonicalProduct,
-    JsonValue,
-    parse_variant_path,
-    split_variant_key,
-    unflatten,
-)
+from joorsync.sync.canonical import CanonicalProduct
 from joorsync.sync.echo import (
     shopify_echo_expect_product,
     shopify_echo_expect_products,
     shopify_echo_expect_stock,
 )
-from joorsync.sync.joor_mapping import PriceMapping, canonical_to_style_fields
+from joorsync.sync.engine.plan import WriteError
 from joorsync.sync.shopify_mapping import canonical_to_product_set
 from shopify_app.admin.bulk import bulk_product_set
 from shopify_app.admin.client import AdminClient
 
-logger = logging.getLogger(__name__)
-
-INVENTORY_PATH_SUFFIX = ".inventory"
 BULK_CREATE_THRESHOLD = 25  # below this, plain productSet calls are cheaper than a bulk operation
 INVENTORY_BATCH = 250  # inventorySetQuantities accepts up to 250 quantities per call
-
-
-#: Canonical paths that a person may clear → the v2 style field and its empty value.
-CLEARABLE_STYLE_FIELDS: dict[str, tuple[str, Any]] = {
-    "description": ("style_description", ""),
-    "product_type": ("silhouette", ""),
-    "tags": ("tags", []),
-}
-
-
-class WriteError(Exception):
-    """A side refused a write (userErrors, failed items); the message says which product and why."""
-
-
-def split_inventory(writes: Mapping[str, JsonValue]) -> tuple[dict[str, JsonValue], dict[str, int]]:
-    """(content writes, variant key → quantity) — stock moves through its own endpoints."""
-    content: dict[str, JsonValue] = {}
-    stock: dict[str, int] = {}
-    for path, value in writes.items():
-        parsed = parse_variant_path(path)
-        if parsed is not None and parsed[1] == "inventory":
-            stock[parsed[0]] = int(value or 0)
-        else:
-            content[path] = value
-    return content, stock
 
 
 @dataclass(slots=True)
@@ -163,86 +125,6 @@ class ShopifyWrites:
             )
             if result.user_errors:
                 raise WriteError(_user_errors("inventorySetQuantities", "stock", result.user_errors))
-
-
-@dataclass(slots=True)
-class JoorWrites:
-    """Pending JOOR writes of one batch: style writes go at once, stock in one bulk-inventory call."""
-
-    client: JoorClient
-    prices: PriceMapping
-    warehouse: str
-    stock: list[dict[str, Any]] = field(default_factory=list)
-
-    def set_style(
-        self, *, merged: CanonicalProduct, stock: Mapping[str, int | None], cleared: Iterable[str] = ()
-    ) -> None:
-        """The style write. Its UPC rows carry `stock` (variant key → the figure JOOR reported in
-        this run): JOOR sets a UPC row sent without one to 0, and stock moves only through
-        bulk-inventory. A new SKU has no figure yet and starts at JOOR's 0. `cleared` are the
-        canonical paths a person chose to empty: sent empty, where a missing value would keep them."""
-        fields = canonical_to_style_fields(merged, prices=self.prices)
-        for path in cleared:
-            if path in CLEARABLE_STYLE_FIELDS:
-                name, empty = CLEARABLE_STYLE_FIELDS[path]
-                fields[name] = empty
-        fields.pop("upcs", None)
-        rows = []
-        for v in merged.variants:
-            figure = stock.get(v.key)
-            if not v.barcode and not figure:
-                continue
-            row: dict[str, Any] = {"sku_color_code": v.color_code, "sku_size": v.size}
-            if v.barcode:
-                row["upc"] = v.barcode
-            if figure is not None:
-                row["inventory_available"] = figure
-            rows.append(row)
-        if rows:
-            fields["upcs"] = rows
-        self.client.style_upsert(fields)
-
-    def set_quantity(
-        self, *, product: CanonicalProduct, variant_key: str, quantity: int, upc: str | None
-    ) -> None:
-        color_code, size = split_variant_key(variant_key)
-        item: dict[str, Any] = {
-            "warehouse": self.warehouse,
-            "style_number": product.style_number,
-            "style_identifier": product.style_identifier,
-            "color_code": color_code,
-            "size": size,
-            "inventory": quantity,
-        }
-        if upc:
-            item["upc"] = upc
-        self.stock.append(item)
-
-    def flush_quantities(self) -> list[str]:
-        """Send the batch; the failed items' messages come back (the rest went through)."""
-        stock, self.stock = self.stock, []
-        if not stock:
-            return []
-        results = self.client.bulk_inventory(stock, overwrite=True)
-        return [f"{r.sku}: {r.message or r.status}" for r in results if not r.ok]
-
-
-def merged_product(
-    flat: Mapping[str, JsonValue], writes: Mapping[str, JsonValue], *, like: CanonicalProduct
-) -> CanonicalProduct:
-    """One side's product with this run's writes laid over it. A variant whose every field is now
-    empty was removed on the other side, and is left out."""
-    product = unflatten(
-        {**flat, **writes}, style_number=like.style_number, style_identifier=like.style_identifier
-    )
-    kept = tuple(
-        v
-        for v in product.variants
-        if any(
-            getattr(v, name) is not None for name in ("color_name", "sku", "barcode", "price", "inventory")
-        )
-    )
-    return replace(product, variants=kept)
 
 
 def _variants_first(payload: Mapping[str, Any]) -> int:
