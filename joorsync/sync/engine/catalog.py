@@ -137,7 +137,7 @@ class CatalogRun:
                 self._linked(link, canon[style.style_id], products)
         if pending:
             self._match(pending, canon, products)
-        self.run.flush_stock()
+        self.run.apply.flush_stock()
         self.seen_styles.update(ids)
 
     def _linked(self, link: ProductLink, product: CanonicalProduct, products: Spool) -> None:
@@ -162,18 +162,9 @@ class CatalogRun:
             style = by_id[match.style_id]
             self.unlinked.pop(match.product_id, None)
             self.seen_products.add(match.product_id)
-            if run.dry_run:
-                run.preview.append(
-                    {
-                        "link": match.method,
-                        "style_number": style.style_number,
-                        "shopify_product_id": match.product_id,
-                    }
-                )
-                continue
-            link = linkrows.link_make(
-                shop=self.shop, style=style, product_id=match.product_id, method=match.method
-            )
+            link = run.apply.link(style=style, product_id=match.product_id, method=match.method)
+            if link is None:
+                continue  # a preview
             node = products.get(match.product_id) or run.shopify.product(match.product_id)
             if node is not None:
                 run.sync_pair(link, canon[match.style_id], node)
@@ -189,13 +180,9 @@ class CatalogRun:
             )
             note = f"{amb.method} matches more than one product or style: " + ", ".join(amb.product_ids)
             for sid in amb.style_ids:
-                if sid in by_id and not run.dry_run:
-                    linkrows.link_record_unmatched_joor(
-                        shop=self.shop,
-                        style=by_id[sid],
-                        product=canon[sid],
-                        status=ProductLink.Status.AMBIGUOUS,
-                        note=note,
+                if sid in by_id:
+                    run.apply.list_style(
+                        style=by_id[sid], product=canon[sid], status=ProductLink.Status.AMBIGUOUS, note=note
                     )
         to_create = [by_id[sid] for sid in result.unmatched_joor if sid not in ambiguous]
         taken = {b: pid for pid, item in self.unlinked.items() for b in item.barcodes}
@@ -205,14 +192,12 @@ class CatalogRun:
                 continue
             # A product that holds some of this style's UPCs may be this style: never a second one.
             to_create.remove(style)
-            if not run.dry_run:
-                linkrows.link_record_unmatched_joor(
-                    shop=self.shop,
-                    style=style,
-                    product=canon[style.style_id],
-                    status=ProductLink.Status.AMBIGUOUS,
-                    note="shares barcodes with Shopify product " + ", ".join(sharing) + ": link it by hand",
-                )
+            run.apply.list_style(
+                style=style,
+                product=canon[style.style_id],
+                status=ProductLink.Status.AMBIGUOUS,
+                note="shares barcodes with Shopify product " + ", ".join(sharing) + ": link it by hand",
+            )
         if to_create:
             creating.create_in_shopify(run, [(s, canon[s.style_id]) for s in to_create])
 
@@ -246,13 +231,13 @@ class CatalogRun:
             style = self.run.joor.style(link.joor_style_id)
             self.seen_products.add(link.shopify_product_id)
             self.run.sync_pair(link, self.run.joor.canonical(style), node)
-        self.run.flush_stock()
+        self.run.apply.flush_stock()
 
     def _flag_styles_gone(self) -> None:
         """Full run: linked styles JOOR did not list any more were deleted there. A resumed run did not
         see the pages before its checkpoint, and a run that met a style it could not identify cannot
         tell either: both leave this to the next full run."""
-        if self.run.dry_run or self.resumed or self.partial:
+        if self.resumed or self.partial:
             return
         gone = ProductLink.objects.filter(shop=self.shop, status=ProductLink.Status.LINKED).exclude(
             joor_style_id__in=self.seen_styles
@@ -283,8 +268,9 @@ def shopify_side_unchanged(run: SyncRun, link: ProductLink, node: Mapping[str, A
 
 
 def joor_style_gone(run: SyncRun, link: ProductLink) -> None:
-    linkrows.link_mark(link=link, status=ProductLink.Status.DELETED_JOOR)
     run.counts.joor["deleted"] += 1
+    if not run.apply.mark(link, ProductLink.Status.DELETED_JOOR):
+        return  # a preview
     if run.account.delete_policy == DeletePolicy.ARCHIVE and run.settings.allow_write_shopify:
         if run.shopify.archive(link.shopify_product_id):
             run.counts.shopify["deleted"] += 1
@@ -298,9 +284,8 @@ def joor_style_gone(run: SyncRun, link: ProductLink) -> None:
 
 
 def shopify_product_gone(run: SyncRun, link: ProductLink) -> None:
-    if run.dry_run:
-        return
-    linkrows.link_mark(link=link, status=ProductLink.Status.DELETED_SHOPIFY)
+    if not run.apply.mark(link, ProductLink.Status.DELETED_SHOPIFY):
+        return  # a preview
     run.counts.shopify["deleted"] += 1
     run.event(
         action="deleted_in_shopify",

@@ -34,76 +34,54 @@ from joorsync.sync.spool import Spool
 if TYPE_CHECKING:
     from joorsync.sync.engine.run import SyncRun
 
-PREVIEW_LIMIT = 200
-
 
 def create_in_shopify(run: SyncRun, styles: list[tuple[Style, CanonicalProduct]]) -> None:
-    shop = run.shop
     if not run.settings.allow_write_shopify:
-        if not run.dry_run:
-            for style, product in styles:
-                linkrows.link_record_unmatched_joor(
-                    shop=shop,
-                    style=style,
-                    product=product,
-                    status=ProductLink.Status.UNMATCHED_JOOR,
-                    note="the sync direction does not create products in Shopify",
-                )
+        for style, product in styles:
+            run.apply.list_style(
+                style=style,
+                product=product,
+                status=ProductLink.Status.UNMATCHED_JOOR,
+                note="the sync direction does not create products in Shopify",
+            )
         return
-    queued: dict[int, tuple[Style, ProductCreate]] = {}
     for style, canonical in styles:
         create = ProductCreate(
             side=Side.SHOPIFY, product=generated_skus(canonical), source_id=str(style.style_id)
         )
-        if not review_create(create, ctx=run.gate):
-            if not run.dry_run:
-                row = linkrows.link_record_unmatched_joor(
-                    shop=shop,
-                    style=style,
-                    product=canonical,
-                    status=ProductLink.Status.UNMATCHED_JOOR,
-                    note=create.refusals[0].message,
-                )
-                run.record_problems(row, create.refusals)
-            continue
-        if run.dry_run:
-            run.counts.shopify["created"] += 1
-            if len(run.preview) < PREVIEW_LIMIT:
-                run.preview.append(
-                    {
-                        "create_in_shopify": style.style_number,
-                        "style_id": style.style_id,
-                        "status": create.status,
-                    }
-                )
-            continue
-        payload = run.shopify.create_payload(create.product, style_id=style.style_id, status=create.status)
-        run.shopify.queue_create(payload, token=style.style_id)
-        queued[int(style.style_id or 0)] = (style, create)
-    for style_id, node, error in run.shopify.flush_creates():
-        style, create = queued[style_id]
+        if review_create(create, ctx=run.gate):
+            run.apply.queue_shopify_create(style, create)
+        else:
+            run.apply.list_style(
+                style=style,
+                product=canonical,
+                status=ProductLink.Status.UNMATCHED_JOOR,
+                note=create.refusals[0].message,
+                refusals=create.refusals,
+            )
+    for style, create, node, error in run.apply.flush_shopify_creates():
         product_id = (node or {}).get("id")
         if error or not product_id:
             run.counts.errors += 1
             message = f"style {style.style_number}: {error or 'no product id returned'}"
             run.event(action="create_failed", level="error", side="shopify", message=message)
-            row = linkrows.link_record_unmatched_joor(
-                shop=shop,
+            run.apply.list_style(
                 style=style,
                 product=create.product,
                 status=ProductLink.Status.UNMATCHED_JOOR,
                 note=message,
+                refusals=[Refusal(side=Side.SHOPIFY, code="write_refused", message=message)],
             )
-            run.record_problems(row, [Refusal(side=Side.SHOPIFY, code="write_refused", message=message)])
             continue
-        link = linkrows.link_make(
-            shop=shop, style=style, product_id=product_id, method=ProductLink.Method.CREATED, new_product=True
+        link = run.apply.link(
+            style=style, product_id=product_id, method=ProductLink.Method.CREATED, new_product=True
         )
+        assert link is not None  # a preview creates nothing, so never gets here
         product = create.product
         joor_prices = any(v.price is not None for v in product.variants)
         snapshot = comparable(flatten(product), settings=run.settings, joor_prices=joor_prices)
         linkrows.link_record_created(link=link, snapshot=snapshot, shopify_node=node, product=product)
-        run.record_problems(link, create.refusals)
+        run.apply.problems(link, create.refusals)
         run.counts.shopify["created"] += 1
 
 
@@ -120,7 +98,7 @@ def finish_unmatched_shopify(
 
 def create_in_joor(run: SyncRun, product_id: str, node: Mapping[str, Any]) -> ProductLink | None:
     """Create the style for a Shopify-only product, or list the product with the reason. Returns the
-    new link, or the product's unmatched row."""
+    new link, or the product's unmatched row (None in a preview)."""
     refusals: list[Refusal] = []
     note = "no JOOR style matches this product"
     if not run.settings.allow_write_joor:
@@ -136,19 +114,18 @@ def create_in_joor(run: SyncRun, product_id: str, node: Mapping[str, Any]) -> Pr
             refusals.append(Refusal(side=Side.JOOR, code="write_refused", message=note))
             run.event(action="create_failed", level="error", side="joor", message=note)
         else:
-            if created is not None or run.dry_run:
+            if created is not None or not refusals:
                 return created
-            note = refusals[0].message if refusals else note
-    if run.dry_run:
-        return None
-    row = linkrows.link_record_unmatched_shopify(shop=run.shop, product_id=product_id, node=node, note=note)
-    run.record_problems(row, [r for r in refusals if r.code != "draft"])
-    return row
+            note = refusals[0].message
+    return run.apply.list_product(
+        product_id=product_id, node=node, note=note, refusals=[r for r in refusals if r.code != "draft"]
+    )
 
 
 def _create(
     run: SyncRun, product_id: str, node: Mapping[str, Any], refusals: list[Refusal]
 ) -> ProductLink | None:
+    """The new style's link; None with `refusals` when the gate refused it, None alone in a preview."""
     shopify_product = product_to_canonical(node)
     if not shopify_product.variants:
         raise CannotCreate("the product has no Color and Size variants for a JOOR style")
@@ -174,14 +151,11 @@ def _create(
     new = new_style_prices(
         grid, prices=run.prices, currency=run.prices.currency, factor=run.account.wholesale_factor
     )
-    if run.dry_run:
-        run.counts.joor["created"] += 1
-        run.preview.append({"create_in_joor": number, "shopify_product_id": product_id})
-        return None
-    style = run.joor.create(grid, new=new)
-    link = linkrows.link_make(
-        shop=run.shop, style=style, product_id=product_id, method=ProductLink.Method.CREATED
-    )
+    style = run.apply.create_joor_style(grid, new=new, product_id=product_id)
+    if style is None:
+        return None  # a preview
+    link = run.apply.link(style=style, product_id=product_id, method=ProductLink.Method.CREATED)
+    assert link is not None
     snapshot = created_in_joor_base(
         flatten(shopify_product), flatten(run.joor.canonical(style)), run.settings
     )

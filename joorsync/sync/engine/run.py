@@ -1,7 +1,8 @@
 """One execution of one job for one shop: the two sides, the account's rules, and the plan → gate →
 apply cycle every product goes through.
 
-A dry run is the same cycle without the apply step: the plan that passed the gate is the preview.
+A dry run is the same cycle with `apply.Preview` as the apply step: the plan that passed the gate
+becomes the preview, and nothing is written.
 Writes are idempotent (productSet by id or by a handle derived from the style, style writes by style
 number, absolute stock levels), so a job that dies anywhere can run again and converge.
 """
@@ -10,31 +11,24 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from joorsync.joor.client import JoorClient
-from joorsync.joor.errors import JoorBadPayload, JoorPermanentError
-from joorsync.sync.canonical import CanonicalProduct, parse_variant_path
-from joorsync.sync.engine import linkrows
+from joorsync.sync.canonical import CanonicalProduct
+from joorsync.sync.engine.apply import Applier, Preview
 from joorsync.sync.engine.gate import GateContext, review_pair
 from joorsync.sync.engine.joor_side import JoorSide
-from joorsync.sync.engine.pair import PairData, merged_product, pair_data, plan_pair, variant_keys_of
-from joorsync.sync.engine.plan import Counts, Decider, PairPlan, Refusal, Side, WriteError
+from joorsync.sync.engine.pair import pair_data, plan_pair
+from joorsync.sync.engine.plan import Counts, Refusal, Side
 from joorsync.sync.engine.settings import gate_context_for, pair_settings_for, price_mapping_for
 from joorsync.sync.engine.shopify_side import ShopifySide
 from joorsync.sync.joor_mapping import PriceMapping
 from joorsync.sync.models import Conflict, JoorAccount, ProductLink, SyncJob
 from shopify_app.admin.client import AdminClient
-from shopify_app.admin.errors import ShopifyRequestError, ShopifyUserErrors
-
-PREVIEW_LIMIT = 200  # products whose planned writes a dry run keeps for the preview
 
 ProgressFn = Callable[..., None]
 EventFn = Callable[..., None]
-
-#: What one product's write can fail with without failing the shop's run.
-WRITE_FAILURES = (WriteError, ShopifyUserErrors, ShopifyRequestError, JoorPermanentError, JoorBadPayload)
 
 
 @dataclass(slots=True)
@@ -90,7 +84,7 @@ class SyncRun:
         self._joor_usage_start = _joor_usage(joor)
         self._shopify_usage_start = dict(shopify.usage)
         self.done = 0
-        self._problem_subjects: set[str] | None = None  # subjects with open problems, read once
+        self.apply: Applier = Preview(self) if self.dry_run else Applier(self)
 
     @property
     def joor(self) -> JoorSide:
@@ -184,154 +178,7 @@ class SyncRun:
                     "nothing is written to this product until they are",
                 )
             )
-        if self.dry_run:
-            self._count(plan, opened=len([h for h in plan.holds if h.path not in open_conflicts]))
-            if len(self.preview) < PREVIEW_LIMIT and plan.changed:
-                self.preview.append(_preview(link, plan))
-            return
-        try:
-            node = self._apply(link, plan, data, node)
-        except WRITE_FAILURES as exc:
-            self.counts.errors += 1
-            refusal = Refusal(side="", code="write_refused", message=str(exc)[:2000])
-            self.counts.conflicts += linkrows.conflicts_record(
-                job=self.job, link=link, plan=plan, open_conflicts=open_conflicts
-            )
-            self._problems(link, [*plan.refusals, refusal])
-            self.event(action="write_failed", level="error", link=link, message=str(exc))
-            return
-        opened = linkrows.link_record_pair(
-            job=self.job,
-            link=link,
-            plan=plan,
-            shopify_node=node,
-            joor_product=data.joor_product,
-            open_conflicts=open_conflicts,
-        )
-        self._problems(link, plan.refusals)
-        for side in (Side.SHOPIFY, Side.JOOR):
-            paths = [c.path for c in plan.update(side).changes] + [
-                w.path for w in plan.stock if w.side is side
-            ]
-            if paths:
-                self.event(
-                    action="updated",
-                    side=side,
-                    link=link,
-                    message=f"{side.label} updated: {', '.join(paths[:12])}"
-                    + (f" and {len(paths) - 12} more" if len(paths) > 12 else ""),
-                    details={"paths": paths},
-                )
-        for note in plan.notes:
-            self.event(action=note.action, level=note.level, side=note.side, link=link, message=note.message)
-        self._count(plan, opened=opened)
-
-    def _apply(
-        self, link: ProductLink, plan: PairPlan, data: PairData, node: Mapping[str, Any]
-    ) -> Mapping[str, Any]:
-        keys = variant_keys_of(link)
-        product = data.joor_product
-        if plan.shopify.changes:
-            dropped = {_whole_variant(c.path) for c in plan.shopify.changes} - {None}
-            writes = {c.path: c.new for c in plan.shopify.changes if _whole_variant(c.path) is None}
-            merged = merged_product(data.flat_shopify, writes, like=product)
-            if dropped:
-                merged = replace(merged, variants=tuple(v for v in merged.variants if v.key not in dropped))
-            returned = self.shopify.set_product(
-                product_id=link.shopify_product_id,
-                merged=merged,
-                style_id=link.joor_style_id,
-                node=node,
-                variant_keys=keys,
-            )
-            node = returned or node
-        if plan.joor.changes:
-            writes = {c.path: c.new for c in plan.joor.changes}
-            merged_j = merged_product(data.flat_joor, writes, like=product)
-            cleared = {c.path for c in plan.joor.changes if c.decided_by is Decider.CLEAR}
-            self.joor.set_style(merged=merged_j, read=product, cleared=cleared)
-        barcodes = {v.key: v.barcode for v in product.variants}
-        for write in plan.stock:
-            if write.side is Side.SHOPIFY:
-                self.shopify.queue_stock(node=node, variant_keys=keys, key=write.key, quantity=write.quantity)
-            else:
-                self.joor.queue_stock(
-                    product=product, key=write.key, quantity=write.quantity, upc=barcodes.get(write.key)
-                )
-        return node
-
-    def _problems(self, link: ProductLink, refusals: list[Refusal]) -> None:
-        subject = linkrows.subject_of(link=link)
-        if self._problem_subjects is None:
-            self._problem_subjects = linkrows.problem_subjects(shop=self.shop)
-        if not refusals and subject not in self._problem_subjects:
-            return  # nothing to open and nothing open to solve: no query
-        opened = linkrows.problems_record(
-            shop=self.shop,
-            subject=subject,
-            refusals=refusals,
-            job=self.job,
-            link=link,
-            title=link.shopify_title or link.joor_name or link.style_number,
-        )
-        if refusals:
-            self._problem_subjects.add(subject)
-        else:
-            self._problem_subjects.discard(subject)
-        self.counts.problems += len(opened)
-        for problem in opened:
-            self.event(
-                action="problem",
-                level="warning",
-                side=problem.side,
-                link=link,
-                message=problem.message,
-                details={"code": problem.code, "field_path": problem.field_path},
-            )
-
-    def record_problems(self, link: ProductLink, refusals: list[Refusal]) -> None:
-        if not self.dry_run:
-            self._problems(link, refusals)
-
-    def _count(self, plan: PairPlan, *, opened: int) -> None:
-        for side in (Side.SHOPIFY, Side.JOOR):
-            written = bool(plan.update(side).changes) or any(w.side is side for w in plan.stock)
-            self.counts.side(side)["updated" if written else "unchanged"] += 1
-        self.counts.conflicts += opened
-
-    def flush_stock(self) -> None:
-        if self.dry_run:
-            return
-        self.shopify.flush_stock()
-        for failure in self.joor.flush_stock():
-            self.counts.errors += 1
-            self.event(action="stock_write_failed", level="error", side="joor", message=failure)
-
-
-def _whole_variant(path: str) -> str | None:
-    """The variant key of a whole-variant path (`variants[C1/36]`), else None."""
-    parsed = parse_variant_path(path)
-    return parsed[0] if parsed is not None and not parsed[1] else None
-
-
-def _preview(link: ProductLink, plan: PairPlan) -> dict[str, Any]:
-    shopify = {c.path: c.new for c in plan.shopify.changes}
-    joor = {c.path: c.new for c in plan.joor.changes}
-    for write in plan.stock:
-        (shopify if write.side is Side.SHOPIFY else joor)[write.path] = write.quantity
-    return {
-        "style_number": link.style_number,
-        "shopify_product_id": link.shopify_product_id,
-        "shopify_writes": shopify,
-        "joor_writes": joor,
-        "conflicts": [
-            {"field_path": h.path, "base": h.base, "shopify": h.shopify, "joor": h.joor, "reason": h.reason}
-            for h in plan.holds
-        ],
-        "problems": [
-            {"field_path": r.path, "side": str(r.side), "message": r.message} for r in plan.refusals
-        ],
-    }
+        self.apply.pair(link=link, plan=plan, data=data, node=node, open_conflicts=open_conflicts)
 
 
 def _summary(counts: Counts, *, dry_run: bool) -> str:

@@ -58,7 +58,7 @@ def run_targeted(run: SyncRun, target: Mapping[str, Any]) -> None:
         return
     style = run.joor.style(link.joor_style_id)
     run.sync_pair(link, run.joor.canonical(style), node)
-    run.flush_stock()
+    run.apply.flush_stock()
     run.done = 1
 
 
@@ -72,21 +72,16 @@ def _new_shopify_product(
     if style is None:
         style, method, note = _style_by_barcodes(run, product_id, node)
         if note:
-            if not run.dry_run:
-                linkrows.link_record_unmatched_shopify(
-                    shop=run.shop,
-                    product_id=product_id,
-                    node=node,
-                    note=note,
-                    status=ProductLink.Status.AMBIGUOUS,
-                )
+            run.apply.list_product(
+                product_id=product_id, node=node, note=note, status=ProductLink.Status.AMBIGUOUS
+            )
             return None, node
     if style is None or style.style_id is None:
         return creating.create_in_joor(run, product_id, node), node
     taken = ProductLink.objects.filter(
         shop=run.shop, joor_style_id=style.style_id, status=ProductLink.Status.LINKED
     ).exclude(shopify_product_id=product_id)
-    if taken.exists() or run.dry_run:
+    if taken.exists():
         run.event(
             action="ambiguous_match",
             level="warning",
@@ -95,7 +90,7 @@ def _new_shopify_product(
             details={"products": [product_id], "styles": [style.style_id]},
         )
         return None, node
-    return linkrows.link_make(shop=run.shop, style=style, product_id=product_id, method=method), node
+    return run.apply.link(style=style, product_id=product_id, method=method), node
 
 
 def _named_style(run: SyncRun, node: Mapping[str, Any]) -> tuple[Style | None, str]:
