@@ -135,3 +135,24 @@ def test_next_sync_comes_from_the_shops_schedule(client_in, shop):
     assert f'<time datetime="{next_run.isoformat()}"' in body or next_run.strftime("%Y-%m-%d %H:%M") in body
     JoorAccount.objects.filter(pk=account.pk).update(sync_interval_minutes=0)
     assert "Scheduled syncs are off" in client_in.get("/").content.decode()
+
+
+def test_a_previews_plan_rows_name_what_would_not_be_written_and_what_would_be_marked():
+    from joorsync.sync.ui.views.jobs import plan_rows
+
+    rows = plan_rows(
+        [
+            {
+                "style_number": "S1",
+                "shopify_writes": {},
+                "joor_writes": {"description": "x"},
+                "conflicts": [],
+                "problems": [
+                    {"field_path": "title", "side": "joor", "message": "style_name is 108 characters"}
+                ],
+            },
+            {"style_number": "S2", "shopify_product_id": "gid://shopify/Product/2", "mark": "deleted_joor"},
+        ]
+    )
+    assert ("S1", "Not written: title", "style_name is 108 characters") in rows
+    assert ("S2", "Mark as", "deleted joor") in rows

@@ -103,6 +103,8 @@ def plan_rows(plan: list[dict[str, Any]] | None) -> list[tuple[str, str, str]]:
             rows.append(
                 (str(entry["create_in_joor"]), "Create in JOOR", str(entry.get("shopify_product_id", "")))
             )
+        elif "mark" in entry:
+            rows.append((product, "Mark as", str(entry["mark"]).replace("_", " ")))
         elif "link" in entry:
             rows.append((product, f"Link by {entry['link']}", str(entry.get("shopify_product_id", ""))))
         elif "shopify_writes" in entry or "joor_writes" in entry:
@@ -116,6 +118,14 @@ def plan_rows(plan: list[dict[str, Any]] | None) -> list[tuple[str, str, str]]:
                         product,
                         f"Conflict: {conflict.get('field_path')}",
                         f"Shopify {as_text(conflict.get('shopify'))} / JOOR {as_text(conflict.get('joor'))}",
+                    )
+                )
+            for problem in entry.get("problems") or []:
+                rows.append(
+                    (
+                        product,
+                        f"Not written: {problem.get('field_path') or 'product'}",
+                        str(problem.get("message")),
                     )
                 )
         else:
