@@ -78,6 +78,8 @@ class WebhookDelivery(models.Model):
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
         IGNORED = "ignored", "Ignored"
+        # Its handlers' prefilters told at receipt that there was nothing to do: no task was queued.
+        HANDLED = "handled", "Handled at receipt"
 
     shop = models.ForeignKey(Shop, null=True, blank=True, on_delete=models.CASCADE, related_name="webhooks")
     shop_domain = models.CharField(max_length=255)

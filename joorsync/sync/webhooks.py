@@ -4,6 +4,11 @@ Handlers are thin: find the shop and the product, then call a service. A product
 targeted, debounced job (not for the echo of the sync's own write, see `joorsync.sync.echo`); a
 deletion in Shopify only marks the link — nothing is deleted in JOOR without a person (or the
 account's archive policy, applied by that product's next job).
+
+The echo is recognised at receipt already, by prefilters, so the thousands of webhooks a large sync
+sends back queue no task at all. A prefilter says "nothing to do" only for a proven echo; anything
+else (including stock of an item no link or expectation knows yet, whose link may be made by the run
+in flight) goes to the handler, which decides with the state at that later time.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from shopify_app.webhooks.registry import (
     register_shop_erase_hook,
     register_uninstall_hook,
     register_webhook_handler,
+    register_webhook_prefilter,
 )
 
 logger = logging.getLogger(__name__)
@@ -175,6 +181,13 @@ def inventory_changed(*, delivery: WebhookDelivery) -> None:
     sync_job_request(shop=shop, kind=SyncJob.Kind.TARGETED, target=target, trigger=SyncJob.Trigger.WEBHOOK)
 
 
+def sync_echo(*, delivery: WebhookDelivery) -> bool:
+    """Prefilter of `product_changed` and `inventory_changed`: our own write coming back needs no task."""
+    if delivery.shop is None or not isinstance(delivery.payload, dict):
+        return False
+    return shopify_echo_matches(shop=delivery.shop, topic=delivery.topic, payload=delivery.payload)
+
+
 def shop_uninstalled(*, shop: Shop) -> None:
     """Stop scheduled syncs and drop queued jobs; links and settings stay for a reinstall."""
     shop_schedule_remove(shop=shop)
@@ -195,9 +208,18 @@ HANDLERS = {
 }
 
 
+PREFILTERS = {
+    "products/create": sync_echo,
+    "products/update": sync_echo,
+    "inventory_levels/update": sync_echo,
+}
+
+
 def register_sync_hooks() -> None:
     """Called from the app's ready(): idempotent."""
     for topic, handler in HANDLERS.items():
         register_webhook_handler(topic, handler)
+    for topic, prefilter in PREFILTERS.items():
+        register_webhook_prefilter(topic, prefilter, handler=HANDLERS[topic])
     register_uninstall_hook(shop_uninstalled)
     register_shop_erase_hook(shop_erased)

@@ -110,6 +110,7 @@ class ShopifySandbox:
             max_attempts=self.config.webhook_max_attempts,
             retry_delay=self.config.webhook_retry_delay,
             now=self.now_iso,
+            senders=self.config.webhook_senders,
         )
         self._ids = itertools.count(1_000_000_001)
         self.shops: dict[str, ShopState] = {}

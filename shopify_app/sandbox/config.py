@@ -10,6 +10,7 @@ from typing import Literal
 import httpx
 
 from shopify_app.sandbox.faults import FaultConfig
+from shopify_app.sandbox.webhooks import DEFAULT_SENDERS
 
 DEFAULT_SHOP = "demo.myshopify.com"
 DEFAULT_API_KEY = "sandbox-api-key"
@@ -58,6 +59,8 @@ class SandboxConfig:
     deliver_webhooks: WebhookMode = "sync"
     webhook_max_attempts: int = 3
     webhook_retry_delay: float = 0.0
+    # Thread mode: deliveries in flight at once (Shopify sends concurrently, in no promised order).
+    webhook_senders: int = DEFAULT_SENDERS
     second_location: bool = True
     bulk_query_concurrency: int = 5
     base_url: str | None = None
@@ -73,6 +76,8 @@ class SandboxConfig:
             raise ValueError(f"rate_limit must be one of {sorted(RESTORE_RATES)}")
         if self.deliver_webhooks not in ("sync", "thread", "off"):
             raise ValueError("deliver_webhooks must be sync, thread or off")
+        if self.webhook_senders < 1:
+            raise ValueError("webhook_senders must be at least 1")
         unknown = set(self.static_tokens) - set(self.shops)
         if unknown:
             raise ValueError(f"static tokens for unknown shops: {sorted(unknown)}")

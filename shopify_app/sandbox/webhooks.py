@@ -1,4 +1,9 @@
-"""Webhook delivery: signed POSTs with Shopify's headers, explicit timeouts, bounded retries."""
+"""Webhook delivery: signed POSTs with Shopify's headers, explicit timeouts, bounded retries.
+
+In thread mode a small pool of senders delivers concurrently, as Shopify does: webhooks leave in the
+order they were raised but may arrive in any order (Shopify promises none), and a delivery waiting to
+be retried holds up only its own sender.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ import httpx
 logger = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(5.0, connect=1.0)
+DEFAULT_SENDERS = 4
 
 
 def topic_enum(header: str) -> str:
@@ -56,7 +62,8 @@ class Delivery:
 
 
 class WebhookSender:
-    """Builds, signs and sends webhooks; `mode` is sync (inline), thread (background) or off."""
+    """Builds, signs and sends webhooks; `mode` is sync (inline), thread (`senders` in the background)
+    or off."""
 
     def __init__(
         self,
@@ -68,6 +75,7 @@ class WebhookSender:
         retry_delay: float,
         now: Callable[[], str],
         sleep: Callable[[float], None] = time.sleep,
+        senders: int = DEFAULT_SENDERS,
     ) -> None:
         self.secret = secret
         self.mode = mode
@@ -75,11 +83,12 @@ class WebhookSender:
         self.retry_delay = retry_delay
         self.now = now
         self.sleep = sleep
+        self.senders = max(1, senders)
         self.deliveries: list[Delivery] = []
         self._lock = threading.Lock()
         self._client = httpx.Client(transport=transport, timeout=TIMEOUT, follow_redirects=False)
         self._queue: queue.Queue[Delivery | None] = queue.Queue()
-        self._worker: threading.Thread | None = None
+        self._workers: list[threading.Thread] = []
 
     def build(
         self, *, shop: str, topic: str, uri: str, api_version: str, payload: dict[str, Any]
@@ -109,14 +118,19 @@ class WebhookSender:
             for delivery in deliveries:
                 self._deliver(delivery)
             return
-        self._ensure_worker()
+        self._ensure_workers()
         for delivery in deliveries:
             self._queue.put(delivery)
 
-    def _ensure_worker(self) -> None:
-        if self._worker is None or not self._worker.is_alive():
-            self._worker = threading.Thread(target=self._run, name="shopify-sandbox-webhooks", daemon=True)
-            self._worker.start()
+    def _ensure_workers(self) -> None:
+        with self._lock:
+            self._workers = [worker for worker in self._workers if worker.is_alive()]
+            for _ in range(self.senders - len(self._workers)):
+                worker = threading.Thread(
+                    target=self._run, name=f"shopify-sandbox-webhooks-{len(self._workers)}", daemon=True
+                )
+                worker.start()
+                self._workers.append(worker)
 
     def _run(self) -> None:
         while True:
@@ -129,7 +143,7 @@ class WebhookSender:
                 self._queue.task_done()
 
     def drain(self, timeout: float = 10.0) -> None:
-        """Wait until queued deliveries (thread mode) are done."""
+        """Wait until queued deliveries (thread mode) are done, by every sender."""
         deadline = time.monotonic() + timeout
         while self._queue.unfinished_tasks and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -152,7 +166,11 @@ class WebhookSender:
         )
 
     def close(self) -> None:
-        if self._worker is not None and self._worker.is_alive():
+        with self._lock:
+            workers, self._workers = [w for w in self._workers if w.is_alive()], []
+        for _ in workers:
             self._queue.put(None)
-            self._worker.join(timeout=5)
+        deadline = time.monotonic() + 5
+        for worker in workers:
+            worker.join(timeout=max(0.0, deadline - time.monotonic()))
         self._client.close()

@@ -1,4 +1,8 @@
-"""Received webhooks: record once per event id, queue the work, run the topic's handlers in a task."""
+"""Received webhooks: record once per event id, queue the work, run the topic's handlers in a task.
+
+A delivery whose every handler has a prefilter answering "nothing to do" is recorded as handled at
+receipt and queues no task: the app's own writes coming back must not crowd the queue.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from django_q.tasks import async_task
 
 from shopify_app.models import Shop, WebhookDelivery
 from shopify_app.timestamps import aware_datetime
-from shopify_app.webhooks.registry import webhook_handlers_for
+from shopify_app.webhooks.registry import WebhookPrefilter, webhook_handlers_for, webhook_prefilters_for
 from shopify_app.webhooks.topics import COMPLIANCE_TOPICS
 
 logger = logging.getLogger(__name__)
@@ -56,6 +60,27 @@ def _enqueue(delivery_id: int) -> None:
         logger.exception("could not enqueue webhook delivery %s", delivery_id)
 
 
+def _needs_no_task(delivery: WebhookDelivery) -> bool:
+    """Whether every handler of the topic has a prefilter saying it has nothing to do.
+
+    Each prefilter runs in a savepoint; one that raises counts as "unsure", so the task is queued as
+    it would be without prefilters and the webhook is never lost to a prefilter's bug.
+    """
+    handlers = webhook_prefilters_for(delivery.topic)
+    return bool(handlers) and all(
+        any(_prefilter_says_nothing_to_do(fn, delivery) for fn in prefilters) for _, prefilters in handlers
+    )
+
+
+def _prefilter_says_nothing_to_do(fn: WebhookPrefilter, delivery: WebhookDelivery) -> bool:
+    try:
+        with transaction.atomic():
+            return fn(delivery=delivery) is True
+    except Exception:
+        logger.exception("webhook %s (%s) prefilter %r failed", delivery.event_id, delivery.topic, fn)
+        return False
+
+
 def webhook_receive(
     *,
     topic: str,
@@ -70,7 +95,8 @@ def webhook_receive(
 
     De-duplication rests on the unique event_id column: the INSERT is tried first (new events are the
     common case) and an IntegrityError means the event is known, so two concurrent deliveries of one
-    event cannot both be queued.
+    event cannot both be queued. The prefilters run after it, in the same transaction, so a replay
+    never reaches them and what they record commits with the delivery.
     """
     topic = topic.strip().lower()
     known = bool(webhook_handlers_for(topic))
@@ -88,7 +114,10 @@ def webhook_receive(
     try:
         with transaction.atomic():
             delivery = WebhookDelivery.objects.create(event_id=event_id, **fields)
-            if known:
+            if known and _needs_no_task(delivery):
+                delivery.status, delivery.processed_at = WebhookDelivery.Status.HANDLED, timezone.now()
+                delivery.save(update_fields=["status", "processed_at"])
+            elif known:
                 delivery_id = delivery.pk
                 transaction.on_commit(lambda: _enqueue(delivery_id))
     except IntegrityError:

@@ -23,6 +23,7 @@ from shopify_app.webhooks import (
     unregister_uninstall_hook,
     unregister_webhook_handler,
 )
+from shopify_app.webhooks.registry import register_webhook_prefilter, unregister_webhook_prefilter
 from shopify_app.webhooks.verify import webhook_signature
 from tests.shopify_app.app_support import API_SECRET, SHOP, installed_shop, post_webhook, webhook_headers
 
@@ -174,6 +175,78 @@ def test_failing_handler_marks_delivery_failed(client, django_capture_on_commit_
     delivery = WebhookDelivery.objects.get(event_id="evt-fail")
     assert delivery.status == WebhookDelivery.Status.FAILED
     assert "RuntimeError: sync engine down" in delivery.error
+
+
+PREFILTERED = "test/prefiltered"
+
+
+@pytest.fixture
+def prefiltered():
+    """A topic with one handler and a prefilter whose answer the test sets (True: nothing to do)."""
+    state = {"answer": True, "seen": [], "handled": []}
+
+    def handler(*, delivery: WebhookDelivery) -> None:
+        state["handled"].append(delivery.pk)
+
+    def prefilter(*, delivery: WebhookDelivery) -> bool:
+        state["seen"].append(delivery.pk)
+        answer = state["answer"]
+        if isinstance(answer, Exception):
+            OAuthState.objects.create(shop_domain=SHOP, nonce="written-before-the-error")
+            raise answer
+        return answer
+
+    register_webhook_handler(PREFILTERED, handler)
+    register_webhook_prefilter(PREFILTERED, prefilter, handler=handler)
+    yield state
+    unregister_webhook_prefilter(PREFILTERED, prefilter, handler=handler)
+    unregister_webhook_handler(PREFILTERED, handler)
+
+
+def test_a_delivery_its_prefilter_settles_is_recorded_and_queues_no_task(
+    client, prefiltered, django_capture_on_commit_callbacks
+):
+    installed_shop()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert post_webhook(client, PRODUCT, topic=PREFILTERED, event_id="evt-echo").status_code == 200
+        assert post_webhook(client, PRODUCT, topic=PREFILTERED, event_id="evt-echo").status_code == 200
+    assert callbacks == []
+    delivery = WebhookDelivery.objects.get(event_id="evt-echo")
+    assert delivery.status == WebhookDelivery.Status.HANDLED and delivery.processed_at is not None
+    assert delivery.get_status_display() == "Handled at receipt"
+    assert delivery.payload == PRODUCT and delivery.shop.shop_domain == SHOP
+    assert prefiltered["seen"] == [delivery.pk]  # the replay was de-duplicated before it
+    assert prefiltered["handled"] == []
+    assert webhook_process(delivery_id=delivery.pk).status == WebhookDelivery.Status.HANDLED
+    assert prefiltered["handled"] == []
+
+
+@pytest.mark.parametrize("answer", [False, None, RuntimeError("prefilter bug")])
+def test_a_prefilter_that_says_no_or_fails_leaves_the_delivery_to_its_task(
+    client, prefiltered, answer, run_tasks_inline, django_capture_on_commit_callbacks
+):
+    prefiltered["answer"] = answer
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert post_webhook(client, PRODUCT, topic=PREFILTERED, event_id="evt-edit").status_code == 200
+    delivery = WebhookDelivery.objects.get(event_id="evt-edit")
+    assert len(callbacks) == 1 and prefiltered["handled"] == [delivery.pk]
+    assert delivery.status == WebhookDelivery.Status.PROCESSED
+    assert not OAuthState.objects.exists()  # what a failing prefilter wrote is rolled back
+
+
+def test_a_delivery_is_settled_at_receipt_only_for_every_handler(
+    client, prefiltered, django_capture_on_commit_callbacks
+):
+    def other(*, delivery: WebhookDelivery) -> None: ...
+
+    register_webhook_handler(PREFILTERED, other)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            post_webhook(client, PRODUCT, topic=PREFILTERED, event_id="evt-two-handlers")
+    finally:
+        unregister_webhook_handler(PREFILTERED, other)
+    assert len(callbacks) == 1
+    assert WebhookDelivery.objects.get(event_id="evt-two-handlers").status == WebhookDelivery.Status.QUEUED
 
 
 def test_app_uninstalled_deletes_tokens_and_calls_hooks(

@@ -363,6 +363,43 @@ def test_stock_set_by_a_create_is_known_once_the_variant_is_linked(world):
     assert not shopify_echo_matches(shop=world.shop, topic=topic, payload={**levels[0], "available": 99})
 
 
+def _created_with_stock(world: World) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A product created with stock by the sync's write path, not linked yet: (its products/create
+    payload, its inventory_levels/update payloads)."""
+    client = world.shopify_client()
+    location = client.locations()[0].id
+    writes = ShopifyWrites(client=client, location_id=location, idempotency_prefix="t", shop_id=world.shop.pk)
+    payload = canonical_to_product_set(
+        coat(), style_id=7, status="ACTIVE", location_id=location, include_inventory=True
+    )
+    payload["handle"] = "wool-coat"
+    writes.create_product(payload=payload, handle="wool-coat", token=1)
+    writes.flush_creates()
+    (create,) = deliveries(world.shopify_sandbox, "products/create")
+    levels = [d.payload for d in deliveries(world.shopify_sandbox, "inventory_levels/update")]
+    assert len(levels) == 3
+    return create.payload, levels
+
+
+def test_stock_set_by_a_create_is_known_from_the_creates_own_echo(world):
+    create, levels = _created_with_stock(world)
+    topic = "inventory_levels/update"
+    assert not VariantLink.objects.exists()
+    assert shopify_echo_matches(shop=world.shop, topic="products/create", payload=create)
+    assert all(shopify_echo_matches(shop=world.shop, topic=topic, payload=level) for level in levels)
+    assert not shopify_echo_matches(shop=world.shop, topic=topic, payload={**levels[0], "available": 99})
+
+
+def test_stock_seen_before_its_create_is_not_taken_for_an_echo_nor_forgotten(world):
+    """Shopify promises no order: a level overtaking its products/create is left to the handler,
+    and is still known as our own once the create's echo has come."""
+    create, levels = _created_with_stock(world)
+    topic = "inventory_levels/update"
+    assert not shopify_echo_matches(shop=world.shop, topic=topic, payload=levels[0])
+    assert shopify_echo_matches(shop=world.shop, topic="products/create", payload=create)
+    assert all(shopify_echo_matches(shop=world.shop, topic=topic, payload=level) for level in levels)
+
+
 def test_another_shops_writes_are_not_this_shops_echoes(world):
     _, create_payload, _ = _created_product(world)
     other = type(world.shop).objects.create(shop_domain="other.myshopify.com", access_token="x")
@@ -405,6 +442,8 @@ def test_a_syncs_creates_and_updates_come_back_as_webhooks_that_queue_no_job(
             assert len(deliveries(world.shopify_sandbox, "products/create")) == 30
             assert WebhookDelivery.objects.filter(topic="products/create").count() == 30
             assert webhook_jobs() == 0
+            own = WebhookDelivery.objects.exclude(topic="bulk_operations/finish")
+            assert set(own.values_list("status", flat=True)) == {WebhookDelivery.Status.HANDLED}
 
             # One JOOR edit: a productSet update of that product.
             link = ProductLink.objects.filter(shop=world.shop).order_by("joor_style_id").first()
@@ -414,6 +453,7 @@ def test_a_syncs_creates_and_updates_come_back_as_webhooks_that_queue_no_job(
             updates = deliveries(world.shopify_sandbox, "products/update")
             assert [d.payload["title"] for d in updates] == ["Renamed in JOOR"]
             assert webhook_jobs() == 0
+            assert set(own.values_list("status", flat=True)) == {WebhookDelivery.Status.HANDLED}
 
             # The merchant edits the same product afterwards: that one is synced.
             clock.offset += 2
@@ -454,6 +494,50 @@ def test_single_creates_with_stock_come_back_without_a_job(client, django_captur
         assert webhook_jobs() == 1
     finally:
         world.shopify_sandbox.close()
+
+
+def post(client: Any, sent: list[Delivery]) -> list[WebhookDelivery]:
+    """Post the sandbox's signed webhooks to POST /webhooks; the recorded deliveries, in order."""
+    for delivery in sent:
+        headers = {k: v for k, v in delivery.headers.items() if k not in ("Content-Type", "User-Agent")}
+        response = client.post(
+            "/webhooks", data=delivery.body, content_type="application/json", headers=headers
+        )
+        assert response.status_code == 200
+    ids = [d.headers["X-Shopify-Event-Id"] for d in sent]
+    return sorted(WebhookDelivery.objects.filter(event_id__in=ids), key=lambda d: ids.index(d.event_id))
+
+
+def test_echoes_are_settled_at_receipt_and_a_merchant_edit_queues_its_task(
+    world, client, django_capture_on_commit_callbacks
+):
+    _created_with_stock(world)
+    sent = deliveries(world.shopify_sandbox)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        received = post(client, sent)
+    assert [d.topic for d in received] == ["products/create"] + ["inventory_levels/update"] * 3
+    assert {d.status for d in received} == {WebhookDelivery.Status.HANDLED} and queued == []
+
+    product_id = received[0].payload["admin_graphql_api_id"]
+    world.shopify_sandbox.merchant_update_product(product_id, {"title": "Merchant's title"})
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        (edit,) = post(client, deliveries(world.shopify_sandbox)[len(sent) :])
+    assert edit.status == WebhookDelivery.Status.QUEUED and len(queued) == 1
+
+
+def test_a_failing_echo_check_at_receipt_still_queues_the_task(
+    world, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    _created_with_stock(world)
+
+    def broken(**kwargs: Any) -> bool:
+        raise RuntimeError("echo table unreadable")
+
+    monkeypatch.setattr("joorsync.sync.webhooks.shopify_echo_matches", broken)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        received = post(client, deliveries(world.shopify_sandbox))
+    assert {d.status for d in received} == {WebhookDelivery.Status.QUEUED} and len(queued) == 4
+    assert ShopifyWriteEcho.objects.exists()
 
 
 def test_writes_are_not_recorded_without_a_shop(world):

@@ -6,12 +6,14 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 from typing import Any
 
 import httpx
 import pytest
 
 from shopify_app.sandbox.app import ShopifySandbox
+from shopify_app.sandbox.config import SandboxConfig
 
 from .conftest import SHOP, Gql, http
 
@@ -201,6 +203,35 @@ def test_thread_and_off_modes(make_sandbox) -> None:  # noqa: ANN001
     Gql(silent).data(SUBSCRIBE, {"topic": "PRODUCTS_DELETE", "uri": "https://app.test/hooks"})
     silent.merchant_delete_product(f"gid://shopify/Product/{next(iter(silent.shop().products))}")
     assert silent_receiver.requests == [] and len(silent.webhook_deliveries) == 1
+
+
+class GatedReceiver(Receiver):
+    """Answers a request only once `parties` requests are in flight at the same time."""
+
+    def __init__(self, parties: int) -> None:
+        super().__init__()
+        self.gate = threading.Barrier(parties, timeout=5)
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        self.gate.wait()
+        return super().__call__(environ, start_response)
+
+
+def test_thread_mode_delivers_concurrently_and_drain_waits_for_every_sender(make_sandbox) -> None:  # noqa: ANN001
+    receiver = GatedReceiver(parties=4)
+    sandbox = make_sandbox(
+        webhook_transport=httpx.WSGITransport(app=receiver), deliver_webhooks="thread", webhook_senders=4
+    )
+    Gql(sandbox).data(SUBSCRIBE, {"topic": "PRODUCTS_CREATE", "uri": "https://app.test/hooks"})
+    for n in range(8):
+        sandbox.merchant_create_product({"title": f"Coat {n}"})
+    sandbox.drain_webhooks()
+    assert len(receiver.requests) == 8 and all(d.delivered for d in sandbox.webhook_deliveries)
+    assert sorted(json.loads(r["body"])["title"] for r in receiver.requests) == [
+        f"Coat {n}" for n in range(8)
+    ]
+    with pytest.raises(ValueError, match="webhook_senders"):
+        SandboxConfig(webhook_senders=0)
 
 
 def test_delivery_uses_explicit_timeouts(sandbox: ShopifySandbox) -> None:
