@@ -288,9 +288,8 @@ def test_an_over_long_title_or_description_is_a_problem_of_one_product_and_the_s
     for kind in ("full", "incremental"):
         _, result = world.run(kind=kind)
         assert world.joor_sandbox.style(good.joor_style_id)["style_name"] == "Good rename"
-    problems = ProductProblem.objects.filter(link=bad, status="open")
+    problems = ProductProblem.objects.filter(link=bad, status="open", code="too_long")
     assert {p.field_path for p in problems} == {"title", "description"}
-    assert {p.code for p in problems} == {"too_long"}
     assert world.joor_sandbox.style(bad.joor_style_id)["style_name"] != "T" * 108
     # Fixed in Shopify: written to JOOR and the problem is solved.
     world.shopify_sandbox.merchant_update_product(
@@ -298,7 +297,7 @@ def test_an_over_long_title_or_description_is_a_problem_of_one_product_and_the_s
     )
     world.run()
     assert world.joor_sandbox.style(bad.joor_style_id)["style_name"] == "Short again"
-    assert not ProductProblem.objects.filter(link=bad, status="open").exists()
+    assert not ProductProblem.objects.filter(link=bad, status="open", code="too_long").exists()
 
 
 # ------------------------------------------------------------------ said aloud
@@ -337,7 +336,7 @@ def test_an_edit_to_a_joor_owned_field_is_reverted_with_an_event():
 
 
 def test_a_variant_deleted_in_shopify_is_not_recreated_and_a_person_decides():
-    world = make_world(styles=2)
+    world = make_world(styles=2, price_currency="GBP")  # "Test Style 1" has a GBP retail price
     world.run()
     link = _links(world)[0]
     variants = _variants(world, link.shopify_product_id)
@@ -410,3 +409,19 @@ def test_an_open_conflict_follows_later_edits_so_keep_shopify_keeps_the_latest_v
     world.run()
     assert world.joor_sandbox.style(link.joor_style_id)["style_name"] == "S2"
     assert world.shopify_client().product(link.shopify_product_id)["title"] == "S2"
+
+
+def test_a_variant_joor_adds_without_a_price_is_not_added_to_shopify_and_is_listed():
+    world = make_world(styles=2)  # "Test Style 1" has no USD retail price
+    world.run()
+    link = _links(world)[0]
+    style = world.joor_sandbox.style(link.joor_style_id)
+    before = len(_variants(world, link.shopify_product_id))
+    world.joor_sandbox.edit_style(link.joor_style_id, {"sizes": [*style["sizes"], {"size_name": "48"}]})
+    world.run()
+    assert len(_variants(world, link.shopify_product_id)) == before  # no variant at an invented 0.00
+    problems = ProductProblem.objects.filter(
+        link=link, status="open", code="no_price", field_path__endswith="/48]"
+    )
+    assert problems.count() == len(style["colors"])  # one per colour of the new size
+    assert all("not added to Shopify without a price" in p.message for p in problems)

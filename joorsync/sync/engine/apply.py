@@ -127,8 +127,14 @@ class Applier:
         self.run.counts.conflicts += opened
 
     def flush_stock(self) -> None:
+        """Send the batch's stock. A refused item is an error of this run, never a failed run: its
+        difference stays, and is seen again next run."""
         run = self.run
-        run.shopify.flush_stock()
+        try:
+            run.shopify.flush_stock()
+        except WRITE_FAILURES as exc:
+            run.counts.errors += 1
+            run.event(action="stock_write_failed", level="error", side="shopify", message=str(exc)[:2000])
         for failure in run.joor.flush_stock():
             run.counts.errors += 1
             run.event(action="stock_write_failed", level="error", side="joor", message=failure)

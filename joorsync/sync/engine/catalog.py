@@ -45,6 +45,7 @@ class CatalogRun:
         self.incremental = incremental
         self.shop = run.shop
         self.unlinked: dict[str, ShopifyItem] = {}
+        self.barcodes: dict[str, str] = {}  # every exported product's barcodes → a product holding it
         self.seen_products: set[str] = set()
         self.seen_styles: set[int] = set()
         self.resumed = False
@@ -99,8 +100,11 @@ class CatalogRun:
         )
         for node in self.run.shopify.export(since=since):
             products.put(node["id"], node)
+            item = shopify_item(node)
+            for barcode in item.barcodes:
+                self.barcodes.setdefault(barcode, node["id"])
             if node["id"] not in settled:
-                self.unlinked[node["id"]] = shopify_item(node)
+                self.unlinked[node["id"]] = item
 
     def _unreadable(self, style_id: Any, message: str) -> None:
         self.run.counts.errors += 1
@@ -185,7 +189,7 @@ class CatalogRun:
                         style=by_id[sid], product=canon[sid], status=ProductLink.Status.AMBIGUOUS, note=note
                     )
         to_create = [by_id[sid] for sid in result.unmatched_joor if sid not in ambiguous]
-        taken = {b: pid for pid, item in self.unlinked.items() for b in item.barcodes}
+        taken = {**self.barcodes, **{b: pid for pid, item in self.unlinked.items() for b in item.barcodes}}
         for style in list(to_create):
             sharing = sorted({taken[u.upc] for u in style.upcs if u.upc in taken})
             if not sharing:

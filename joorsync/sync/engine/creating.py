@@ -83,6 +83,12 @@ def create_in_shopify(run: SyncRun, styles: list[tuple[Style, CanonicalProduct]]
         linkrows.link_record_created(link=link, snapshot=snapshot, shopify_node=node, product=product)
         run.apply.problems(link, create.refusals)
         run.counts.shopify["created"] += 1
+        run.event(
+            action="created_in_shopify",
+            side="shopify",
+            link=link,
+            message=f"created in Shopify ({create.status.lower()}) from JOOR style {style.style_number}",
+        )
 
 
 def finish_unmatched_shopify(

@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from joorsync.joor.client import JoorClient
-from joorsync.sync.canonical import CanonicalProduct
+from joorsync.sync.canonical import CanonicalProduct, parse_variant_path
 from joorsync.sync.engine.apply import Applier, Preview
 from joorsync.sync.engine.gate import GateContext, review_pair
 from joorsync.sync.engine.joor_side import JoorSide
-from joorsync.sync.engine.pair import pair_data, plan_pair
-from joorsync.sync.engine.plan import Counts, Refusal, Side
+from joorsync.sync.engine.pair import PairData, pair_data, plan_pair
+from joorsync.sync.engine.plan import Counts, PairPlan, Refusal, Side
 from joorsync.sync.engine.settings import gate_context_for, pair_settings_for, price_mapping_for
 from joorsync.sync.engine.shopify_side import ShopifySide
 from joorsync.sync.joor_mapping import PriceMapping
+from joorsync.sync.merge import Ownership
 from joorsync.sync.models import Conflict, JoorAccount, ProductLink, SyncJob
 from shopify_app.admin.client import AdminClient
 
@@ -164,6 +165,7 @@ class SyncRun:
             link=link, data=data, settings=self.settings, open_conflicts=open_conflicts, resolving=resolving
         )
         review_pair(plan, shopify=data.cmp_shopify, ctx=self.gate)
+        _unpriced(plan, data, self.gate)
         if plan.shopify.changes and data.foreign_variants:
             # productSet replaces the variant list: a product with variants outside Color × Size
             # would lose them, so nothing is written to it.
@@ -179,6 +181,51 @@ class SyncRun:
                 )
             )
         self.apply.pair(link=link, plan=plan, data=data, node=node, open_conflicts=open_conflicts)
+
+
+def _unpriced(plan: PairPlan, data: PairData, gate: GateContext) -> None:
+    """Prices are never invented: a variant Shopify would gain without a price is not created, and
+    a style without a mapped price stays a listed problem for as long as it has none."""
+    if gate.owner("variants[-/-].price") is Ownership.IGNORE:
+        return
+    existing = {key for key, _ in _variant_paths(data.cmp_shopify)}
+    priced = {
+        key
+        for key, attribute in _variant_paths(
+            {c.path: c.new for c in plan.shopify.changes if c.new is not None}
+        )
+        if attribute == "price"
+    }
+    new_keys = (
+        {key for key, _ in _variant_paths({c.path: 1 for c in plan.shopify.changes})} - existing - priced
+    )
+    if new_keys:
+        for change in [
+            c for c in plan.shopify.changes if (parse_variant_path(c.path) or ("",))[0] in new_keys
+        ]:
+            plan.shopify.changes.remove(change)
+            plan.keep_base(change.path)
+        for key in sorted(new_keys):
+            plan.refusals.append(
+                Refusal(
+                    side=Side.SHOPIFY,
+                    code="no_price",
+                    path=f"variants[{key}]",
+                    message=f"{gate.price_wanted()}: variant {key} is not added to Shopify without a price",
+                )
+            )
+    if data.shopify_product.variants and not any(v.price is not None for v in data.joor_product.variants):
+        plan.refusals.append(
+            Refusal(
+                side=Side.SHOPIFY,
+                code="no_price",
+                message=f"{gate.price_wanted()}: this product's prices are not synced until it has one",
+            )
+        )
+
+
+def _variant_paths(flat: Mapping[str, Any]) -> list[tuple[str, str]]:
+    return [parsed for parsed in (parse_variant_path(p) for p in flat) if parsed is not None]
 
 
 def _summary(counts: Counts, *, dry_run: bool) -> str:
