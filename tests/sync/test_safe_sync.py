@@ -425,3 +425,31 @@ def test_a_variant_joor_adds_without_a_price_is_not_added_to_shopify_and_is_list
     )
     assert problems.count() == len(style["colors"])  # one per colour of the new size
     assert all("not added to Shopify without a price" in p.message for p in problems)
+
+
+def test_crossing_two_links_by_hand_never_overwrites_a_product_or_a_style():
+    world = make_world(styles=3)
+    world.run()
+    first, second = _links(world)[:2]
+    product_a, product_b = first.shopify_product_id, second.shopify_product_id
+    title_b = world.shopify_client().product(product_b)["title"]
+    name_first = world.joor_sandbox.style(first.joor_style_id)["style_name"]
+    from joorsync.sync.links import product_link_unlink
+
+    product_link_unlink(link=first, user="ops")
+    product_link_unlink(link=second, user="ops")
+    product_link_manual(
+        shop=world.shop, shopify_product_id=product_b, joor_style_id=first.joor_style_id, user="ops"
+    )
+    _drop_queued(world)
+    products = len(world.shopify_products())
+    styles = len(world.joor_sandbox.catalog.styles)
+    _, result = world.run()
+    world.run()
+    assert result.counts.errors == 0
+    assert len(world.shopify_products()) == products  # no product created over B's handle, none twice
+    assert len(world.joor_sandbox.catalog.styles) == styles  # A names style 1: no style written over it
+    assert world.shopify_client().product(product_b)["title"] == title_b  # new link: differences held
+    assert world.joor_sandbox.style(first.joor_style_id)["style_name"] == name_first
+    orphan = ProductLink.objects.get(shop=world.shop, shopify_product_id=product_a)
+    assert orphan.status == "unmatched_shopify" and "link it by hand" in orphan.note

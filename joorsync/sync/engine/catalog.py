@@ -45,6 +45,7 @@ class CatalogRun:
         self.incremental = incremental
         self.shop = run.shop
         self.unlinked: dict[str, ShopifyItem] = {}
+        self.handles: dict[str, str] = {}  # every exported product's handle → its id
         self.barcodes: dict[str, str] = {}  # every exported product's barcodes → a product holding it
         self.seen_products: set[str] = set()
         self.seen_styles: set[int] = set()
@@ -101,6 +102,8 @@ class CatalogRun:
         for node in self.run.shopify.export(since=since):
             products.put(node["id"], node)
             item = shopify_item(node)
+            if node.get("handle"):
+                self.handles[str(node["handle"])] = node["id"]
             for barcode in item.barcodes:
                 self.barcodes.setdefault(barcode, node["id"])
             if node["id"] not in settled:
@@ -203,7 +206,7 @@ class CatalogRun:
                 note="shares barcodes with Shopify product " + ", ".join(sharing) + ": link it by hand",
             )
         if to_create:
-            creating.create_in_shopify(run, [(s, canon[s.style_id]) for s in to_create])
+            creating.create_in_shopify(run, [(s, canon[s.style_id]) for s in to_create], handles=self.handles)
 
     def _add_known_holders(self, items: list[JoorItem], products: Spool) -> None:
         """Products outside this run's export (an incremental run reads only recent ones) that hold

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from joorsync.joor.client import JoorNotFound
 from joorsync.joor.errors import JoorPermanentError
 from joorsync.joor.records import Style
 from joorsync.sync.canonical import CanonicalProduct, flatten
@@ -19,7 +20,7 @@ from joorsync.sync.engine import linkrows
 from joorsync.sync.engine.gate import review_create
 from joorsync.sync.engine.plan import ProductCreate, Refusal, Side
 from joorsync.sync.engine.settings import PairSettings, comparable
-from joorsync.sync.engine.shopify_side import generated_skus
+from joorsync.sync.engine.shopify_side import generated_skus, style_handle
 from joorsync.sync.joor_create import (
     CannotCreate,
     full_grid,
@@ -28,14 +29,19 @@ from joorsync.sync.joor_create import (
     with_identity,
 )
 from joorsync.sync.models import ProductLink
-from joorsync.sync.shopify_mapping import product_to_canonical
+from joorsync.sync.shopify_mapping import product_identity, product_to_canonical
 from joorsync.sync.spool import Spool
 
 if TYPE_CHECKING:
     from joorsync.sync.engine.run import SyncRun
 
 
-def create_in_shopify(run: SyncRun, styles: list[tuple[Style, CanonicalProduct]]) -> None:
+def create_in_shopify(
+    run: SyncRun, styles: list[tuple[Style, CanonicalProduct]], *, handles: Mapping[str, str]
+) -> None:
+    """Create the styles' products. `handles`: the handles of the Shopify products this run saw →
+    product id. A create is a productSet by the style's handle (so that creating again after a crash
+    finds the same product); a product already holding that handle is never written over by it."""
     if not run.settings.allow_write_shopify:
         for style, product in styles:
             run.apply.list_style(
@@ -49,7 +55,15 @@ def create_in_shopify(run: SyncRun, styles: list[tuple[Style, CanonicalProduct]]
         create = ProductCreate(
             side=Side.SHOPIFY, product=generated_skus(canonical), source_id=str(style.style_id)
         )
-        if review_create(create, ctx=run.gate):
+        holder = handles.get(style_handle(canonical.style_number, style.style_id))
+        if holder:
+            run.apply.list_style(
+                style=style,
+                product=canonical,
+                status=ProductLink.Status.AMBIGUOUS,
+                note=f"Shopify product {holder} already has this style's handle: link it by hand",
+            )
+        elif review_create(create, ctx=run.gate):
             run.apply.queue_shopify_create(style, create)
         else:
             run.apply.list_style(
@@ -136,6 +150,19 @@ def _create(
     if not shopify_product.variants:
         raise CannotCreate("the product has no Color and Size variants for a JOOR style")
     number, identifier = identifiers_for(str(node.get("legacyResourceId") or ""), shopify_product)
+    named = product_identity(node)
+    if named.get("style_id") or named.get("style_number"):
+        # Its joor.* identity names a style (a copy of a synced product, or one linked elsewhere):
+        # a style write by that number would overwrite that style if JOOR has it.
+        try:
+            run.joor.style_by_number(number, identifier)
+        except JoorNotFound:
+            pass
+        else:
+            raise CannotCreate(
+                f"it names JOOR style {number} in its joor metafields, and that style is linked to "
+                "another product: link it by hand"
+            )
     shopify_product = with_identity(shopify_product, number, identifier)
     grid = full_grid(shopify_product)
     create = ProductCreate(side=Side.JOOR, product=grid, source_id=product_id)
