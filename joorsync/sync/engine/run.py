@@ -166,6 +166,7 @@ class SyncRun:
         )
         review_pair(plan, shopify=data.cmp_shopify, ctx=self.gate)
         _unpriced(plan, data, self.gate)
+        _one_sided_variants(plan, data, held=set(open_conflicts) | set(resolving))
         if plan.shopify.changes and data.foreign_variants:
             # productSet replaces the variant list: a product with variants outside Color × Size
             # would lose them, so nothing is written to it.
@@ -220,6 +221,27 @@ def _unpriced(plan: PairPlan, data: PairData, gate: GateContext) -> None:
                 side=Side.SHOPIFY,
                 code="no_price",
                 message=f"{gate.price_wanted()}: this product's prices are not synced until it has one",
+            )
+        )
+
+
+def _one_sided_variants(plan: PairPlan, data: PairData, *, held: set[str]) -> None:
+    """A variant on one side only that this run neither writes nor holds (its fields ignored, its
+    write refused) is listed as a problem: every difference is synced, held or explained."""
+    keys_s = {key for key, _ in _variant_paths(data.cmp_shopify)}
+    keys_j = {key for key, _ in _variant_paths(data.cmp_joor)}
+    paths = [c.path for c in plan.shopify.changes + plan.joor.changes] + [h.path for h in plan.holds]
+    paths += list(held) + [r.path for r in plan.refusals]
+    covered = {key for key, _ in _variant_paths(dict.fromkeys(paths))}
+    for key in sorted((keys_s ^ keys_j) - covered):
+        side = Side.SHOPIFY if key in keys_s else Side.JOOR
+        plan.refusals.append(
+            Refusal(
+                side=side.other,
+                code="variant_one_side",
+                path=f"variants[{key}]",
+                message=f"variant {key} is only in {side.label} and is not written to {side.other.label} "
+                "(its fields are not synced under the current field ownership)",
             )
         )
 
