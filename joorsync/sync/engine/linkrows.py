@@ -249,11 +249,22 @@ def variant_links_update(
             )
         elif any(getattr(current, k) != v for k, v in values.items()):
             VariantLink.objects.filter(pk=current.pk).update(**values)
+    # A variant only Shopify has (held for a person, or not synced) gets or keeps its link too, so
+    # its colour code stays known and every variant of the product is accounted for.
+    held = {split_variant_key(key): ids for key, ids in shopify_ids.items()}
+    for key, ids in held.items():
+        if key not in wanted and key not in existing:
+            to_create.append(
+                VariantLink(
+                    product_link=link,
+                    color_code=key[0][:100],
+                    size=key[1][:50],
+                    shopify_variant_id=ids[0],
+                    shopify_inventory_item_id=ids[1],
+                )
+            )
     if to_create:
         VariantLink.objects.bulk_create(to_create, ignore_conflicts=True)
-    # A variant Shopify still has keeps its link while JOOR lacks it (held for a person), so its
-    # colour code stays known.
-    held = {split_variant_key(key) for key in shopify_ids}
     stale = [v.pk for key, v in existing.items() if key not in wanted and key not in held]
     if stale:
         VariantLink.objects.filter(pk__in=stale).delete()
