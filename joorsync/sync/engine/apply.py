@@ -94,7 +94,7 @@ class Applier:
         if plan.shopify.changes:
             dropped = {_whole_variant(c.path) for c in plan.shopify.changes} - {None}
             writes = {c.path: c.new for c in plan.shopify.changes if _whole_variant(c.path) is None}
-            merged = merged_product(data.flat_shopify, writes, like=product)
+            merged = _named_colours(merged_product(data.flat_shopify, writes, like=product), data)
             if dropped:
                 merged = replace(merged, variants=tuple(v for v in merged.variants if v.key not in dropped))
             returned = run.shopify.set_product(
@@ -309,6 +309,22 @@ class Preview(Applier):
         self.run.counts.joor["created"] += 1
         self._keep({"create_in_joor": grid.style_number, "shopify_product_id": product_id})
         return None
+
+
+def _named_colours(merged: CanonicalProduct, data: PairData) -> CanonicalProduct:
+    """A variant written without a colour name (its name not synced) takes the name Shopify already
+    shows for that colour, else JOOR's: a colour code never becomes a Shopify option value."""
+    names = {v.color_code: v.color_name for v in data.shopify_product.variants if v.color_name}
+    joor_names = {v.color_code: v.color_name for v in data.joor_product.variants if v.color_name}
+    return replace(
+        merged,
+        variants=tuple(
+            v
+            if v.color_name
+            else replace(v, color_name=names.get(v.color_code) or joor_names.get(v.color_code))
+            for v in merged.variants
+        ),
+    )
 
 
 def _whole_variant(path: str) -> str | None:
