@@ -132,6 +132,20 @@ def unflatten(flat: Mapping[str, JsonValue], *, style_number: str, style_identif
     )
 
 
+def is_blank(value: JsonValue) -> bool:
+    """None, text of only whitespace, or a list/mapping holding nothing but such values (tags `[" "]`):
+    what the write gate never writes over a value, and a conflict resolution never keeps or types."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple):
+        return all(is_blank(item) for item in value)
+    if isinstance(value, dict):
+        return all(is_blank(item) for item in value.values())
+    return False
+
+
 def snapshot_hash(flat: Mapping[str, JsonValue]) -> str:
     """A stable digest of a flattened product, to tell "nothing changed" without a field walk."""
     encoded = json.dumps(flat, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

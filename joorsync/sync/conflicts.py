@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from joorsync.sync.canonical import parse_variant_path
+from joorsync.sync.canonical import is_blank, parse_variant_path
 from joorsync.sync.jobs import sync_job_request, sync_job_target_for_link
 from joorsync.sync.models import Conflict, ProductLink, SyncJob
 from joorsync.sync.selectors import conflicts_open_for
@@ -56,19 +56,6 @@ class BulkResolution:
 
     resolved: list[Conflict] = field(default_factory=list)
     refused: list[tuple[Conflict, str]] = field(default_factory=list)
-
-
-def value_is_blank(value: Any) -> bool:
-    """None, text of only whitespace, or a list/mapping with nothing but such values (tags `[" "]`)."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, (list, tuple)):
-        return all(value_is_blank(item) for item in value)
-    if isinstance(value, dict):
-        return all(value_is_blank(item) for item in value.values())
-    return False
 
 
 def conflict_field_clearable(*, field_path: str) -> bool:
@@ -114,7 +101,7 @@ def conflict_resolution_value(*, conflict: Conflict, resolution: str, value: Any
         chosen = conflict.shopify_value
     else:
         chosen = conflict.joor_value
-    if value_is_blank(chosen):
+    if is_blank(chosen):
         message = _empty_message(path)
         if resolution in _SIDE_NAMES:
             message = f"{_SIDE_NAMES[resolution]} value is empty. {message}"
@@ -194,7 +181,7 @@ def conflicts_resolve_bulk(
         raise ConflictResolutionInvalid(
             "Choose conflicts, or filter them by field, product or age, before resolving them together"
         )
-    if resolution == Conflict.Resolution.CUSTOM and value_is_blank(value):
+    if resolution == Conflict.Resolution.CUSTOM and is_blank(value):
         raise ConflictResolutionInvalid(EMPTY_VALUE_MESSAGE)
     result = BulkResolution()
     with transaction.atomic():

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from joorsync.sync.canonical import JsonValue, parse_variant_path
+from joorsync.sync.canonical import JsonValue, is_blank, parse_variant_path
 from joorsync.sync.engine.limits import SHOPIFY_MAX_VARIANTS, identity_problems, value_problems
 from joorsync.sync.engine.plan import (
     Change,
@@ -49,16 +49,6 @@ class GateContext:
         label = f" for price label {self.price_label}" if self.price_label else ""
         kind = self.price_field.removeprefix("price_")
         return f"JOOR has no {self.currency or 'shop-currency'} {kind} price{label}"
-
-
-def is_blank(value: JsonValue) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list | tuple | dict):
-        return len(value) == 0
-    return False
 
 
 # -------------------------------------------------------------------------------- one linked pair
