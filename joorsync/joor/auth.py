@@ -76,8 +76,9 @@ class V4TokenAuth:
     a token early). Thread-safe: concurrent callers share one grant.
     """
 
-    def __init__(self, *, credentials: V4Credentials, auth_url: str, http: JoorHttp,
-                 clock: Callable[[], float]) -> None:
+    def __init__(
+        self, *, credentials: V4Credentials, auth_url: str, http: JoorHttp, clock: Callable[[], float]
+    ) -> None:
         self.credentials = credentials
         self.auth_url = auth_url
         self._http = http
@@ -117,28 +118,40 @@ class V4TokenAuth:
         return tuple(values)
 
     def _renew(self, token: _Token | None, now: float, *, allow_refresh: bool = True) -> _Token:
-        if (allow_refresh and token is not None and token.refresh
-                and (token.refresh_expires_at is None or now < token.refresh_expires_at - EXPIRY_SKEW_SECONDS)):
+        if (
+            allow_refresh
+            and token is not None
+            and token.refresh
+            and (token.refresh_expires_at is None or now < token.refresh_expires_at - EXPIRY_SKEW_SECONDS)
+        ):
             try:
                 return self._grant({"grant_type": "refresh_token", "refresh_token": token.refresh})
             except JoorAuthError:
                 pass  # refresh token revoked or expired: fall back to the password grant
         creds = self.credentials
-        return self._grant({
-            "grant_type": "password",
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret,
-            "username": creds.username,
-            "password": creds.password,
-        })
+        return self._grant(
+            {
+                "grant_type": "password",
+                "client_id": creds.client_id,
+                "client_secret": creds.client_secret,
+                "username": creds.username,
+                "password": creds.password,
+            }
+        )
 
     def _grant(self, form: dict[str, str]) -> _Token:
         creds = self.credentials
         form = {"client_id": creds.client_id, "client_secret": creds.client_secret, **form}
         issued_at = self._clock()
         try:
-            doc = self._http.call("POST", self.auth_url, form=form, parse=_json_object, charge=False,
-                                  headers={"Accept": "application/json"})
+            doc = self._http.call(
+                "POST",
+                self.auth_url,
+                form=form,
+                parse=_json_object,
+                charge=False,
+                headers={"Accept": "application/json"},
+            )
         except JoorPermanentError as exc:
             if exc.status == 400:  # Keycloak answers a refused grant with 400 invalid_grant
                 raise JoorAuthError(str(exc), status=400, log_id=exc.log_id) from exc
@@ -153,8 +166,11 @@ class V4TokenAuth:
             access=access,
             expires_at=issued_at + expires_in,
             refresh=refresh or None,
-            refresh_expires_at=(issued_at + _seconds(refresh_expires_in, default=0.0)
-                                if refresh_expires_in is not None else None),
+            refresh_expires_at=(
+                issued_at + _seconds(refresh_expires_in, default=0.0)
+                if refresh_expires_in is not None
+                else None
+            ),
         )
 
     def __repr__(self) -> str:

@@ -25,8 +25,11 @@ _FORMATS = ("json", "xml")
 _COLORS = (("Combo 1", "C1"), ("Combo 2", "C2"), ("Black", "001"), ("Navy", "014"), ("Ivory", "102"))
 _SIZE_RUNS = (("34", "36", "38", "40", "42", "44", "C11"), ("XS", "S", "M", "L", "XL", "XXL"))
 _PRICE_LISTS = (
-    ("LUCY", "GBP", 1.0, 2.7), ("EUROPE", "EUR", 1.2, 0.0), ("EXPORT-WW", "EUR", 1.3, 0.0),
-    ("EXPORT-CN", "EUR", 1.37, 0.0), ("EXPORT-US", "USD", 1.8, 0.0),
+    ("LUCY", "GBP", 1.0, 2.7),
+    ("EUROPE", "EUR", 1.2, 0.0),
+    ("EXPORT-WW", "EUR", 1.3, 0.0),
+    ("EXPORT-CN", "EUR", 1.37, 0.0),
+    ("EXPORT-US", "USD", 1.8, 0.0),
 )
 
 
@@ -40,8 +43,12 @@ def make_style(index: int, *, seed: int = 0) -> dict[str, Any]:
     sizes = _SIZE_RUNS[index % 2]
     base = rng.randint(2000, 9000) / 100
     upcs = [
-        {"sku_color_code": code, "sku_size": size, "upc": str(5_414_855_000_000 + index * 20 + n),
-         "inventory_available": str(rng.randint(0, 40))}
+        {
+            "sku_color_code": code,
+            "sku_size": size,
+            "upc": str(5_414_855_000_000 + index * 20 + n),
+            "inventory_available": str(rng.randint(0, 40)),
+        }
         for n, ((_name, code), size) in enumerate((c, s) for c in colors for s in sizes[:6])
     ]
     return {
@@ -64,37 +71,80 @@ def make_style(index: int, *, seed: int = 0) -> dict[str, Any]:
         "contains_fur": "False",
         "best_seller": rng.choice(("True", "False")),
         "minimum": str(rng.choice((0, 50, 200))),
-        "categories": [{"category_parent": "Women's", "subcategories": [
-            {"subcategory_parent": "Apparel", "subcategory": [{"subcategory_id": "2", "subcategory_label": "Tops"}]},
-        ]}],
+        "categories": [
+            {
+                "category_parent": "Women's",
+                "subcategories": [
+                    {
+                        "subcategory_parent": "Apparel",
+                        "subcategory": [{"subcategory_id": "2", "subcategory_label": "Tops"}],
+                    },
+                ],
+            }
+        ],
         "materials": ["54% POLYAMIDE 32% COTON 14% POLYESTER"],
         "prices": [
-            {"price_label": label, "price_currency": currency, "price_wholesale": round(base * factor, 2),
-             "price_retail": round(base * retail, 2), "price_currency_retail": currency}
+            {
+                "price_label": label,
+                "price_currency": currency,
+                "price_wholesale": round(base * factor, 2),
+                "price_retail": round(base * retail, 2),
+                "price_currency_retail": currency,
+            }
             for label, currency, factor, retail in _PRICE_LISTS
         ],
-        "deliveries": [{
-            "delivery_name": "Summer '16 Basic Women", "delivery_code": "S16",
-            "style_display_order": index % 200, "season_name": "Summer", "season_year": "2016",
-            "season_code": "S2016", "date_cancel": "", "date_delivery_start": "2016-01-15",
-            "date_delivery_end": "2016-03-31", "public": "0", "style_comments": "",
-            "color_exclusions": [{"color_name": colors[0][0], "color_code": colors[0][1]}],
-        }],
+        "deliveries": [
+            {
+                "delivery_name": "Summer '16 Basic Women",
+                "delivery_code": "S16",
+                "style_display_order": index % 200,
+                "season_name": "Summer",
+                "season_year": "2016",
+                "season_code": "S2016",
+                "date_cancel": "",
+                "date_delivery_start": "2016-01-15",
+                "date_delivery_end": "2016-03-31",
+                "public": "0",
+                "style_comments": "",
+                "color_exclusions": [{"color_name": colors[0][0], "color_code": colors[0][1]}],
+            }
+        ],
         "colors": [
             {"color_name": name, "color_code": code, "color_image": "", "color_hex": "", "minimum": "0"}
             for name, code in colors
         ],
         "sizes": [
-            {"size_name": s, "size_code": s, "size_description": s, "size_multiplier": "5" if s == "C11" else ""}
+            {
+                "size_name": s,
+                "size_code": s,
+                "size_description": s,
+                "size_multiplier": "5" if s == "C11" else "",
+            }
             for s in sizes
         ],
-        "badges": [{"badge_id": "-1", "badge_name": "Best Seller", "badge_upload_id": "5168719",
-                    "badge_image_path": "https://cdn.jooraccess.com/img/style/best_seller_icon.50x50.png"}],
+        "badges": [
+            {
+                "badge_id": "-1",
+                "badge_name": "Best Seller",
+                "badge_upload_id": "5168719",
+                "badge_image_path": "https://cdn.jooraccess.com/img/style/best_seller_icon.50x50.png",
+            }
+        ],
         "tags": [
-            {"tag_id": 15557, "tag_group": "Tag1", "tag_name": "Style Tag1", "tag_value": "Acid",
-             "tag_value_code": "ACIDCODE"},
-            {"tag_id": 15558, "tag_group": "Tag2", "tag_name": "Fit", "tag_value": "Slim",
-             "tag_value_code": "SLIM"},
+            {
+                "tag_id": 15557,
+                "tag_group": "Tag1",
+                "tag_name": "Style Tag1",
+                "tag_value": "Acid",
+                "tag_value_code": "ACIDCODE",
+            },
+            {
+                "tag_id": 15558,
+                "tag_group": "Tag2",
+                "tag_name": "Fit",
+                "tag_value": "Slim",
+                "tag_value_code": "SLIM",
+            },
         ],
         "upcs": upcs,
         "images": [f"/img/uploads/accounts/55555/images/{number}-c2bl-ap1-{n}.jpg" for n in range(2)],
@@ -106,8 +156,13 @@ def iter_pages(*, styles: int, fmt: str, page_size: int, seed: int = 0) -> Itera
     render = render_styles_json if fmt == "json" else render_styles_xml
     for start in range(0, styles, page_size):
         stop = min(start + page_size, styles)
-        envelope: dict[str, Any] = {"code": "0", "comment": "", "log_id": f"bench-{start}",
-                                    "start_from": start, "count": stop - start}
+        envelope: dict[str, Any] = {
+            "code": "0",
+            "comment": "",
+            "log_id": f"bench-{start}",
+            "start_from": start,
+            "count": stop - start,
+        }
         if stop < styles:
             envelope["next_start"] = stop
         yield stop - start, render((make_style(i, seed=seed) for i in range(start, stop)), envelope=envelope)

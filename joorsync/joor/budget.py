@@ -79,8 +79,9 @@ class CreditBudget:
         if credits < 0:
             raise ValueError("credits must not be negative")
         if credits > self.credits_per_window:
-            raise ValueError(f"a request costing {credits} credits can never fit a window of "
-                             f"{self.credits_per_window}")
+            raise ValueError(
+                f"a request costing {credits} credits can never fit a window of {self.credits_per_window}"
+            )
         slept = 0.0
         while True:
             with self._lock:
@@ -137,7 +138,10 @@ class CreditBudget:
     def _roll_window(self, now: float) -> None:
         # Caller holds the lock. A window that has ended (with the margin) is forgotten; the next
         # request starts a new one, exactly as JOOR's fixed window does.
-        if self._window_start is not None and now >= self._window_start + self.window_seconds + self.margin_seconds:
+        if (
+            self._window_start is not None
+            and now >= self._window_start + self.window_seconds + self.margin_seconds
+        ):
             self._window_start = None
             self._used = 0
 

@@ -73,8 +73,9 @@ def format_utc(value: datetime | date) -> str:
     return text + "Z"
 
 
-def _window(name: str, since: datetime | date | None, until: datetime | date | None,
-            now: Callable[[], datetime]) -> tuple[str, str] | None:
+def _window(
+    name: str, since: datetime | date | None, until: datetime | date | None, now: Callable[[], datetime]
+) -> tuple[str, str] | None:
     if since is None and until is None:
         return None
     if since is None:
@@ -97,8 +98,9 @@ def check_envelope(envelope: Envelope, label: str) -> Envelope:
     if _code_is_error(envelope.code):
         comment = (envelope.comment or "no comment").strip()[:300]
         suffix = f" (log_id {envelope.log_id})" if envelope.log_id else ""
-        raise JoorPermanentError(f"JOOR {label}: response code {envelope.code}: {comment}{suffix}",
-                                 log_id=envelope.log_id)
+        raise JoorPermanentError(
+            f"JOOR {label}: response code {envelope.code}: {comment}{suffix}", log_id=envelope.log_id
+        )
     return envelope
 
 
@@ -166,22 +168,35 @@ class JoorClient(V4Mixin):
             if auth_url is None:
                 raise ValueError("v4 credentials need auth_url (JOOR serves auth on its own host)")
             self._v4_credentials = V4Credentials(
-                client_id=client_id or "", client_secret=client_secret or "", username=username or "",
-                password=password or "", account_id=account_id or "")
+                client_id=client_id or "",
+                client_secret=client_secret or "",
+                username=username or "",
+                password=password or "",
+                account_id=account_id or "",
+            )
         if self._v2_token is None and self._v4_credentials is None:
             raise ValueError("JoorClient needs a v2 token or v4 credentials")
         self.base_url = base_url.rstrip("/")
         self._now = now or (lambda: datetime.now(UTC))
         self._http = JoorHttp(
-            base_url=self.base_url, transport=transport, timeout=timeout, budget=budget,
-            max_retries=max_retries, max_rate_limit_retries=max_rate_limit_retries,
-            backoff_base=backoff_base, backoff_cap=backoff_cap, sleep=sleep,
-            rng=rng or random.Random(), redact=Redactor(self._secrets), user_agent=user_agent,
+            base_url=self.base_url,
+            transport=transport,
+            timeout=timeout,
+            budget=budget,
+            max_retries=max_retries,
+            max_rate_limit_retries=max_rate_limit_retries,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            sleep=sleep,
+            rng=rng or random.Random(),
+            redact=Redactor(self._secrets),
+            user_agent=user_agent,
         )
         self._v4_auth: V4TokenAuth | None = None
         if self._v4_credentials is not None:
-            self._v4_auth = V4TokenAuth(credentials=self._v4_credentials, auth_url=auth_url or "",
-                                        http=self._http, clock=clock)
+            self._v4_auth = V4TokenAuth(
+                credentials=self._v4_credentials, auth_url=auth_url or "", http=self._http, clock=clock
+            )
 
     # -- plumbing -------------------------------------------------------------------------------
 
@@ -219,11 +234,26 @@ class JoorClient(V4Mixin):
         assert self._v4_auth is not None
         return self._v4_auth
 
-    def _v2_call(self, method: str, path: str, *, parse: Callable[[httpx.Response], Any], fmt: Format = "json",
-                 params: Mapping[str, Any] | None = None, json_body: Any = None) -> Any:
+    def _v2_call(
+        self,
+        method: str,
+        path: str,
+        *,
+        parse: Callable[[httpx.Response], Any],
+        fmt: Format = "json",
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> Any:
         headers = {"Accept": _ACCEPT[fmt]}
-        return self._http.call(method, path, parse=parse, params=params, headers=headers, json_body=json_body,
-                               auth=self._v2_auth())
+        return self._http.call(
+            method,
+            path,
+            parse=parse,
+            params=params,
+            headers=headers,
+            json_body=json_body,
+            auth=self._v2_auth(),
+        )
 
     # -- v2 styles ------------------------------------------------------------------------------
 
@@ -258,8 +288,12 @@ class JoorClient(V4Mixin):
         empty_pages = 0
         for _ in range(MAX_PAGES):
             page: StylesPage = self._v2_call(
-                "GET", "/v2/style", fmt=fmt, params={**base_params, "start_from": start},
-                parse=lambda r: _parse_page(r, fmt, "GET /v2/style"))
+                "GET",
+                "/v2/style",
+                fmt=fmt,
+                params={**base_params, "start_from": start},
+                parse=lambda r: _parse_page(r, fmt, "GET /v2/style"),
+            )
             next_start = page.envelope.next_start
             empty_pages = 0 if (page.styles or page.problems) else empty_pages + 1
             yield page
@@ -270,10 +304,12 @@ class JoorClient(V4Mixin):
                 return
             if next_start <= start:
                 raise JoorBadPayload(
-                    f"JOOR GET /v2/style: next_start {next_start} does not advance past start_from {start}")
+                    f"JOOR GET /v2/style: next_start {next_start} does not advance past start_from {start}"
+                )
             if empty_pages >= MAX_EMPTY_PAGES:
-                raise JoorBadPayload(f"JOOR GET /v2/style: {empty_pages} empty pages in a row that still "
-                                     f"announce a next_start")
+                raise JoorBadPayload(
+                    f"JOOR GET /v2/style: {empty_pages} empty pages in a row that still announce a next_start"
+                )
             start = next_start
         raise JoorBadPayload(f"JOOR GET /v2/style: still paging after {MAX_PAGES} pages")
 
@@ -301,8 +337,12 @@ class JoorClient(V4Mixin):
             page_size = min(page_size, max(limit, 1))
         yielded = 0
         for page in self.iter_style_pages(
-            fmt=fmt, page_size=page_size, modified_since=modified_since, modified_until=modified_until,
-            created_since=created_since, created_until=created_until,
+            fmt=fmt,
+            page_size=page_size,
+            modified_since=modified_since,
+            modified_until=modified_until,
+            created_since=created_since,
+            created_until=created_until,
         ):
             problems, styles = page.problems, page.styles
             del page  # see iter_style_pages: hold no page while the next one is fetched
@@ -346,8 +386,9 @@ class JoorClient(V4Mixin):
             if not payload.get(required):
                 raise ValueError(f"a style write needs {required}")
         label = "POST /v2/style-number"
-        return self._v2_call("POST", "/v2/style-number", json_body={"style": payload},
-                             parse=lambda r: _parse_write(r, label))
+        return self._v2_call(
+            "POST", "/v2/style-number", json_body={"style": payload}, parse=lambda r: _parse_write(r, label)
+        )
 
     def style_delete(self, style_number: str, style_identifier: str) -> StyleWriteResult:
         """`DELETE /v2/style-number/{sn}/{sid}`."""
@@ -387,11 +428,18 @@ class JoorClient(V4Mixin):
             results.extend(self._send_inventory(batch, params))
         return results
 
-    def _send_inventory(self, batch: list[dict[str, Any]], params: Mapping[str, Any]) -> list[InventoryResult]:
+    def _send_inventory(
+        self, batch: list[dict[str, Any]], params: Mapping[str, Any]
+    ) -> list[InventoryResult]:
         label = "POST /v2/bulk-inventory"
         body = {"inventory_items": {"inventory_item": batch}}
-        return self._v2_call("POST", "/v2/bulk-inventory", params=params or None, json_body=body,
-                             parse=lambda r: _parse_inventory(r, label))
+        return self._v2_call(
+            "POST",
+            "/v2/bulk-inventory",
+            params=params or None,
+            json_body=body,
+            parse=lambda r: _parse_inventory(r, label),
+        )
 
     # -- v2 orders ------------------------------------------------------------------------------
 
@@ -429,8 +477,12 @@ class JoorClient(V4Mixin):
         yielded = 0
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
-            envelope, orders = self._v2_call("GET", "/v2/order/", params={**params, "start_from": start},
-                                             parse=lambda r: _parse_orders(r, label))
+            envelope, orders = self._v2_call(
+                "GET",
+                "/v2/order/",
+                params={**params, "start_from": start},
+                parse=lambda r: _parse_orders(r, label),
+            )
             for order in orders:
                 if draining:
                     key = str(order.get("order_id", order.get("id", "")))
@@ -476,8 +528,9 @@ def _parse_write(response: httpx.Response, label: str) -> StyleWriteResult:
         page = parse_styles_page(response.content, fmt="json")
         check_envelope(page.envelope, label)
         return StyleWriteResult(envelope=page.envelope, style=page.styles[0] if page.styles else None)
-    return StyleWriteResult(envelope=check_envelope(parse_envelope(response.content, fmt="json"), label),
-                            style=None)
+    return StyleWriteResult(
+        envelope=check_envelope(parse_envelope(response.content, fmt="json"), label), style=None
+    )
 
 
 def _parse_inventory(response: httpx.Response, label: str) -> list[InventoryResult]:
@@ -488,12 +541,14 @@ def _parse_inventory(response: httpx.Response, label: str) -> list[InventoryResu
         if not isinstance(line, dict):
             raise JoorBadPayload(f"JOOR {label}: an inventory_log line is not an object")
         status = str(line.get("status") or "").lower()
-        results.append(InventoryResult(
-            sku=_text(line.get("sku")),
-            status="pass" if status == "pass" else "fail",
-            message=_text(line.get("message")),
-            inventory_log_id=_text(line.get("inventory_log_id")),
-        ))
+        results.append(
+            InventoryResult(
+                sku=_text(line.get("sku")),
+                status="pass" if status == "pass" else "fail",
+                message=_text(line.get("message")),
+                inventory_log_id=_text(line.get("inventory_log_id")),
+            )
+        )
     return results
 
 
@@ -515,8 +570,11 @@ def _inventory_item(item: Mapping[str, Any]) -> dict[str, Any]:
     inventory = out.get("inventory")
     if isinstance(inventory, bool) or not isinstance(inventory, int):
         raise ValueError("every inventory item needs an integer inventory")
-    if not (out.get("upc") or (out.get("style_number") and out.get("color_code") and out.get("size"))
-            or out.get("style_id")):
+    if not (
+        out.get("upc")
+        or (out.get("style_number") and out.get("color_code") and out.get("size"))
+        or out.get("style_id")
+    ):
         raise ValueError("an inventory item needs a upc, or style_number + color_code + size")
     return out
 

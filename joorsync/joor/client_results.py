@@ -75,4 +75,5 @@ class BulkResult:
         if self.failures:
             first = self.failures[0]
             raise JoorPermanentError(
-                f"JOOR refused {len(self.failures)} item(s); first: {first.status}: {first.message}")
+                f"JOOR refused {len(self.failures)} item(s); first: {first.status}: {first.message}"
+            )

@@ -177,7 +177,18 @@ class Style:
 
 
 RECORD_TYPES: tuple[type, ...] = (
-    Price, ColorRef, Delivery, SubcategoryItem, Subcategory, Category, Color, Size, Badge, Tag, StyleUpc, Style,
+    Price,
+    ColorRef,
+    Delivery,
+    SubcategoryItem,
+    Subcategory,
+    Category,
+    Color,
+    Size,
+    Badge,
+    Tag,
+    StyleUpc,
+    Style,
 )
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {

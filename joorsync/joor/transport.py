@@ -94,8 +94,9 @@ class _GuardedStream(httpx.SyncByteStream):
         except httpx.TransportError:
             raise
         except Exception as exc:  # noqa: BLE001
-            raise httpx.ReadError(f"transport raised {type(exc).__name__} while reading the body",
-                                  request=self._request) from exc
+            raise httpx.ReadError(
+                f"transport raised {type(exc).__name__} while reading the body", request=self._request
+            ) from exc
 
     def close(self) -> None:
         try:
@@ -132,12 +133,16 @@ class Usage:
 
     def snapshot(self) -> UsageSnapshot:
         with self._lock:
-            return UsageSnapshot(self.requests, self.credits, self.retries, self.throttled, self.auth_requests)
+            return UsageSnapshot(
+                self.requests, self.credits, self.retries, self.throttled, self.auth_requests
+            )
 
     def __repr__(self) -> str:
         s = self.snapshot()
-        return (f"Usage(requests={s.requests}, credits={s.credits}, retries={s.retries}, "
-                f"throttled={s.throttled}, auth_requests={s.auth_requests})")
+        return (
+            f"Usage(requests={s.requests}, credits={s.credits}, retries={s.retries}, "
+            f"throttled={s.throttled}, auth_requests={s.auth_requests})"
+        )
 
 
 class Redactor:
@@ -192,8 +197,10 @@ def error_detail(response: httpx.Response) -> tuple[str | None, str | None]:
     if isinstance(envelope, dict):
         comment = envelope.get("comment")
         log_id = envelope.get("log_id")
-        return (str(comment) if comment not in (None, "") else None,
-                str(log_id) if log_id not in (None, "") else None)
+        return (
+            str(comment) if comment not in (None, "") else None,
+            str(log_id) if log_id not in (None, "") else None,
+        )
     errors = doc.get("errors")
     if isinstance(errors, list) and errors:
         messages = []
@@ -294,7 +301,12 @@ class JoorHttp:
             self.usage.add(**({"requests": 1} if charge else {"auth_requests": 1}))
             try:
                 response = self._client.request(
-                    method, url, params=params, headers=request_headers, json=json_body, data=form,
+                    method,
+                    url,
+                    params=params,
+                    headers=request_headers,
+                    json=json_body,
+                    data=form,
                     timeout=self.timeout,
                 )
             except httpx.TimeoutException as exc:
@@ -311,7 +323,8 @@ class JoorHttp:
                     if throttled_attempts >= self.max_rate_limit_retries:
                         raise JoorRateLimited(
                             f"JOOR {label}: rate limited (HTTP 429) after {throttled_attempts} retries",
-                            retry_after=retry_after, status=429,
+                            retry_after=retry_after,
+                            status=429,
                         )
                     throttled_attempts += 1
                     self.usage.add(retries=1)
@@ -323,8 +336,11 @@ class JoorHttp:
                         self.usage.add(retries=1)
                         logger.info("JOOR %s: HTTP 401, retrying once with renewed credentials", label)
                         continue
-                    raise JoorAuthError(self._message(label, response, "credentials refused"),
-                                        status=status, log_id=error_detail(response)[1])
+                    raise JoorAuthError(
+                        self._message(label, response, "credentials refused"),
+                        status=status,
+                        log_id=error_detail(response)[1],
+                    )
                 if status >= 500 and status not in _PERMANENT_5XX:
                     reason = f"HTTP {status}"
                     server_hint = parse_retry_after(response.headers.get("Retry-After"))
@@ -332,11 +348,15 @@ class JoorHttp:
                     return error_parse(response)
                 elif status >= 400:  # other 4xx, and 5xx that no retry can fix
                     error_class = JoorNotFound if status == 404 else JoorPermanentError
-                    raise error_class(self._message(label, response, "request refused"),
-                                      status=status, log_id=error_detail(response)[1])
+                    raise error_class(
+                        self._message(label, response, "request refused"),
+                        status=status,
+                        log_id=error_detail(response)[1],
+                    )
                 elif status >= 300:
-                    raise JoorPermanentError(f"JOOR {label}: unexpected redirect (HTTP {status})",
-                                             status=status)
+                    raise JoorPermanentError(
+                        f"JOOR {label}: unexpected redirect (HTTP {status})", status=status
+                    )
                 else:
                     try:
                         return parse(response)
@@ -346,31 +366,44 @@ class JoorHttp:
                         # Parsers raise without knowing the request; say which call it was.
                         if str(exc).startswith("JOOR "):
                             raise
-                        raise type(exc)(f"JOOR {label}: {self._redact(str(exc))}", status=exc.status,
-                                        log_id=exc.log_id) from exc
+                        raise type(exc)(
+                            f"JOOR {label}: {self._redact(str(exc))}", status=exc.status, log_id=exc.log_id
+                        ) from exc
             if transient_attempts >= self.max_retries:
                 raise JoorTransientError(
-                    f"JOOR {label}: failed after {transient_attempts + 1} attempts; last error: {reason}")
+                    f"JOOR {label}: failed after {transient_attempts + 1} attempts; last error: {reason}"
+                )
             delay = self.backoff(transient_attempts)
             if server_hint is not None:  # a 503 saying when to come back, within reason
                 delay = max(delay, min(server_hint, self.backoff_cap))
                 server_hint = None
             transient_attempts += 1
             self.usage.add(retries=1)
-            logger.warning("JOOR %s: %s; retry %d/%d in %.2fs", label, reason, transient_attempts,
-                           self.max_retries, delay)
+            logger.warning(
+                "JOOR %s: %s; retry %d/%d in %.2fs",
+                label,
+                reason,
+                transient_attempts,
+                self.max_retries,
+                delay,
+            )
             self._sleep(delay)
 
     def _wait_for_window(self, label: str, retry_after: float | None, attempt: int) -> None:
         if self.budget is not None:
             # The budget now believes the window is full; the next acquire() sleeps until it resets.
             self.budget.note_throttled(retry_after)
-            logger.warning("JOOR %s: HTTP 429; waiting for the credit window (retry %d/%d)", label, attempt,
-                           self.max_rate_limit_retries)
+            logger.warning(
+                "JOOR %s: HTTP 429; waiting for the credit window (retry %d/%d)",
+                label,
+                attempt,
+                self.max_rate_limit_retries,
+            )
             return
         delay = retry_after if retry_after is not None else self.backoff(attempt)
-        logger.warning("JOOR %s: HTTP 429; retry %d/%d in %.2fs", label, attempt, self.max_rate_limit_retries,
-                       delay)
+        logger.warning(
+            "JOOR %s: HTTP 429; retry %d/%d in %.2fs", label, attempt, self.max_rate_limit_retries, delay
+        )
         self._sleep(delay)
 
     def _message(self, label: str, response: httpx.Response, default: str) -> str:

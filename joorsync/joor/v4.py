@@ -76,17 +76,20 @@ def _read_page(response: httpx.Response, label: str) -> tuple[list[dict[str, Any
         first = errors[0]
         raise JoorPermanentError(
             f"JOOR {label}: {first.get('status') or 'ERROR'}: {str(first.get('message') or '')[:300]}",
-            status=response.status_code)
+            status=response.status_code,
+        )
     meta = doc.get("meta")
     return _data_list(doc, label), (meta if isinstance(meta, dict) else None)
 
 
 def _chunks(values: Sequence[str], size: int) -> Iterator[list[str]]:
     for i in range(0, len(values), size):
-        yield list(values[i:i + size])
+        yield list(values[i : i + size])
 
 
-def sku_batches(items: Sequence[Mapping[str, Any]], *, batch_size: int = V4_BATCH_SIZE) -> list[list[Mapping[str, Any]]]:
+def sku_batches(
+    items: Sequence[Mapping[str, Any]], *, batch_size: int = V4_BATCH_SIZE
+) -> list[list[Mapping[str, Any]]]:
     """Pack SKU items into requests without ever splitting one product's SKUs across two requests.
 
     JOOR wants every color×size combination of a product in one bulk_create. Products keep the order
@@ -138,20 +141,42 @@ class V4Mixin:
 
     def _v4_ready(self) -> tuple[V4TokenAuth, str]:
         if self._v4_auth is None or self._v4_credentials is None:
-            raise ValueError("v4 calls need v4 credentials (client_id, client_secret, username, password, "
-                             "account_id, auth_url)")
+            raise ValueError(
+                "v4 calls need v4 credentials (client_id, client_secret, username, password, "
+                "account_id, auth_url)"
+            )
         return self._v4_auth, self._v4_credentials.account_id
 
-    def _v4_call(self, method: str, path: str, *, parse: Callable[[httpx.Response], Any],
-                 params: Mapping[str, Any] | None = None, json_body: Any = None,
-                 error_parse: Callable[[httpx.Response], Any] | None = None) -> Any:
+    def _v4_call(
+        self,
+        method: str,
+        path: str,
+        *,
+        parse: Callable[[httpx.Response], Any],
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        error_parse: Callable[[httpx.Response], Any] | None = None,
+    ) -> Any:
         auth, account = self._v4_ready()
-        return self._http.call(method, path, params={"account": account, **(params or {})},
-                               headers={"Accept": "application/json"}, json_body=json_body, parse=parse,
-                               auth=auth, error_parse=error_parse)
+        return self._http.call(
+            method,
+            path,
+            params={"account": account, **(params or {})},
+            headers={"Accept": "application/json"},
+            json_body=json_body,
+            parse=parse,
+            auth=auth,
+            error_parse=error_parse,
+        )
 
-    def _v4_pages(self, path: str, params: Mapping[str, Any] | None = None, *,
-                  page_size: int = DEFAULT_V4_PAGE_SIZE, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    def _v4_pages(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        page_size: int = DEFAULT_V4_PAGE_SIZE,
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
         """Every object of a v4 list, page by page (`page` is 1-based). `meta.has_more` decides when
         present; without `meta` a short page is the last."""
         if not 1 <= page_size <= MAX_V4_PAGE_SIZE:
@@ -159,8 +184,12 @@ class V4Mixin:
         label = f"GET {path}"
         yielded = 0
         for page in range(1, _MAX_PAGES + 1):
-            data, meta = self._v4_call("GET", path, params={**(params or {}), "page": page, "page_size": page_size},
-                                       parse=lambda r: _read_page(r, label))
+            data, meta = self._v4_call(
+                "GET",
+                path,
+                params={**(params or {}), "page": page, "page_size": page_size},
+                parse=lambda r: _read_page(r, label),
+            )
             for item in data:
                 yield item
                 yielded += 1
@@ -183,16 +212,21 @@ class V4Mixin:
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def iter_products(self, *, page_size: int = DEFAULT_V4_PAGE_SIZE, limit: int | None = None,
-                      **filters: Any) -> Iterator[dict[str, Any]]:
+    def iter_products(
+        self, *, page_size: int = DEFAULT_V4_PAGE_SIZE, limit: int | None = None, **filters: Any
+    ) -> Iterator[dict[str, Any]]:
         """`GET /v4/products`."""
         return self._v4_pages("/v4/products", filters, page_size=page_size, limit=limit)
 
-    def iter_skus(self, *, product_ids: Iterable[str], page_size: int = DEFAULT_V4_PAGE_SIZE) -> Iterator[dict[str, Any]]:
+    def iter_skus(
+        self, *, product_ids: Iterable[str], page_size: int = DEFAULT_V4_PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
         """`GET /v4/skus?product_ids=…` (ids sent `IDS_PER_QUERY` at a time)."""
         return self._v4_by_ids("/v4/skus", "product_ids", product_ids, page_size)
 
-    def iter_prices(self, *, sku_ids: Iterable[str], page_size: int = DEFAULT_V4_PAGE_SIZE) -> Iterator[dict[str, Any]]:
+    def iter_prices(
+        self, *, sku_ids: Iterable[str], page_size: int = DEFAULT_V4_PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
         """`GET /v4/prices?sku_ids=…`."""
         return self._v4_by_ids("/v4/prices", "sku_ids", sku_ids, page_size)
 
@@ -232,8 +266,9 @@ class V4Mixin:
             params["status"] = status
         return self._v4_pages("/v4/orders", params, page_size=page_size)
 
-    def iter_order_line_items(self, *, order_ids: Iterable[str],
-                              page_size: int = DEFAULT_V4_PAGE_SIZE) -> Iterator[dict[str, Any]]:
+    def iter_order_line_items(
+        self, *, order_ids: Iterable[str], page_size: int = DEFAULT_V4_PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
         """`GET /v4/orders/sku_line_items?order_ids=…`."""
         return self._v4_by_ids("/v4/orders/sku_line_items", "order_ids", order_ids, page_size)
 
@@ -270,7 +305,8 @@ class V4Mixin:
         return result
 
     def _create_sku_batch(
-        self, batch: list[Mapping[str, Any]],
+        self,
+        batch: list[Mapping[str, Any]],
     ) -> tuple[BulkResult, list[dict[str, Any]], list[dict[str, Any]]]:
         """One SKU bulk_create: (result without the duplicates, updates for the duplicates, items of
         products that JOOR left unwritten because of a duplicate sibling)."""
@@ -296,8 +332,10 @@ class V4Mixin:
             return part, duplicates, []  # JOOR answered for every item
         written_products = {obj.get("product_id") for obj in part.data}
         held_back = [
-            dict(item) for item in batch
-            if item.get("product_id") in dup_products and item.get("product_id") not in written_products
+            dict(item)
+            for item in batch
+            if item.get("product_id") in dup_products
+            and item.get("product_id") not in written_products
             and not any(item is failed for failed in failed_items)
         ]
         return part, duplicates, held_back
@@ -322,7 +360,7 @@ class V4Mixin:
     def _bulk_send(self, path: str, items: list[dict[str, Any]], *, kind: str) -> BulkResult:
         result = BulkResult()
         for i in range(0, len(items), V4_BATCH_SIZE):
-            result.merge(self._bulk_batch(path, items[i:i + V4_BATCH_SIZE], kind=kind))
+            result.merge(self._bulk_batch(path, items[i : i + V4_BATCH_SIZE], kind=kind))
         return result
 
     def _bulk_batch(self, path: str, batch: Sequence[Mapping[str, Any]], *, kind: str) -> BulkResult:
@@ -344,8 +382,9 @@ class V4Mixin:
                     # the whole batch; on a 200 nobody can say which item it was.
                     items = batch if response.status_code >= 400 else [None]
                 for item in items:
-                    result.failures.append(BulkFailure(item=item, status=status, message=message,
-                                                       details=dict(details)))
+                    result.failures.append(
+                        BulkFailure(item=item, status=status, message=message, details=dict(details))
+                    )
             return result
 
         def parse_refusal(response: httpx.Response) -> BulkResult:
@@ -355,8 +394,9 @@ class V4Mixin:
             except ValueError:
                 doc = None
             if not isinstance(doc, dict) or not doc.get("errors"):
-                raise JoorPermanentError(f"JOOR {label}: HTTP {response.status_code}: request refused",
-                                         status=response.status_code)
+                raise JoorPermanentError(
+                    f"JOOR {label}: HTTP {response.status_code}: request refused", status=response.status_code
+                )
             return parse(response)
 
         return self._v4_call("POST", path, json_body=list(batch), parse=parse, error_parse=parse_refusal)

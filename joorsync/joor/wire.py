@@ -121,7 +121,11 @@ def _json_parts(doc: Any) -> tuple[bool, Any, list[Any] | None]:
 
 def _style_items(raw: Any, wrapper: str | None) -> list[Any]:
     """Items of a `styles`/`style` node; a scalar there (other than blank) is not a JOOR answer."""
-    if type(raw) not in (dict, list) and raw is not None and not (type(raw) is str and (not raw or raw.isspace())):
+    if (
+        type(raw) not in (dict, list)
+        and raw is not None
+        and not (type(raw) is str and (not raw or raw.isspace()))
+    ):
         raise JoorBadPayload(f"styles node is not a list of styles: {show(raw)}")
     return list_items(raw, wrapper)
 

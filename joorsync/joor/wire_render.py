@@ -43,7 +43,9 @@ def _json_default(value: Any) -> Any:
 
 
 def render_styles_json(
-    styles: Iterable[Mapping[str, Any]], *, envelope: Mapping[str, Any] | None = None,
+    styles: Iterable[Mapping[str, Any]],
+    *,
+    envelope: Mapping[str, Any] | None = None,
     single_as_object: bool = True,
 ) -> bytes:
     """A v2 styles page as JSON: `{"response": envelope, "styles": {"style": [...] | {...}}}`."""
@@ -93,7 +95,10 @@ def _render_node(name: str, value: Any, out: list[str]) -> None:
 
 
 def render_styles_xml(
-    styles: Iterable[Mapping[str, Any]], *, envelope: Mapping[str, Any] | None = None, root: str = "joor",
+    styles: Iterable[Mapping[str, Any]],
+    *,
+    envelope: Mapping[str, Any] | None = None,
+    root: str = "joor",
 ) -> bytes:
     """A v2 styles page as XML: `<root><response>…</response><styles><style>…` (or a bare `<styles>`
     root, as in JOOR's documentation, when there is no envelope)."""

@@ -66,24 +66,41 @@ def _scalars(*pairs: tuple[str, Converter] | tuple[str, Converter, str]) -> tupl
     return tuple((p[0], p[1], p[2] if len(p) > 2 else None) for p in pairs)
 
 
-_PRICE = _Spec(Price, _scalars(
-    ("price_label", to_str), ("price_currency", to_str), ("price_wholesale", to_decimal),
-    ("price_retail", to_decimal), ("price_currency_retail", to_str),
-))
+_PRICE = _Spec(
+    Price,
+    _scalars(
+        ("price_label", to_str),
+        ("price_currency", to_str),
+        ("price_wholesale", to_decimal),
+        ("price_retail", to_decimal),
+        ("price_currency_retail", to_str),
+    ),
+)
 _COLOR_REF = _Spec(ColorRef, _scalars(("color_name", to_str), ("color_code", to_str)))
 _DELIVERY = _Spec(
     Delivery,
     _scalars(
-        ("delivery_name", to_str), ("delivery_code", to_str), ("style_display_order", to_int),
-        ("season_name", to_str), ("season_year", to_int), ("season_code", to_str),
-        ("date_cancel", to_date), ("date_delivery_start", to_date), ("date_delivery_end", to_date),
-        ("public", to_bool), ("style_comments", to_str),
+        ("delivery_name", to_str),
+        ("delivery_code", to_str),
+        ("style_display_order", to_int),
+        ("season_name", to_str),
+        ("season_year", to_int),
+        ("season_code", to_str),
+        ("date_cancel", to_date),
+        ("date_delivery_start", to_date),
+        ("date_delivery_end", to_date),
+        ("public", to_bool),
+        ("style_comments", to_str),
     ),
     (_ListField("color_exclusions", "color_exclusion", _COLOR_REF),),
 )
-_SUBCATEGORY_ITEM = _Spec(SubcategoryItem, _scalars(
-    ("subcategory_id", to_int, "sub_category_id"), ("subcategory_label", to_str),
-))
+_SUBCATEGORY_ITEM = _Spec(
+    SubcategoryItem,
+    _scalars(
+        ("subcategory_id", to_int, "sub_category_id"),
+        ("subcategory_label", to_str),
+    ),
+)
 _SUBCATEGORY = _Spec(
     Subcategory,
     _scalars(("subcategory_parent", to_str)),
@@ -94,32 +111,75 @@ _CATEGORY = _Spec(
     _scalars(("category_parent", to_str)),
     (_ListField("subcategories", None, _SUBCATEGORY),),
 )
-_COLOR = _Spec(Color, _scalars(
-    ("color_name", to_str), ("color_code", to_str), ("minimum", to_int),
-    ("color_image", to_str), ("color_hex", to_str),
-))
-_SIZE = _Spec(Size, _scalars(
-    ("size_name", to_str), ("size_code", to_str), ("size_description", to_str), ("size_multiplier", to_int),
-))
-_BADGE = _Spec(Badge, _scalars(
-    ("badge_id", to_int), ("badge_name", to_str), ("badge_upload_id", to_int), ("badge_image_path", to_str),
-))
-_TAG = _Spec(Tag, _scalars(
-    ("tag_id", to_int), ("tag_group", to_str), ("tag_name", to_str), ("tag_value", to_str),
-    ("tag_value_code", to_str),
-))
-_STYLE_UPC = _Spec(StyleUpc, _scalars(
-    ("sku_color_code", to_str), ("sku_size", to_str), ("upc", to_str), ("inventory_available", to_int),
-))
+_COLOR = _Spec(
+    Color,
+    _scalars(
+        ("color_name", to_str),
+        ("color_code", to_str),
+        ("minimum", to_int),
+        ("color_image", to_str),
+        ("color_hex", to_str),
+    ),
+)
+_SIZE = _Spec(
+    Size,
+    _scalars(
+        ("size_name", to_str),
+        ("size_code", to_str),
+        ("size_description", to_str),
+        ("size_multiplier", to_int),
+    ),
+)
+_BADGE = _Spec(
+    Badge,
+    _scalars(
+        ("badge_id", to_int),
+        ("badge_name", to_str),
+        ("badge_upload_id", to_int),
+        ("badge_image_path", to_str),
+    ),
+)
+_TAG = _Spec(
+    Tag,
+    _scalars(
+        ("tag_id", to_int),
+        ("tag_group", to_str),
+        ("tag_name", to_str),
+        ("tag_value", to_str),
+        ("tag_value_code", to_str),
+    ),
+)
+_STYLE_UPC = _Spec(
+    StyleUpc,
+    _scalars(
+        ("sku_color_code", to_str),
+        ("sku_size", to_str),
+        ("upc", to_str),
+        ("inventory_available", to_int),
+    ),
+)
 _STYLE = _Spec(
     Style,
     _scalars(
-        ("style_id", to_int), ("style_name", to_str), ("style_number", to_str),
-        ("style_identifier", to_str), ("style_description", to_str), ("made_to_order", to_bool),
-        ("division", to_str), ("division_code", to_str), ("style_country_origin", to_str),
-        ("fabrication", to_str), ("fabrication_code", to_str), ("measurements", to_str),
-        ("silhouette", to_str), ("silhouette_code", to_str), ("source_of_materials", to_str),
-        ("heel_height", to_str), ("contains_fur", to_bool), ("best_seller", to_bool), ("minimum", to_int),
+        ("style_id", to_int),
+        ("style_name", to_str),
+        ("style_number", to_str),
+        ("style_identifier", to_str),
+        ("style_description", to_str),
+        ("made_to_order", to_bool),
+        ("division", to_str),
+        ("division_code", to_str),
+        ("style_country_origin", to_str),
+        ("fabrication", to_str),
+        ("fabrication_code", to_str),
+        ("measurements", to_str),
+        ("silhouette", to_str),
+        ("silhouette_code", to_str),
+        ("source_of_materials", to_str),
+        ("heel_height", to_str),
+        ("contains_fur", to_bool),
+        ("best_seller", to_bool),
+        ("minimum", to_int),
     ),
     (
         _ListField("materials", "material", None),

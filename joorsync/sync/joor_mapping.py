@@ -61,7 +61,6 @@ class PriceMapping:
         return prices[index] if index is not None else None
 
 
-
 def _usable(value: Any, field_name: str) -> bool:
     if value in (None, ""):
         return False

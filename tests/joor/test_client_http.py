@@ -34,8 +34,14 @@ BASE = "http://joor.test"
 def client_for(app, clock: FakeClock | None = None, **kwargs) -> JoorClient:
     clock = clock or FakeClock()
     kwargs.setdefault("token", TOKEN)
-    return JoorClient(base_url=BASE, transport=httpx.WSGITransport(app=app), sleep=clock.sleep, clock=clock,
-                      rng=random.Random(7), **kwargs)
+    return JoorClient(
+        base_url=BASE,
+        transport=httpx.WSGITransport(app=app),
+        sleep=clock.sleep,
+        clock=clock,
+        rng=random.Random(7),
+        **kwargs,
+    )
 
 
 def ok(styles, **kw) -> Reply:
@@ -43,11 +49,13 @@ def ok(styles, **kw) -> Reply:
 
 
 def test_paging_follows_next_start_and_stops_without_it():
-    app = ScriptedApp([
-        ok([style(1), style(2)], next_start=2),
-        ok([style(3), style(4)], start_from=2, next_start=4),
-        ok(style(5), start_from=4),  # a single style comes as an object, not a list
-    ])
+    app = ScriptedApp(
+        [
+            ok([style(1), style(2)], next_start=2),
+            ok([style(3), style(4)], start_from=2, next_start=4),
+            ok(style(5), start_from=4),  # a single style comes as an object, not a list
+        ]
+    )
     client = client_for(app)
     ids = [s.style_id for s in client.iter_styles(page_size=2)]
     assert ids == [1, 2, 3, 4, 5]
@@ -59,9 +67,11 @@ def test_paging_follows_next_start_and_stops_without_it():
 
 
 def test_xml_format_sends_xml_accept_header():
-    xml = ("<?xml version='1.0'?><root><response><code>0</code><log_id>x</log_id></response>"
-           "<styles><style><style_id>9</style_id><style_name>N</style_name><style_number>S</style_number>"
-           "<style_identifier>I</style_identifier></style></styles></root>")
+    xml = (
+        "<?xml version='1.0'?><root><response><code>0</code><log_id>x</log_id></response>"
+        "<styles><style><style_id>9</style_id><style_name>N</style_name><style_number>S</style_number>"
+        "<style_identifier>I</style_identifier></style></styles></root>"
+    )
     app = ScriptedApp([Reply(200, xml)])
     styles = list(client_for(app).iter_styles(fmt="xml"))
     assert [s.style_id for s in styles] == [9]
@@ -105,7 +115,9 @@ def test_5xx_is_retried_with_jittered_backoff_then_succeeds():
 def test_5xx_forever_gives_a_clear_transient_error_after_bounded_attempts():
     app = ScriptedApp(lambda seen: Reply(500, "oops"))
     client = client_for(app, max_retries=3)
-    with pytest.raises(JoorTransientError, match=r"GET /v2/style: failed after 4 attempts; last error: HTTP 500"):
+    with pytest.raises(
+        JoorTransientError, match=r"GET /v2/style: failed after 4 attempts; last error: HTTP 500"
+    ):
         list(client.iter_styles())
     assert len(app.seen) == 4
 
@@ -113,7 +125,11 @@ def test_5xx_forever_gives_a_clear_transient_error_after_bounded_attempts():
 @pytest.mark.parametrize("where", ["call", "body"])
 def test_exceptions_from_an_in_process_transport_are_transient(where):
     dropped = ConnectionDroppedForTest("peer went away")
-    first = Reply(raise_exc=dropped) if where == "call" else Reply(200, envelope([style(1)]), raise_in_body=dropped)
+    first = (
+        Reply(raise_exc=dropped)
+        if where == "call"
+        else Reply(200, envelope([style(1)]), raise_in_body=dropped)
+    )
     app = ScriptedApp([first, ok([style(1)])])
     client = client_for(app)
     assert [s.style_id for s in client.iter_styles()] == [1]
@@ -129,8 +145,15 @@ def test_timeouts_and_socket_errors_are_retried_then_fail_clearly():
         raise httpx.ReadTimeout("slow", request=request) if len(calls) % 2 else httpx.ConnectError("refused")
 
     clock = FakeClock()
-    client = JoorClient(base_url=BASE, token=TOKEN, transport=httpx.MockTransport(handler), timeout=2.5,
-                        sleep=clock.sleep, clock=clock, max_retries=2)
+    client = JoorClient(
+        base_url=BASE,
+        token=TOKEN,
+        transport=httpx.MockTransport(handler),
+        timeout=2.5,
+        sleep=clock.sleep,
+        clock=clock,
+        max_retries=2,
+    )
     with pytest.raises(JoorTransientError, match="failed after 3 attempts; last error: timed out"):
         client.get_style(5)
     assert len(calls) == 3 and len(clock.sleeps) == 2
@@ -154,8 +177,9 @@ def test_403_is_an_auth_error_without_retry():
 
 @pytest.mark.parametrize("status", [400, 406, 409, 422])
 def test_other_4xx_are_permanent_and_never_retried(status):
-    app = ScriptedApp(lambda seen: Reply(status, envelope(code=str(status), comment="date_end missing",
-                                                          log_id="LOG-9")))
+    app = ScriptedApp(
+        lambda seen: Reply(status, envelope(code=str(status), comment="date_end missing", log_id="LOG-9"))
+    )
     with pytest.raises(JoorPermanentError, match="date_end missing") as info:
         list(client_for(app).iter_styles())
     assert len(app.seen) == 1
@@ -178,8 +202,10 @@ def test_non_zero_code_in_a_200_envelope_is_permanent_with_comment_and_log_id():
     assert info.value.log_id == "abc-123" and len(app.seen) == 1
 
 
-HOSTILE = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-           b"<root><response><code>0</code></response><styles><style><style_id>&b;</style_id></style></styles></root>")
+HOSTILE = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+    b"<root><response><code>0</code></response><styles><style><style_id>&b;</style_id></style></styles></root>"
+)
 
 
 @pytest.mark.parametrize("body", [HOSTILE, b'{"unrelated": true}', b"[1, 2, 3]"])
@@ -288,7 +314,9 @@ def test_constructor_validates_its_arguments():
     with pytest.raises(ValueError, match="token or v4 credentials"):
         JoorClient(base_url=BASE)
     with pytest.raises(ValueError, match="auth_url"):
-        JoorClient(base_url=BASE, client_id="c", client_secret="s", username="u", password="p", account_id="1")
+        JoorClient(
+            base_url=BASE, client_id="c", client_secret="s", username="u", password="p", account_id="1"
+        )
     with pytest.raises(ValueError, match="http"):
         JoorClient(base_url="api.jooraccess.com", token=TOKEN)
     with pytest.raises(ValueError, match="page_size"):
@@ -296,8 +324,13 @@ def test_constructor_validates_its_arguments():
 
 
 def test_endless_empty_pages_are_a_bad_payload():
-    app = ScriptedApp(lambda seen: ok(None, start_from=int(seen.query["start_from"][0]),
-                                      next_start=int(seen.query["start_from"][0]) + 10))
+    app = ScriptedApp(
+        lambda seen: ok(
+            None,
+            start_from=int(seen.query["start_from"][0]),
+            next_start=int(seen.query["start_from"][0]) + 10,
+        )
+    )
     with pytest.raises(JoorBadPayload, match="empty pages in a row"):
         list(client_for(app).iter_styles(page_size=10))
     assert len(app.seen) == 5
@@ -305,8 +338,9 @@ def test_endless_empty_pages_are_a_bad_payload():
 
 def test_a_503_retry_after_is_honoured_within_the_backoff_cap():
     clock = FakeClock()
-    app = ScriptedApp([Reply(503, "busy", {"Retry-After": "12"}), Reply(503, "", {"Retry-After": "900"}),
-                       ok([style(1)])])
+    app = ScriptedApp(
+        [Reply(503, "busy", {"Retry-After": "12"}), Reply(503, "", {"Retry-After": "900"}), ok([style(1)])]
+    )
     client = client_for(app, clock, backoff_base=0.1, backoff_cap=30.0)
     list(client.iter_styles())
     assert clock.sleeps == [12.0, 30.0]
@@ -319,21 +353,32 @@ def test_orders_need_an_explicit_sync_choice():
 
 
 def test_orders_preview_pages_by_offset_and_sends_sync_0():
-    app = ScriptedApp([
-        Reply(200, {"response": {"code": "0", "next_start": 2}, "orders": {"order": [{"order_id": 1}, {"order_id": 2}]}}),
-        Reply(200, {"response": {"code": "0"}, "orders": {"order": {"order_id": 3}}}),
-    ])
+    app = ScriptedApp(
+        [
+            Reply(
+                200,
+                {
+                    "response": {"code": "0", "next_start": 2},
+                    "orders": {"order": [{"order_id": 1}, {"order_id": 2}]},
+                },
+            ),
+            Reply(200, {"response": {"code": "0"}, "orders": {"order": {"order_id": 3}}}),
+        ]
+    )
     orders = list(client_for(app).iter_orders(sync=False, order_type=8, page_size=2))
     assert [o["order_id"] for o in orders] == [1, 2, 3]
     assert [(r.query["sync"], r.query["start_from"]) for r in app.seen] == [(["0"], ["0"]), (["0"], ["2"])]
     assert app.seen[0].query["order_type"] == ["8"]
 
 
-@pytest.mark.parametrize("item, problem", [
-    ({"upc": "1", "inventory": 1}, "warehouse"),
-    ({"warehouse": "W", "upc": "1", "inventory": "3"}, "integer"),
-    ({"warehouse": "W", "inventory": 3, "style_number": "S"}, "upc"),
-])
+@pytest.mark.parametrize(
+    "item, problem",
+    [
+        ({"upc": "1", "inventory": 1}, "warehouse"),
+        ({"warehouse": "W", "upc": "1", "inventory": "3"}, "integer"),
+        ({"warehouse": "W", "inventory": 3, "style_number": "S"}, "upc"),
+    ],
+)
 def test_inventory_items_are_checked_before_anything_is_sent(item, problem):
     app = ScriptedApp([])
     with pytest.raises(ValueError, match=problem):

@@ -39,8 +39,12 @@ def run(*args: str) -> tuple[str, str]:
 
 def test_xml_and_json_print_identical_lines(sandbox_url):
     base_url, app = sandbox_url
-    json_out, json_err = run("--base-url", base_url, "--token", DEFAULT_TOKEN, "--format", "json", "--page-size", "7")
-    xml_out, xml_err = run("--base-url", base_url, "--token", DEFAULT_TOKEN, "--format", "xml", "--page-size", "7")
+    json_out, json_err = run(
+        "--base-url", base_url, "--token", DEFAULT_TOKEN, "--format", "json", "--page-size", "7"
+    )
+    xml_out, xml_err = run(
+        "--base-url", base_url, "--token", DEFAULT_TOKEN, "--format", "xml", "--page-size", "7"
+    )
     lines = json_out.splitlines()
     assert json_out == xml_out
     assert len(lines) == 25 and json_err == xml_err == ""
@@ -78,8 +82,10 @@ def test_bad_arguments_are_command_errors(sandbox_url):
 
 def test_a_hostile_answer_fails_cleanly_as_a_subprocess():
     """A real process: exit status 1, one line on stderr, no traceback."""
-    hostile = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "boom">]><root><response><code>0</code>'
-               b"</response><styles><style><style_id>&x;</style_id></style></styles></root>")
+    hostile = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "boom">]><root><response><code>0</code>'
+        b"</response><styles><style><style_id>&x;</style_id></style></styles></root>"
+    )
 
     def app(environ, start_response):
         start_response("200 OK", [("Content-Type", "application/xml"), ("Content-Length", str(len(hostile)))])
@@ -87,9 +93,22 @@ def test_a_hostile_answer_fails_cleanly_as_a_subprocess():
 
     with serve_in_thread(app) as base_url:
         proc = subprocess.run(  # noqa: S603 - fixed argv, our own interpreter and manage.py
-            [sys.executable, str(REPO_ROOT / "manage.py"), "joor_styles", "--base-url", base_url, "--token", "t0ken-secret",
-             "--format", "xml"],
-            capture_output=True, text=True, timeout=60, check=False, cwd=REPO_ROOT,
+            [
+                sys.executable,
+                str(REPO_ROOT / "manage.py"),
+                "joor_styles",
+                "--base-url",
+                base_url,
+                "--token",
+                "t0ken-secret",
+                "--format",
+                "xml",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+            cwd=REPO_ROOT,
         )
     assert proc.returncode == 1
     assert proc.stdout == ""
@@ -99,11 +118,18 @@ def test_a_hostile_answer_fails_cleanly_as_a_subprocess():
 
 
 def test_problems_go_to_stderr_and_the_listing_goes_on():
-    body = json.dumps({"response": {"code": "0", "log_id": "x"}, "styles": {"style": [
-        {"style_id": "1", "style_name": "A", "style_number": "A", "style_identifier": "A"},
-        {"style_id": "2", "style_name": "B"},
-        {"style_id": "3", "style_name": "C", "style_number": "C", "style_identifier": "C"},
-    ]}}).encode()
+    body = json.dumps(
+        {
+            "response": {"code": "0", "log_id": "x"},
+            "styles": {
+                "style": [
+                    {"style_id": "1", "style_name": "A", "style_number": "A", "style_identifier": "A"},
+                    {"style_id": "2", "style_name": "B"},
+                    {"style_id": "3", "style_name": "C", "style_number": "C", "style_identifier": "C"},
+                ]
+            },
+        }
+    ).encode()
 
     def app(environ, start_response):
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
@@ -138,8 +164,17 @@ def test_bench_command_prints_both_tables():
 
 def test_retries_stay_quiet_at_default_verbosity():
     clock = FakeClock()
-    app = JoorSandbox(SandboxConfig(styles=6, seed=3, rate_limit="off", clock=clock, sleep=clock.sleep,
-                                    faults=FaultConfig(truncate=0.3), fault_seed=1))
+    app = JoorSandbox(
+        SandboxConfig(
+            styles=6,
+            seed=3,
+            rate_limit="off",
+            clock=clock,
+            sleep=clock.sleep,
+            faults=FaultConfig(truncate=0.3),
+            fault_seed=1,
+        )
+    )
     with serve_in_thread(app) as base_url:
         out, err = run("--base-url", base_url, "--token", DEFAULT_TOKEN, "--page-size", "2")
     assert len(out.splitlines()) == 6 and err == ""

@@ -51,16 +51,34 @@ def catalog_2500() -> Catalog:
 
 def new_style(number: str, **fields: Any) -> dict[str, Any]:
     """The smallest style JOOR accepts: names, one price, one color, one size."""
-    return {"style_number": number, "style_identifier": number, "style_name": f"Style {number}",
-            "prices": [{"price_label": "WHOLESALE", "price_currency": "USD", "price_wholesale": "10.00",
-                        "price_retail": "25.00", "price_currency_retail": "USD"}],
-            "colors": [{"color_name": "Black", "color_code": "001"}],
-            "sizes": [{"size_name": "M"}], **fields}
+    return {
+        "style_number": number,
+        "style_identifier": number,
+        "style_name": f"Style {number}",
+        "prices": [
+            {
+                "price_label": "WHOLESALE",
+                "price_currency": "USD",
+                "price_wholesale": "10.00",
+                "price_retail": "25.00",
+                "price_currency_retail": "USD",
+            }
+        ],
+        "colors": [{"color_name": "Black", "color_code": "001"}],
+        "sizes": [{"size_name": "M"}],
+        **fields,
+    }
 
 
 def v4_credentials(base_url: str) -> dict[str, str]:
-    return {"client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET, "username": DEFAULT_USERNAME,
-            "password": DEFAULT_PASSWORD, "account_id": DEFAULT_ACCOUNT_ID, "auth_url": f"{base_url}/auth/"}
+    return {
+        "client_id": DEFAULT_CLIENT_ID,
+        "client_secret": DEFAULT_CLIENT_SECRET,
+        "username": DEFAULT_USERNAME,
+        "password": DEFAULT_PASSWORD,
+        "account_id": DEFAULT_ACCOUNT_ID,
+        "auth_url": f"{base_url}/auth/",
+    }
 
 
 class JoorContract:
@@ -90,8 +108,9 @@ class JoorContract:
 
     def test_paging_across_2500_styles_yields_the_catalog_once(self):
         clock = FakeClock()
-        app = JoorSandbox(SandboxConfig(clock=clock, sleep=clock.sleep, rate_limit="off"),
-                          catalog=catalog_2500())
+        app = JoorSandbox(
+            SandboxConfig(clock=clock, sleep=clock.sleep, rate_limit="off"), catalog=catalog_2500()
+        )
         with self.connect(app, **self.client_kwargs(clock)) as client:
             ids = [s.style_id for s in client.iter_styles(page_size=500)]
             usage = client.usage
@@ -125,7 +144,13 @@ class JoorContract:
         assert style_to_dict(by_id["json"]) == style_to_dict(by_id["xml"]) == style_to_dict(by_number)
         seed = style_to_dict(by_id["json"])
         assert seed["style_id"] == SEED_STYLE_ID and seed["style_name"] == "Test Style 1 sleeveless top"
-        assert [p["price_label"] for p in seed["prices"]] == ["EUROPE", "EXPORT-CN", "EXPORT-WW", "LUCY", "EXPORT-US"]
+        assert [p["price_label"] for p in seed["prices"]] == [
+            "EUROPE",
+            "EXPORT-CN",
+            "EXPORT-WW",
+            "LUCY",
+            "EXPORT-US",
+        ]
         assert len(seed["upcs"]) == 12
 
     def test_a_missing_style_is_not_found(self):
@@ -149,8 +174,12 @@ class JoorContract:
         c_since = created[10] + (created[11] - created[10]) / 2
         with self.connect(app, **self.client_kwargs(clock)) as client:
             window = {s.style_id for s in client.iter_styles(modified_since=since, modified_until=until)}
-            created_window = {s.style_id for s in client.iter_styles(
-                created_since=c_since, created_until=created[-1] + timedelta(days=1))}
+            created_window = {
+                s.style_id
+                for s in client.iter_styles(
+                    created_since=c_since, created_until=created[-1] + timedelta(days=1)
+                )
+            }
         assert window == {r.style_id for r in records if since <= r.modified <= until}
         assert len(window) == 20
         assert created_window == {r.style_id for r in records if r.created >= c_since}
@@ -188,8 +217,10 @@ class JoorContract:
         app = self.sandbox(clock, styles=10, rate_limit="real")
         budget = CreditBudget(clock=clock, sleep=clock.sleep)
         style_ids = sorted(app.catalog.styles)
-        with self.connect(app, **self.client_kwargs(clock, budget=budget)) as first, \
-                self.connect(app, **self.client_kwargs(clock, budget=budget)) as second:
+        with (
+            self.connect(app, **self.client_kwargs(clock, budget=budget)) as first,
+            self.connect(app, **self.client_kwargs(clock, budget=budget)) as second,
+        ):
             for i in range(200):
                 first.get_style(style_ids[i % 10])
                 second.get_style(style_ids[-1 - i % 10])
@@ -201,7 +232,9 @@ class JoorContract:
         clock = FakeClock()
         app = self.sandbox(clock, styles=100, faults=FaultConfig(rate_429=0.4), fault_seed=5)
         budget = CreditBudget(clock=clock, sleep=clock.sleep)
-        with self.connect(app, **self.client_kwargs(clock, budget=budget, max_rate_limit_retries=10)) as client:
+        with self.connect(
+            app, **self.client_kwargs(clock, budget=budget, max_rate_limit_retries=10)
+        ) as client:
             ids = [s.style_id for s in client.iter_styles(page_size=10)]
             usage = client.usage
         assert ids == sorted(app.catalog.styles)
@@ -210,17 +243,29 @@ class JoorContract:
     @pytest.mark.parametrize("seed", [1, 2])
     def test_paging_converges_under_injected_faults(self, seed):
         clock = FakeClock()
-        faults = FaultConfig(error_5xx=0.1, rate_429=0.05, drop=0.05, truncate=0.1, timeout=0.05,
-                             slow_seconds=0.3, max_sleep=0.3)
+        faults = FaultConfig(
+            error_5xx=0.1,
+            rate_429=0.05,
+            drop=0.05,
+            truncate=0.1,
+            timeout=0.05,
+            slow_seconds=0.3,
+            max_sleep=0.3,
+        )
         app = self.sandbox(clock, styles=300, faults=faults, fault_seed=seed)
-        kwargs = self.client_kwargs(clock, max_retries=8, max_rate_limit_retries=8, timeout=self.fault_timeout)
+        kwargs = self.client_kwargs(
+            clock, max_retries=8, max_rate_limit_retries=8, timeout=self.fault_timeout
+        )
         with self.connect(app, **kwargs) as client:
             for fmt in ("json", "xml"):
                 ids = [s.style_id for s in client.iter_styles(fmt=fmt, page_size=20)]
                 assert ids == sorted(app.catalog.styles), fmt
             usage = client.usage
         assert all(count > 0 for count in app.faults.counts.values()), app.faults.counts
-        assert usage.retries >= sum(app.faults.counts.values()) - app.faults.counts["timeout"] * self.timeouts_missed
+        assert (
+            usage.retries
+            >= sum(app.faults.counts.values()) - app.faults.counts["timeout"] * self.timeouts_missed
+        )
 
     fault_timeout = 30.0
     #: In-process, the sandbox's "timeout" fault only makes a late answer, which the client accepts.
@@ -232,8 +277,11 @@ class JoorContract:
         clock = FakeClock()
         app = self.sandbox(clock)
         with self.connect(app, **self.client_kwargs(clock)) as client:
-            written = client.style_upsert(new_style("NEW 1 é", style_identifier="NEW-1",
-                                                    style_name="A new style", style_description="Café"))
+            written = client.style_upsert(
+                new_style(
+                    "NEW 1 é", style_identifier="NEW-1", style_name="A new style", style_description="Café"
+                )
+            )
             read = client.get_style_by_number("NEW 1 é", "NEW-1")
             assert read.style_name == "A new style" and read.style_description == "Café"
             if written.style is not None:
@@ -249,8 +297,10 @@ class JoorContract:
         app = self.sandbox(clock, styles=5)
         seed = app.catalog.styles[SEED_STYLE_ID]
         upc = next(u for u in seed.upcs if u.get("upc"))
-        items = [{"warehouse": "Main", "upc": upc["upc"], "inventory": 7},
-                 {"warehouse": "Main", "upc": "0000000000000", "inventory": 1}]
+        items = [
+            {"warehouse": "Main", "upc": upc["upc"], "inventory": 7},
+            {"warehouse": "Main", "upc": "0000000000000", "inventory": 1},
+        ]
         with self.connect(app, **self.client_kwargs(clock)) as client:
             results = client.bulk_inventory(items * 300, overwrite=True, batch_size=250)
             usage = client.usage
@@ -272,7 +322,8 @@ class JoorContract:
             assert preview == again and len(preview) > 2  # several pages
             exported = list(client.iter_orders(sync=True, order_type=8, export_status=2, page_size=2))
             assert sorted(json.dumps(o, sort_keys=True) for o in exported) == sorted(
-                json.dumps(o, sort_keys=True) for o in preview)
+                json.dumps(o, sort_keys=True) for o in preview
+            )
             assert list(client.iter_orders(sync=False, order_type=8, export_status=2)) == []
             first_id = preview[0].get("order_id") or preview[0].get("id")
             assert client.get_order(first_id)
@@ -282,7 +333,9 @@ class JoorContract:
     def test_v4_token_expiry_is_refreshed_transparently(self):
         clock = FakeClock()
         app = self.sandbox(clock)
-        with self.connect(app, **self.client_kwargs(clock, token=None, **v4_credentials(self.base_hint))) as client:
+        with self.connect(
+            app, **self.client_kwargs(clock, token=None, **v4_credentials(self.base_hint))
+        ) as client:
             first = list(client.iter_products(page_size=10))
             app.expire_access_tokens()
             second = list(client.iter_products(page_size=10))
@@ -325,7 +378,9 @@ class JoorContract:
         assert "not-the-password" not in str(info.value) and DEFAULT_CLIENT_SECRET not in str(info.value)
 
     def v4(self, app: JoorSandbox, clock: FakeClock, **kwargs: Any):
-        return self.connect(app, **self.client_kwargs(clock, token=None, **v4_credentials(self.base_hint), **kwargs))
+        return self.connect(
+            app, **self.client_kwargs(clock, token=None, **v4_credentials(self.base_hint), **kwargs)
+        )
 
     def test_v4_reads_every_resource(self):
         clock = FakeClock()
@@ -356,8 +411,10 @@ class JoorContract:
     def test_v4_bulk_writes_batch_and_report_each_item(self):
         clock = FakeClock()
         app = self.sandbox(clock, styles=3)
-        items = [{"name": f"Product {i}", "external_id": f"EXT-{i}", "product_identifier": f"PI-{i}"}
-                 for i in range(230)]
+        items = [
+            {"name": f"Product {i}", "external_id": f"EXT-{i}", "product_identifier": f"PI-{i}"}
+            for i in range(230)
+        ]
         items[7] = {"external_id": "no-name"}
         items[150] = {"name": "Product 0 again", "external_id": "EXT-0", "product_identifier": "PI-0"}
         with self.v4(app, clock) as client:
@@ -368,22 +425,32 @@ class JoorContract:
         assert bulk_posts == [200, 200, 200]
         assert len(result.created) == 228 and not result.ok
         assert {(f.item["external_id"], f.status) for f in result.failures} == {
-            ("no-name", "INVALID"), ("EXT-0", "DUPLICATED")}
+            ("no-name", "INVALID"),
+            ("EXT-0", "DUPLICATED"),
+        }
 
     def test_v4_skus_create_all_combinations_and_update_duplicates(self):
         clock = FakeClock()
         app = self.sandbox(clock, styles=3)
 
         def sku(product_id: str, color: str, size: str) -> dict[str, Any]:
-            return {"product_id": product_id, "external_id": f"{product_id[-4:]}-{color}-{size}",
-                    "trait_values": [{"trait_id": COLOR_TRAIT_ID, "value": f"Color {color}", "external_id": color},
-                                     {"trait_id": SIZE_TRAIT_ID, "value": size}]}
+            return {
+                "product_id": product_id,
+                "external_id": f"{product_id[-4:]}-{color}-{size}",
+                "trait_values": [
+                    {"trait_id": COLOR_TRAIT_ID, "value": f"Color {color}", "external_id": color},
+                    {"trait_id": SIZE_TRAIT_ID, "value": size},
+                ],
+            }
 
         with self.v4(app, clock) as client:
-            made = client.bulk_create("products", [{"name": f"New {i}", "external_id": f"NEW-{i}"}
-                                                   for i in range(12)])
+            made = client.bulk_create(
+                "products", [{"name": f"New {i}", "external_id": f"NEW-{i}"} for i in range(12)]
+            )
             assert made.ok and len(made.created) == 12
-            items = [sku(pid, c, z) for pid in made.created for c in ("01", "02") for z in ("S", "M", "L", "XL")]
+            items = [
+                sku(pid, c, z) for pid in made.created for c in ("01", "02") for z in ("S", "M", "L", "XL")
+            ]
             first = client.bulk_create("skus", items)  # 96 SKUs of 8 per product: never split
             assert first.ok, first.failures
             assert len(first.created) == 96 and first.updated == []
@@ -406,11 +473,21 @@ class JoorContract:
         clock = FakeClock()
         app = self.sandbox(clock, styles=3)
         with self.v4(app, clock) as client:
-            made = client.bulk_create("products", [{"name": f"P{i}", "external_id": f"P{i}"} for i in range(5)])
-            items = [{"product_id": pid, "trait_values": [
-                {"trait_id": COLOR_TRAIT_ID, "value": f"C{c}", "external_id": f"C{c}"},
-                {"trait_id": SIZE_TRAIT_ID, "value": f"S{z}"}]}
-                for pid in made.created for c in range(5) for z in range(6)]  # 30 per product, 150 in all
+            made = client.bulk_create(
+                "products", [{"name": f"P{i}", "external_id": f"P{i}"} for i in range(5)]
+            )
+            items = [
+                {
+                    "product_id": pid,
+                    "trait_values": [
+                        {"trait_id": COLOR_TRAIT_ID, "value": f"C{c}", "external_id": f"C{c}"},
+                        {"trait_id": SIZE_TRAIT_ID, "value": f"S{z}"},
+                    ],
+                }
+                for pid in made.created
+                for c in range(5)
+                for z in range(6)
+            ]  # 30 per product, 150 in all
             result = client.bulk_create("skus", items)
         assert result.ok, result.failures[:2]
         assert len(result.created) == 150

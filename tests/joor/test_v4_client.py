@@ -24,9 +24,20 @@ PASSWORD = "v4-password-abc"
 
 
 def v4_client(app, clock: FakeClock, **kwargs) -> JoorClient:
-    return JoorClient(base_url=BASE, auth_url=AUTH, client_id="cid", client_secret=SECRET, username="u@x",
-                      password=PASSWORD, account_id="1001", transport=httpx.WSGITransport(app=app),
-                      sleep=clock.sleep, clock=clock, rng=random.Random(1), **kwargs)
+    return JoorClient(
+        base_url=BASE,
+        auth_url=AUTH,
+        client_id="cid",
+        client_secret=SECRET,
+        username="u@x",
+        password=PASSWORD,
+        account_id="1001",
+        transport=httpx.WSGITransport(app=app),
+        sleep=clock.sleep,
+        clock=clock,
+        rng=random.Random(1),
+        **kwargs,
+    )
 
 
 class FakeJoorV4:
@@ -44,7 +55,9 @@ class FakeJoorV4:
             form = {k: v[0] for k, v in parse_qs(seen.body.decode()).items()}
             self.grants.append(form["grant_type"])
             if form["grant_type"] == "password" and form.get("password") != PASSWORD:
-                return Reply(401, {"error": "invalid_grant", "error_description": f"bad password {form['password']}"})
+                return Reply(
+                    401, {"error": "invalid_grant", "error_description": f"bad password {form['password']}"}
+                )
             if form["grant_type"] == "refresh_token" and form.get("refresh_token") not in {
                 f"refresh-{n}" for n in range(self.issued + 1)
             }:
@@ -52,8 +65,16 @@ class FakeJoorV4:
             self.issued += 1
             token = f"access-{self.issued}"
             self.valid = {token}
-            return Reply(200, {"access_token": token, "expires_in": self.ttl, "refresh_expires_in": 7776000,
-                               "refresh_token": f"refresh-{self.issued}", "token_type": "Bearer"})
+            return Reply(
+                200,
+                {
+                    "access_token": token,
+                    "expires_in": self.ttl,
+                    "refresh_expires_in": 7776000,
+                    "refresh_token": f"refresh-{self.issued}",
+                    "token_type": "Bearer",
+                },
+            )
         if seen.query.get("account") != ["1001"]:
             return Reply(400, {"data": [], "errors": [{"status": "BAD_REQUEST", "message": "account"}]})
         if seen.headers.get("Authorization", "").removeprefix("Bearer ") not in self.valid:
@@ -109,8 +130,16 @@ def test_a_persistent_401_is_not_a_retry_storm():
 def test_bad_credentials_fail_at_once_without_leaking_them(caplog):
     caplog.set_level(logging.DEBUG)
     app = ScriptedApp(FakeJoorV4())
-    client = JoorClient(base_url=BASE, auth_url=AUTH, client_id="cid", client_secret=SECRET, username="u@x",
-                        password="wrong-password-123", account_id="1001", transport=httpx.WSGITransport(app=app))
+    client = JoorClient(
+        base_url=BASE,
+        auth_url=AUTH,
+        client_id="cid",
+        client_secret=SECRET,
+        username="u@x",
+        password="wrong-password-123",
+        account_id="1001",
+        transport=httpx.WSGITransport(app=app),
+    )
     with pytest.raises(JoorAuthError) as info:
         list(client.iter_products())
     assert len(app.seen) == 1
@@ -125,8 +154,14 @@ def test_pages_follow_meta_or_stop_on_a_short_page():
         size = int(seen.query["page_size"][0])
         if seen.path == "/v4/products":
             items = [{"id": f"p{(page - 1) * size + i}"} for i in range(size if page < 3 else 1)]
-            return Reply(200, {"data": items, "errors": [],
-                               "meta": {"page": page, "page_size": size, "has_more": page < 3}})
+            return Reply(
+                200,
+                {
+                    "data": items,
+                    "errors": [],
+                    "meta": {"page": page, "page_size": size, "has_more": page < 3},
+                },
+            )
         items = [{"id": f"s{(page - 1) * size + i}"} for i in range(size if page < 2 else size - 1)]
         return Reply(200, {"data": items})
 
@@ -140,7 +175,9 @@ def test_pages_follow_meta_or_stop_on_a_short_page():
 
 
 def test_errors_on_a_read_are_a_failure_even_with_http_200():
-    app = ScriptedApp(FakeJoorV4(lambda seen: Reply(200, {"data": [], "errors": [{"status": "X", "message": "no"}]})))
+    app = ScriptedApp(
+        FakeJoorV4(lambda seen: Reply(200, {"data": [], "errors": [{"status": "X", "message": "no"}]}))
+    )
     with pytest.raises(JoorPermanentError, match="X: no"):
         list(v4_client(app, FakeClock()).iter_products())
 
@@ -152,8 +189,13 @@ def bulk_api(seen: Seen) -> Reply:
         if item.get("name") == "bad":
             errors.append({"status": "INVALID", "message": "name is bad", "details": {"index": index}})
         elif seen.path == "/v4/skus/bulk_create" and item.get("external_id", "").startswith("dup"):
-            errors.append({"status": "DUPLICATED", "message": "exists",
-                           "details": {"external_id": item["external_id"], "sku_id": "SKU-" + item["external_id"]}})
+            errors.append(
+                {
+                    "status": "DUPLICATED",
+                    "message": "exists",
+                    "details": {"external_id": item["external_id"], "sku_id": "SKU-" + item["external_id"]},
+                }
+            )
         else:
             data.append({"id": item.get("id") or f"new-{item.get('external_id') or item.get('name')}"})
     return Reply(200, {"data": data, "errors": errors})
@@ -189,8 +231,15 @@ def test_sku_duplicates_are_updated_instead():
 def test_bulk_4xx_with_item_errors_becomes_failures_but_a_bare_4xx_raises():
     def api(seen: Seen) -> Reply:
         if seen.path == "/v4/prices/bulk_create":
-            return Reply(400, {"data": [], "errors": [{"status": "INVALID", "message": "wholesale_value required",
-                                                       "details": {"index": 0}}]})
+            return Reply(
+                400,
+                {
+                    "data": [],
+                    "errors": [
+                        {"status": "INVALID", "message": "wholesale_value required", "details": {"index": 0}}
+                    ],
+                },
+            )
         return Reply(400, "")
 
     client = v4_client(ScriptedApp(FakeJoorV4(api)), FakeClock())
@@ -222,12 +271,16 @@ def test_v4_calls_need_v4_credentials():
 
 def test_a_refused_batch_fails_every_item_of_it():
     def api(seen: Seen) -> Reply:
-        return Reply(400, {"data": [], "errors": [{"status": "BATCH_TOO_LARGE", "message": "at most 100 items"}]})
+        return Reply(
+            400, {"data": [], "errors": [{"status": "BATCH_TOO_LARGE", "message": "at most 100 items"}]}
+        )
 
     client = v4_client(ScriptedApp(FakeJoorV4(api)), FakeClock())
     result = client.bulk_update("products", [{"id": "a"}, {"id": "b"}])
-    assert [(f.item, f.status) for f in result.failures] == [({"id": "a"}, "BATCH_TOO_LARGE"),
-                                                            ({"id": "b"}, "BATCH_TOO_LARGE")]
+    assert [(f.item, f.status) for f in result.failures] == [
+        ({"id": "a"}, "BATCH_TOO_LARGE"),
+        ({"id": "b"}, "BATCH_TOO_LARGE"),
+    ]
     assert client.usage.requests == 1
 
 
@@ -240,12 +293,24 @@ def test_new_skus_held_back_by_a_duplicate_sibling_are_created_in_a_second_reque
         items = json.loads(seen.body)
         if seen.path == "/v4/skus/bulk_update":
             return Reply(200, {"data": [{"id": i["id"]} for i in items], "errors": []})
-        errors = [{"status": "DUPLICATED", "message": "exists", "details": {"index": n, "sku_id": existing[i["external_id"]]}}
-                  for n, i in enumerate(items) if i["external_id"] in existing]
+        errors = [
+            {
+                "status": "DUPLICATED",
+                "message": "exists",
+                "details": {"index": n, "sku_id": existing[i["external_id"]]},
+            }
+            for n, i in enumerate(items)
+            if i["external_id"] in existing
+        ]
         if errors:
             return Reply(200, {"data": [], "errors": errors})
-        return Reply(200, {"data": [{"id": "new-" + i["external_id"], "product_id": i["product_id"]} for i in items],
-                           "errors": []})
+        return Reply(
+            200,
+            {
+                "data": [{"id": "new-" + i["external_id"], "product_id": i["product_id"]} for i in items],
+                "errors": [],
+            },
+        )
 
     app = ScriptedApp(FakeJoorV4(api))
     client = v4_client(app, FakeClock())

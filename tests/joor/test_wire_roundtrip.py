@@ -104,7 +104,9 @@ def test_parse_is_invariant_under_wire_quirks(seed: int) -> None:
         canonical = _canonical(rng, index)
         for _ in range(4):
             variant = _quirk(rng, "style", copy.deepcopy(canonical))
-            styles_node = rng.choice([{"style": variant}, {"style": [variant]}, [variant], [{"style": variant}]])
+            styles_node = rng.choice(
+                [{"style": variant}, {"style": [variant]}, [variant], [{"style": variant}]]
+            )
             body = json.dumps({"response": {"code": rng.choice(["0", 0])}, "styles": styles_node}).encode()
             assert _parse_one(body, "json") == canonical
         assert _parse_one(render_styles_xml([canonical], envelope={"code": 0}), "xml") == canonical
@@ -127,8 +129,10 @@ def test_many_styles_per_page_both_formats_agree() -> None:
 
 def test_rendered_empty_and_single_pages() -> None:
     envelope = {"code": 0, "start_from": 0, "count": 0}
-    for body, fmt in ((render_styles_json([], envelope=envelope), "json"),
-                      (render_styles_xml([], envelope=envelope), "xml")):
+    for body, fmt in (
+        (render_styles_json([], envelope=envelope), "json"),
+        (render_styles_xml([], envelope=envelope), "xml"),
+    ):
         page = parse_styles_page(body, fmt=fmt)  # type: ignore[arg-type]
         assert page.styles == [] and page.problems == [] and page.envelope.count == 0
     single = render_styles_json([make_style(3)], envelope=envelope)

@@ -17,7 +17,7 @@ def _seed_examples() -> tuple[bytes, bytes]:
     text = shared_path("reference", "joor", "v2-style-endpoint.txt").read_text(encoding="utf-8")
     start = text.index("<?xml")
     end = text.index("</styles>") + len("</styles>")
-    return text[start:end].encode(), text[text.index("{", end):].encode()
+    return text[start:end].encode(), text[text.index("{", end) :].encode()
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +117,11 @@ def test_seed_typed_values(seed: dict[str, Style], fmt: str) -> None:
 def test_seed_canonical_order(seed: dict[str, Style]) -> None:
     out = style_to_dict(seed["json"])
     assert [(p["price_currency"], p["price_label"]) for p in out["prices"]] == [
-        ("EUR", "EUROPE"), ("EUR", "EXPORT-CN"), ("EUR", "EXPORT-WW"), ("GBP", "LUCY"), ("USD", "EXPORT-US"),
+        ("EUR", "EUROPE"),
+        ("EUR", "EXPORT-CN"),
+        ("EUR", "EXPORT-WW"),
+        ("GBP", "LUCY"),
+        ("USD", "EXPORT-US"),
     ]
     assert [(u["sku_color_code"], u["sku_size"]) for u in out["upcs"]] == [
         (c, s) for c in ("C1", "C2") for s in ("34", "36", "38", "40", "42", "44")

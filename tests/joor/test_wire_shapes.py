@@ -52,19 +52,22 @@ PRICE = {"price_label": "WS", "price_currency": "USD", "price_wholesale": "10.00
 PRICE2 = {"price_label": "WS", "price_currency": "EUR", "price_wholesale": 9, "price_retail": 20}
 
 
-@pytest.mark.parametrize("prices, expected", [
-    ([PRICE, PRICE2], 2),
-    ({"price": [PRICE, PRICE2]}, 2),
-    ({"price": PRICE}, 1),
-    (PRICE, 1),
-    ([{"price": PRICE}, {"price": PRICE2}], 2),
-    ({"price": ""}, 0),
-    ("", 0),
-    (None, 0),
-    ([], 0),
-    ({}, 0),
-    (_DROP, 0),
-])
+@pytest.mark.parametrize(
+    "prices, expected",
+    [
+        ([PRICE, PRICE2], 2),
+        ({"price": [PRICE, PRICE2]}, 2),
+        ({"price": PRICE}, 1),
+        (PRICE, 1),
+        ([{"price": PRICE}, {"price": PRICE2}], 2),
+        ({"price": ""}, 0),
+        ("", 0),
+        (None, 0),
+        ([], 0),
+        ({}, 0),
+        (_DROP, 0),
+    ],
+)
 def test_price_list_shapes(prices: Any, expected: int) -> None:
     style = one(base_style(prices=prices))
     assert len(style.prices) == expected
@@ -74,15 +77,18 @@ def test_price_list_shapes(prices: Any, expected: int) -> None:
         assert style.prices[1] == Price("WS", "EUR", Decimal("9"), Decimal("20"), None)
 
 
-@pytest.mark.parametrize("node, wrapper, item", [
-    ("deliveries", "delivery", {"delivery_name": "S16", "season_year": "2016"}),
-    ("colors", "color", {"color_name": "Black", "color_code": "001"}),
-    ("sizes", "size", {"size_name": "M", "size_multiplier": 2}),
-    ("badges", "badge", {"badge_id": "-1", "badge_name": "Best Seller"}),
-    ("tags", "tag", {"tag_id": "15557", "tag_value": "Acid"}),
-    ("upcs", "style_upc", {"sku_color_code": "001", "sku_size": "M", "upc": "0012345678905"}),
-    ("categories", "category", {"category_parent": "Women's"}),
-])
+@pytest.mark.parametrize(
+    "node, wrapper, item",
+    [
+        ("deliveries", "delivery", {"delivery_name": "S16", "season_year": "2016"}),
+        ("colors", "color", {"color_name": "Black", "color_code": "001"}),
+        ("sizes", "size", {"size_name": "M", "size_multiplier": 2}),
+        ("badges", "badge", {"badge_id": "-1", "badge_name": "Best Seller"}),
+        ("tags", "tag", {"tag_id": "15557", "tag_value": "Acid"}),
+        ("upcs", "style_upc", {"sku_color_code": "001", "sku_size": "M", "upc": "0012345678905"}),
+        ("categories", "category", {"category_parent": "Women's"}),
+    ],
+)
 def test_every_object_list_node_accepts_single_list_and_wrapper(node: str, wrapper: str, item: dict) -> None:
     results = [
         style_to_dict(one(base_style(**{node: shape})))[node]
@@ -94,11 +100,26 @@ def test_every_object_list_node_accepts_single_list_and_wrapper(node: str, wrapp
 
 
 def test_nested_list_nodes_single_or_list() -> None:
-    sub = {"subcategory_parent": "Apparel", "subcategory": {"subcategory_id": "2", "subcategory_label": "Tops"}}
+    sub = {
+        "subcategory_parent": "Apparel",
+        "subcategory": {"subcategory_id": "2", "subcategory_label": "Tops"},
+    }
     a = one(base_style(categories={"category": {"category_parent": "W", "subcategories": sub}}))
-    b = one(base_style(categories=[{"category_parent": "W", "subcategories": [
-        {"subcategory_parent": "Apparel", "subcategory": [{"sub_category_id": 2, "subcategory_label": "Tops"}]},
-    ]}]))
+    b = one(
+        base_style(
+            categories=[
+                {
+                    "category_parent": "W",
+                    "subcategories": [
+                        {
+                            "subcategory_parent": "Apparel",
+                            "subcategory": [{"sub_category_id": 2, "subcategory_label": "Tops"}],
+                        },
+                    ],
+                }
+            ]
+        )
+    )
     assert a == b
     assert a.categories[0].subcategories[0].subcategory[0].subcategory_id == 2
     d1 = {"delivery_name": "S16", "color_exclusions": {"color_exclusion": {"color_code": "001"}}}
@@ -107,23 +128,29 @@ def test_nested_list_nodes_single_or_list() -> None:
     assert one(base_style(deliveries=d2)).deliveries[0].color_exclusions[0].color_code == "1"
 
 
-@pytest.mark.parametrize("images", [
-    ["/a.jpg", "/b.jpg"],
-    [{"image_path": "/a.jpg"}, {"image_path": "/b.jpg"}],
-    {"image_path": ["/a.jpg", "/b.jpg"]},
-])
+@pytest.mark.parametrize(
+    "images",
+    [
+        ["/a.jpg", "/b.jpg"],
+        [{"image_path": "/a.jpg"}, {"image_path": "/b.jpg"}],
+        {"image_path": ["/a.jpg", "/b.jpg"]},
+    ],
+)
 def test_images_shapes(images: Any) -> None:
     assert one(base_style(images=images)).images == ["/a.jpg", "/b.jpg"]
 
 
-@pytest.mark.parametrize("materials, expected", [
-    (["cotton"], ["cotton"]),
-    ("cotton", ["cotton"]),
-    ({"material": "cotton"}, ["cotton"]),
-    ({"material": ["cotton", "silk"]}, ["cotton", "silk"]),
-    ({"material": ""}, []),
-    ([""], []),
-])
+@pytest.mark.parametrize(
+    "materials, expected",
+    [
+        (["cotton"], ["cotton"]),
+        ("cotton", ["cotton"]),
+        ({"material": "cotton"}, ["cotton"]),
+        ({"material": ["cotton", "silk"]}, ["cotton", "silk"]),
+        ({"material": ""}, []),
+        ([""], []),
+    ],
+)
 def test_materials_shapes(materials: Any, expected: list[str]) -> None:
     assert one(base_style(materials=materials)).materials == expected
 
@@ -141,18 +168,21 @@ def test_styles_node_shapes() -> None:
     assert [s.style_id for s in parse_styles_page(wrapped, fmt="json").styles] == [1]
 
 
-@pytest.mark.parametrize("body, fmt", [
-    (b'{"response": {"code": "0"}, "styles": ""}', "json"),
-    (b'{"response": {"code": "0"}, "styles": null}', "json"),
-    (b'{"response": {"code": "0"}, "styles": {}}', "json"),
-    (b'{"response": {"code": "0"}, "styles": []}', "json"),
-    (b'{"response": {"code": "0"}, "styles": {"style": []}}', "json"),
-    (b'{"response": {"code": "0"}}', "json"),
-    (b"<styles/>", "xml"),
-    (b"<?xml version='1.0'?><styles>\n</styles>", "xml"),
-    (b"<root><response><code>0</code></response><styles/></root>", "xml"),
-    (b"<root><response><code>0</code></response></root>", "xml"),
-])
+@pytest.mark.parametrize(
+    "body, fmt",
+    [
+        (b'{"response": {"code": "0"}, "styles": ""}', "json"),
+        (b'{"response": {"code": "0"}, "styles": null}', "json"),
+        (b'{"response": {"code": "0"}, "styles": {}}', "json"),
+        (b'{"response": {"code": "0"}, "styles": []}', "json"),
+        (b'{"response": {"code": "0"}, "styles": {"style": []}}', "json"),
+        (b'{"response": {"code": "0"}}', "json"),
+        (b"<styles/>", "xml"),
+        (b"<?xml version='1.0'?><styles>\n</styles>", "xml"),
+        (b"<root><response><code>0</code></response><styles/></root>", "xml"),
+        (b"<root><response><code>0</code></response></root>", "xml"),
+    ],
+)
 def test_empty_pages(body: bytes, fmt: str) -> None:
     page = parse_styles_page(body, fmt=fmt)  # type: ignore[arg-type]
     assert page == StylesPage(envelope=page.envelope, styles=[], problems=[])
@@ -161,11 +191,28 @@ def test_empty_pages(body: bytes, fmt: str) -> None:
 
 # --- scalars ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("spelling, expected", [
-    (True, True), (False, False), ("True", True), ("False", False), ("true", True), ("FALSE", False),
-    ("1", True), ("0", False), (1, True), (0, False), ("yes", True), ("No", False), (" true ", True),
-    ("", None), (None, None), (_DROP, None),
-])
+
+@pytest.mark.parametrize(
+    "spelling, expected",
+    [
+        (True, True),
+        (False, False),
+        ("True", True),
+        ("False", False),
+        ("true", True),
+        ("FALSE", False),
+        ("1", True),
+        ("0", False),
+        (1, True),
+        (0, False),
+        ("yes", True),
+        ("No", False),
+        (" true ", True),
+        ("", None),
+        (None, None),
+        (_DROP, None),
+    ],
+)
 def test_boolean_spellings(spelling: Any, expected: bool | None) -> None:
     assert one(base_style(made_to_order=spelling)).made_to_order is expected
 
@@ -176,31 +223,51 @@ def test_boolean_strictness(spelling: Any) -> None:
     assert "style 42" in message and "best_seller" in message and "expected a boolean" in message
 
 
-@pytest.mark.parametrize("spelling, expected", [
-    ("200", 200), (200, 200), ("200.00", 200), (200.0, 200), ("-1", -1), (" 7 ", 7), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "spelling, expected",
+    [
+        ("200", 200),
+        (200, 200),
+        ("200.00", 200),
+        (200.0, 200),
+        ("-1", -1),
+        (" 7 ", 7),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_integer_spellings(spelling: Any, expected: int | None) -> None:
     style = one(base_style(minimum=spelling))
     assert style.minimum == expected and type(style.minimum) is type(expected)
 
 
-@pytest.mark.parametrize("field, value, shown", [
-    ("minimum", "lots", "'lots'"),
-    ("minimum", "1_000", "'1_000'"),
-    ("minimum", "12.5", "'12.5'"),
-    ("minimum", True, "True"),
-    ("minimum", "1" * 60, "'111"),
-    ("style_id", "abc", "'abc'"),
-])
+@pytest.mark.parametrize(
+    "field, value, shown",
+    [
+        ("minimum", "lots", "'lots'"),
+        ("minimum", "1_000", "'1_000'"),
+        ("minimum", "12.5", "'12.5'"),
+        ("minimum", True, "True"),
+        ("minimum", "1" * 60, "'111"),
+        ("style_id", "abc", "'abc'"),
+    ],
+)
 def test_unparseable_integer_is_a_problem(field: str, value: Any, shown: str) -> None:
     message = one_problem(base_style(**{field: value}))
     assert f"{field}: expected an integer" in message and shown in message
 
 
-@pytest.mark.parametrize("spelling, expected", [
-    ("53.00", Decimal("53.00")), (53, Decimal(53)), (68.5, Decimal("68.5")), ("0.00", Decimal(0)),
-    (".5", Decimal("0.5")), ("", None),
-])
+@pytest.mark.parametrize(
+    "spelling, expected",
+    [
+        ("53.00", Decimal("53.00")),
+        (53, Decimal(53)),
+        (68.5, Decimal("68.5")),
+        ("0.00", Decimal(0)),
+        (".5", Decimal("0.5")),
+        ("", None),
+    ],
+)
 def test_decimal_spellings(spelling: Any, expected: Decimal | None) -> None:
     price = {"price_label": "A", "price_currency": "USD", "price_wholesale": spelling}
     assert one(base_style(prices=[price])).prices[0].price_wholesale == expected
@@ -215,10 +282,18 @@ def test_unparseable_decimal_is_a_problem(value: Any) -> None:
 
 
 def test_several_problems_in_one_style_are_all_reported() -> None:
-    page = parse_styles_page(page_json({"style": base_style(
-        minimum="lots", sizes=[{"size_name": "M", "size_multiplier": "x"}],
-        deliveries={"delivery": {"date_delivery_start": "15/01/2016"}},
-    )}), fmt="json")
+    page = parse_styles_page(
+        page_json(
+            {
+                "style": base_style(
+                    minimum="lots",
+                    sizes=[{"size_name": "M", "size_multiplier": "x"}],
+                    deliveries={"delivery": {"date_delivery_start": "15/01/2016"}},
+                )
+            }
+        ),
+        fmt="json",
+    )
     assert page.styles == []
     (problem,) = page.problems
     assert problem.style_id == "42"
@@ -230,16 +305,23 @@ def test_several_problems_in_one_style_are_all_reported() -> None:
 
 
 def test_codes_stay_strings_with_leading_zeros() -> None:
-    style = one(base_style(
-        style_number="005000000", style_identifier=5000000, division_code="007",
-        colors=[{"color_code": "001", "color_name": "Black"}, {"color_code": 14}],
-        sizes=[{"size_name": "08", "size_code": 8}, {"size_name": 7.5}],
-        deliveries=[{"season_code": "016", "delivery_code": 16}],
-        tags=[{"tag_id": "1", "tag_value_code": "0042"}],
-        upcs=[{"sku_color_code": "001", "sku_size": "08", "upc": 5414855153715},
-              {"sku_color_code": 14, "sku_size": 7.5, "upc": "0012345678905"},
-              {"upc": 5414855153715.0}, {"upc": 5.414855153715e12}],
-    ))
+    style = one(
+        base_style(
+            style_number="005000000",
+            style_identifier=5000000,
+            division_code="007",
+            colors=[{"color_code": "001", "color_name": "Black"}, {"color_code": 14}],
+            sizes=[{"size_name": "08", "size_code": 8}, {"size_name": 7.5}],
+            deliveries=[{"season_code": "016", "delivery_code": 16}],
+            tags=[{"tag_id": "1", "tag_value_code": "0042"}],
+            upcs=[
+                {"sku_color_code": "001", "sku_size": "08", "upc": 5414855153715},
+                {"sku_color_code": 14, "sku_size": 7.5, "upc": "0012345678905"},
+                {"upc": 5414855153715.0},
+                {"upc": 5.414855153715e12},
+            ],
+        )
+    )
     assert style.style_number == "005000000" and style.style_identifier == "5000000"
     assert style.division_code == "007"
     assert [c.color_code for c in style.colors] == ["001", "14"]
@@ -252,10 +334,17 @@ def test_codes_stay_strings_with_leading_zeros() -> None:
 
 
 def test_empty_strings_become_none_and_lists_stay_lists() -> None:
-    style = one(base_style(
-        style_description="", division=" ", made_to_order="", minimum="", materials="", prices="",
-        colors=[{"color_name": "", "color_code": "C1", "minimum": "", "color_hex": ""}],
-    ))
+    style = one(
+        base_style(
+            style_description="",
+            division=" ",
+            made_to_order="",
+            minimum="",
+            materials="",
+            prices="",
+            colors=[{"color_name": "", "color_code": "C1", "minimum": "", "color_hex": ""}],
+        )
+    )
     assert style.style_description is None and style.division is None
     assert style.made_to_order is None and style.minimum is None
     assert style.materials == [] and style.prices == [] and style.images == [] and style.upcs == []
@@ -263,10 +352,17 @@ def test_empty_strings_become_none_and_lists_stay_lists() -> None:
 
 
 def test_dates_with_and_without_time() -> None:
-    style = one(base_style(deliveries=[{
-        "date_cancel": "2016-04-30T12:30:00Z", "date_delivery_start": "2016-01-15",
-        "date_delivery_end": "0000-00-00",
-    }]))
+    style = one(
+        base_style(
+            deliveries=[
+                {
+                    "date_cancel": "2016-04-30T12:30:00Z",
+                    "date_delivery_start": "2016-01-15",
+                    "date_delivery_end": "0000-00-00",
+                }
+            ]
+        )
+    )
     (delivery,) = style.deliveries
     assert delivery.date_cancel == dt.datetime(2016, 4, 30, 12, 30, tzinfo=dt.UTC)
     assert delivery.date_delivery_start == dt.date(2016, 1, 15)
@@ -277,10 +373,14 @@ def test_dates_with_and_without_time() -> None:
 
 
 def test_unknown_fields_are_ignored() -> None:
-    style = one(base_style(
-        new_field="x", another={"deep": [1, 2, {"x": None}]},
-        prices=[{**PRICE, "price_extra": "??"}], colors={"color": {"color_code": "C1", "swatch": {"a": 1}}},
-    ))
+    style = one(
+        base_style(
+            new_field="x",
+            another={"deep": [1, 2, {"x": None}]},
+            prices=[{**PRICE, "price_extra": "??"}],
+            colors={"color": {"color_code": "C1", "swatch": {"a": 1}}},
+        )
+    )
     assert style.prices[0].price_label == "WS" and style.colors[0].color_code == "C1"
     assert "new_field" not in style_to_dict(style)
 
@@ -344,16 +444,23 @@ def test_xml_quirks_match_json() -> None:
 
 
 def test_xml_single_style_root_and_namespaces() -> None:
-    body = b'<style xmlns="urn:x"><style_id>3</style_id><style_name>N</style_name>' \
-           b"<style_number>3</style_number><style_identifier>3</style_identifier></style>"
+    body = (
+        b'<style xmlns="urn:x"><style_id>3</style_id><style_name>N</style_name>'
+        b"<style_number>3</style_number><style_identifier>3</style_identifier></style>"
+    )
     assert [s.style_id for s in parse_styles_page(body, fmt="xml").styles] == [3]
 
 
 # --- envelope --------------------------------------------------------------------------------------
 
+
 def test_envelope_fields_and_types() -> None:
-    body = json.dumps({"response": {"code": "0", "comment": "", "log_id": "L-1", "start_from": "100",
-                                    "count": 50}, "styles": ""}).encode()
+    body = json.dumps(
+        {
+            "response": {"code": "0", "comment": "", "log_id": "L-1", "start_from": "100", "count": 50},
+            "styles": "",
+        }
+    ).encode()
     env = parse_envelope(body, fmt="json")
     assert env == Envelope(code=0, comment=None, log_id="L-1", start_from=100, next_start=None, count=50)
     assert env.ok
@@ -376,12 +483,15 @@ def test_structured_comment_is_kept_as_text() -> None:
     assert env.code == 3 and json.loads(env.comment or "") == {"errors": ["a"]}
 
 
-@pytest.mark.parametrize("body", [
-    b'{"response": {"code": "E1"}}',
-    b'{"response": {"code": 0, "next_start": "soon"}}',
-    b'{"response": "ok"}',
-    b'{"response": [1]}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"response": {"code": "E1"}}',
+        b'{"response": {"code": 0, "next_start": "soon"}}',
+        b'{"response": "ok"}',
+        b'{"response": [1]}',
+    ],
+)
 def test_unreadable_envelope_is_bad_payload(body: bytes) -> None:
     with pytest.raises(JoorBadPayload):
         parse_styles_page(body, fmt="json")
@@ -410,15 +520,19 @@ def test_xml_repeated_children_in_consecutive_parents() -> None:
         b"</style><style><materials><material>f</material></materials></style></styles>"
     )
     assert name == "styles"
-    assert tree == {"style": [
-        {"materials": {"material": ["a", "b", "c"]}, "images": {"image_path": "1"}},
-        {"materials": {"material": ["d", "e"]}, "images": {"image_path": ["2", "3", "4"]}},
-        {"materials": {"material": "f"}},
-    ]}
+    assert tree == {
+        "style": [
+            {"materials": {"material": ["a", "b", "c"]}, "images": {"image_path": "1"}},
+            {"materials": {"material": ["d", "e"]}, "images": {"image_path": ["2", "3", "4"]}},
+            {"materials": {"material": "f"}},
+        ]
+    }
 
 
 def test_xml_text_cdata_and_entities_of_the_xml_spec() -> None:
-    body = (b"<styles><style><style_id>9</style_id><style_name><![CDATA[A <b> & \"C\"]]></style_name>"
-            b"<style_number>&#48;01</style_number><style_identifier>x&lt;y</style_identifier></style></styles>")
+    body = (
+        b'<styles><style><style_id>9</style_id><style_name><![CDATA[A <b> & "C"]]></style_name>'
+        b"<style_number>&#48;01</style_number><style_identifier>x&lt;y</style_identifier></style></styles>"
+    )
     (style,) = parse_styles_page(body, fmt="xml").styles
     assert (style.style_name, style.style_number, style.style_identifier) == ('A <b> & "C"', "001", "x<y")

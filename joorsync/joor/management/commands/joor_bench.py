@@ -34,8 +34,15 @@ def bench_sandbox(*, styles: int, seed: int = 1) -> Any:
     return JoorSandbox(SandboxConfig(styles=styles, seed=seed, tokens=(BENCH_TOKEN,), rate_limit="real"))
 
 
-def run_end_to_end(*, styles: int, fmt: str, seed: int = 1, page_size: int = E2E_PAGE_SIZE,
-                   trace_memory: bool = False, app: Any = None) -> dict[str, Any]:
+def run_end_to_end(
+    *,
+    styles: int,
+    fmt: str,
+    seed: int = 1,
+    page_size: int = E2E_PAGE_SIZE,
+    trace_memory: bool = False,
+    app: Any = None,
+) -> dict[str, Any]:
     """Read a whole sandbox catalog of `styles` styles through the client; return the figures.
 
     Pass `app` to reuse a sandbox (generating a large catalog takes longer than reading it)."""
@@ -43,8 +50,12 @@ def run_end_to_end(*, styles: int, fmt: str, seed: int = 1, page_size: int = E2E
         app = bench_sandbox(styles=styles, seed=seed)
     credits_before = app.credits_used
     budget = CreditBudget()
-    client = JoorClient(base_url="http://joor-sandbox.invalid", token=BENCH_TOKEN,
-                        transport=httpx.WSGITransport(app=app), budget=budget)
+    client = JoorClient(
+        base_url="http://joor-sandbox.invalid",
+        token=BENCH_TOKEN,
+        transport=httpx.WSGITransport(app=app),
+        budget=budget,
+    )
     gc.collect()
     if trace_memory:
         tracemalloc.start()
@@ -81,8 +92,9 @@ class Command(BaseCommand):
     help = "Benchmark parsing JOOR styles (XML and JSON) and reading them end to end through the client."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--styles", default="1000,10000",
-                            help="comma-separated catalog sizes (default 1000,10000)")
+        parser.add_argument(
+            "--styles", default="1000,10000", help="comma-separated catalog sizes (default 1000,10000)"
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -108,12 +120,20 @@ class Command(BaseCommand):
         self.stdout.write("parse + normalize (pages of 500)")
         self.stdout.write(f"{'styles':>8} {'format':>6} {'styles/s':>10} {'peak MB':>8} {'page MB':>8}")
         for row in results["parse"]:
-            self.stdout.write(f"{row['styles']:>8} {row['format']:>6} {row['styles_per_s']:>10} "
-                              f"{row['peak_mb']:>8} {row['page_mb']:>8}")
+            self.stdout.write(
+                f"{row['styles']:>8} {row['format']:>6} {row['styles_per_s']:>10} "
+                f"{row['peak_mb']:>8} {row['page_mb']:>8}"
+            )
         self.stdout.write("")
-        self.stdout.write(f"end to end: JoorClient.iter_styles against the sandbox in-process (pages of {E2E_PAGE_SIZE})")
-        self.stdout.write(f"{'styles':>8} {'format':>6} {'styles/s':>10} {'requests':>8} {'credits':>8} "
-                          f"{'429s':>5} {'peak MB':>8}")
+        self.stdout.write(
+            f"end to end: JoorClient.iter_styles against the sandbox in-process (pages of {E2E_PAGE_SIZE})"
+        )
+        self.stdout.write(
+            f"{'styles':>8} {'format':>6} {'styles/s':>10} {'requests':>8} {'credits':>8} "
+            f"{'429s':>5} {'peak MB':>8}"
+        )
         for row in results["end_to_end"]:
-            self.stdout.write(f"{row['styles']:>8} {row['format']:>6} {row['styles_per_s']:>10} "
-                              f"{row['requests']:>8} {row['credits']:>8} {row['throttled']:>5} {row['peak_mb']:>8}")
+            self.stdout.write(
+                f"{row['styles']:>8} {row['format']:>6} {row['styles_per_s']:>10} "
+                f"{row['requests']:>8} {row['credits']:>8} {row['throttled']:>5} {row['peak_mb']:>8}"
+            )

@@ -35,17 +35,33 @@ class Command(BaseCommand):
     help = "Print a JOOR account's styles (v2) as one normalized JSON object per line."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--base-url", default=None,
-                            help="API root, e.g. https://api.jooraccess.com (default: JOOR_API_BASE_URL)")
-        parser.add_argument("--token", default=None,
-                            help="v2 API token (default: the JOOR_TOKEN environment variable)")
-        parser.add_argument("--format", dest="fmt", choices=("json", "xml"), default="json",
-                            help="wire format to request (the output is the same for both)")
-        parser.add_argument("--modified-since", default=None,
-                            help="only styles modified since this ISO 8601 instant (UTC unless an offset is given)")
+        parser.add_argument(
+            "--base-url",
+            default=None,
+            help="API root, e.g. https://api.jooraccess.com (default: JOOR_API_BASE_URL)",
+        )
+        parser.add_argument(
+            "--token", default=None, help="v2 API token (default: the JOOR_TOKEN environment variable)"
+        )
+        parser.add_argument(
+            "--format",
+            dest="fmt",
+            choices=("json", "xml"),
+            default="json",
+            help="wire format to request (the output is the same for both)",
+        )
+        parser.add_argument(
+            "--modified-since",
+            default=None,
+            help="only styles modified since this ISO 8601 instant (UTC unless an offset is given)",
+        )
         parser.add_argument("--limit", type=int, default=None, help="stop after this many styles")
-        parser.add_argument("--page-size", type=int, default=500,
-                            help=f"styles per request, 1..{MAX_STYLE_PAGE_SIZE} (default 500)")
+        parser.add_argument(
+            "--page-size",
+            type=int,
+            default=500,
+            help=f"styles per request, 1..{MAX_STYLE_PAGE_SIZE} (default 500)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         base_url = options["base_url"] or settings.JOOR_API_BASE_URL
@@ -55,8 +71,10 @@ class Command(BaseCommand):
         if options["limit"] is not None and options["limit"] < 0:
             raise CommandError("--limit must not be negative")
         since = parse_when(options["modified_since"]) if options["modified_since"] else None
-        budget = CreditBudget(credits_per_window=settings.JOOR_CREDITS_PER_WINDOW,
-                              window_seconds=settings.JOOR_CREDIT_WINDOW_SECONDS)
+        budget = CreditBudget(
+            credits_per_window=settings.JOOR_CREDITS_PER_WINDOW,
+            window_seconds=settings.JOOR_CREDIT_WINDOW_SECONDS,
+        )
 
         def report(problem: StyleProblem) -> None:
             self.stderr.write(f"style {problem.style_id or '?'} skipped: {' '.join(problem.message.split())}")
@@ -69,11 +87,19 @@ class Command(BaseCommand):
             client_logger.setLevel(logging.ERROR)
         printed = 0
         try:
-            with JoorClient(base_url=base_url, token=token, budget=budget,
-                            timeout=settings.JOOR_HTTP_TIMEOUT) as client:
-                for style in client.iter_styles(fmt=options["fmt"], page_size=options["page_size"],
-                                                modified_since=since, limit=options["limit"], on_problem=report):
-                    self.stdout.write(json.dumps(style_to_dict(style), ensure_ascii=False, separators=(",", ":")))
+            with JoorClient(
+                base_url=base_url, token=token, budget=budget, timeout=settings.JOOR_HTTP_TIMEOUT
+            ) as client:
+                for style in client.iter_styles(
+                    fmt=options["fmt"],
+                    page_size=options["page_size"],
+                    modified_since=since,
+                    limit=options["limit"],
+                    on_problem=report,
+                ):
+                    self.stdout.write(
+                        json.dumps(style_to_dict(style), ensure_ascii=False, separators=(",", ":"))
+                    )
                     printed += 1
         except JoorError as exc:
             message = " ".join(str(exc).split())

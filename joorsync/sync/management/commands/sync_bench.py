@@ -47,7 +47,11 @@ def _serve_sandboxes(styles: int, skus_per_style: int, seed: int, conn: Connecti
 
     joor = JoorSandbox(
         JoorConfig(
-            styles=styles, seed=seed, skus_per_style=skus_per_style, tokens=(BENCH_JOOR_TOKEN,), rate_limit="off"
+            styles=styles,
+            seed=seed,
+            skus_per_style=skus_per_style,
+            tokens=(BENCH_JOOR_TOKEN,),
+            rate_limit="off",
         )
     )
     shopify = ShopifySandbox(
@@ -73,12 +77,16 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--json", action="store_true", help="print only the JSON line")
 
-    def handle(self, *args: Any, styles: int, skus_per_style: int, seed: int, json: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, styles: int, skus_per_style: int, seed: int, json: bool, **options: Any
+    ) -> None:
         if styles < 1 or skus_per_style < 1:
             raise CommandError("--styles and --skus-per-style must be positive")
         ctx = multiprocessing.get_context("fork")
         parent_end, child_end = ctx.Pipe()
-        child = ctx.Process(target=_serve_sandboxes, args=(styles, skus_per_style, seed, child_end), daemon=True)
+        child = ctx.Process(
+            target=_serve_sandboxes, args=(styles, skus_per_style, seed, child_end), daemon=True
+        )
         started = time.monotonic()
         child.start()
         try:
@@ -142,7 +150,10 @@ class Command(BaseCommand):
 
     def _run(self, shop: Shop, urls: dict[str, Any]) -> Any:
         job = SyncJob.objects.create(
-            shop=shop, kind=SyncJob.Kind.FULL, direction=Direction.JOOR_TO_SHOPIFY, status=SyncJob.Status.RUNNING
+            shop=shop,
+            kind=SyncJob.Kind.FULL,
+            direction=Direction.JOOR_TO_SHOPIFY,
+            status=SyncJob.Status.RUNNING,
         )
         job = SyncJob.objects.select_related("shop__joor_account").get(pk=job.pk)
         joor = JoorClient(base_url=urls["joor"], token=BENCH_JOOR_TOKEN, timeout=120.0)
