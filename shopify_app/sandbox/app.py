@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import hashlib
 import itertools
 import json
 import logging
@@ -122,6 +123,7 @@ class ShopifySandbox:
                 now=self.now_iso,
                 ids=self._ids,
                 created_at=self.now_iso(),
+                app_namespace=self.config.app_namespace,
             )
             seed_locations(state, second=self.config.second_location)
             seed_products(
@@ -584,9 +586,10 @@ class ShopifySandbox:
             else:
                 return HttpResponse(403, "Unknown upload key")
         location = f"{self._base_url(environ)}/_sandbox/staged-uploads/{key}"
-        xml = (
+        etag = hashlib.md5(fields["file"]).hexdigest()  # noqa: S324 - an ETag, as GCS sends it
+        xml = (  # recorded (2026-04 bulk-operation-run-mutation-created-status)
             f"<?xml version='1.0' encoding='UTF-8'?><PostResponse><Location>{location}</Location>"
-            f"<Key>{key}</Key></PostResponse>"
+            f'<Bucket>shopify-staged-uploads</Bucket><Key>{key}</Key><ETag>"{etag}"</ETag></PostResponse>'
         )
         return HttpResponse(201, xml.encode(), {"Content-Type": "application/xml"})
 

@@ -1,12 +1,16 @@
 """Bulk operations: bulkOperationRunQuery / bulkOperationRunMutation, staged uploads, JSONL results.
 
-Deterministic lifecycle: an operation is CREATED by the mutation and runs to COMPLETED the first time
-it is read (`bulkOperation(id:)`, `currentBulkOperation`); until then it counts as in progress for the
-concurrency limits (5 queries, 1 mutation per app and shop, as recorded).
+Deterministic lifecycle, as recorded: an operation is CREATED by the mutation, still reads CREATED the
+first time it is read (`bulkOperation(id:)`, `currentBulkOperation`) and runs to COMPLETED on the next
+read; until then it counts as in progress for the concurrency limits (5 queries, 1 mutation per app and
+shop). A cancel answers CANCELING; the next read finds it CANCELED.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterator
@@ -261,10 +265,10 @@ def bulk_operation_cancel(_: Any, info: Any, id: str) -> dict[str, Any]:  # noqa
                 user_error(None, f"A bulk operation cannot be canceled when it is {operation.status.lower()}")
             ],
         }
-    operation.pending = None
-    operation.status = "CANCELED"
-    operation.completed_at = context.state.now()
-    _finish(context, operation)
+    # Recorded (2026-04 bulk-operation-run-query-concurrency-limit): the answer says CANCELING; the
+    # operation reads CANCELED from then on.
+    operation.pending = ("cancel",)
+    operation.status = "CANCELING"
     return {"bulkOperation": operation, "userErrors": []}
 
 
@@ -289,12 +293,7 @@ def staged_uploads_create(_: Any, info: Any, input: list[dict[str, Any]]) -> dic
             {
                 "url": url,
                 "resourceUrl": url,
-                "parameters": [
-                    {"name": "Content-Type", "value": item["mimeType"]},
-                    {"name": "success_action_status", "value": "201"},
-                    {"name": "acl", "value": "private"},
-                    {"name": "key", "value": key},
-                ],
+                "parameters": _signed_parameters(context, item["mimeType"], key),
             }
         )
     if errors:
@@ -302,10 +301,48 @@ def staged_uploads_create(_: Any, info: Any, input: list[dict[str, Any]]) -> dic
     return {"stagedTargets": targets, "userErrors": []}
 
 
+def _signed_parameters(context: Context, mime_type: str, key: str) -> list[dict[str, str]]:
+    """The form fields of a staged upload, in Shopify's order (recorded: 2026-04
+    bulk-operation-run-mutation-user-errors): the plain fields, then a GOOG4 signed policy."""
+    now = context.state.now()  # 2026-07-19T13:09:37Z
+    stamp = now.replace("-", "").replace(":", "")  # 20260719T130937Z
+    credential = f"sandbox-staged-uploads@shopify-sandbox.invalid/{stamp[:8]}/auto/storage/goog4_request"
+    plain = [
+        ("Content-Type", mime_type),
+        ("success_action_status", "201"),
+        ("acl", "private"),
+        ("key", key),
+        ("x-goog-date", stamp),
+        ("x-goog-credential", credential),
+        ("x-goog-algorithm", "GOOG4-RSA-SHA256"),
+    ]
+    conditions: list[Any] = [{name: value} for name, value in plain[:3]]
+    conditions += [["content-length-range", 1, 104857600], {"bucket": "shopify-staged-uploads"}]
+    conditions += [{name: value} for name, value in plain[3:]]
+    policy = base64.b64encode(
+        json.dumps({"conditions": conditions, "expiration": now}, separators=(",", ":")).encode()
+    ).decode()
+    secret = context.sandbox.config.api_secret.encode()
+    signature = hmac.new(secret, policy.encode(), hashlib.sha256).hexdigest()
+    fields = [*plain, ("x-goog-signature", signature), ("policy", policy)]
+    return [{"name": name, "value": value} for name, value in fields]
+
+
 # ----- running ------------------------------------------------------------------------------------
 def advance(context: Context, operation: BulkOperation) -> None:
     """Run a pending operation to completion (first read after creation)."""
     if operation.pending is None:
+        return
+    if operation.pending[0] == "cancel":
+        operation.pending = None
+        operation.status = "CANCELED"
+        operation.completed_at = context.state.now()
+        _finish(context, operation)
+        return
+    operation.reads += 1
+    if operation.reads == 1:
+        # Recorded (2026-04 bulk-operation-run-query-group-objects, -run-mutation-created-status): the
+        # first read after the run still says CREATED; the next one finds it COMPLETED.
         return
     pending, operation.pending = operation.pending, None
     try:
@@ -319,7 +356,11 @@ def advance(context: Context, operation: BulkOperation) -> None:
         operation.completed_at = context.state.now()
         _finish(context, operation)
         return
-    body = b"".join(json.dumps(row, separators=(",", ":")).encode() + b"\n" for row in rows)
+    # Shopify's JSONL escapes slashes (`"gid:\/\/shopify\/Product\/1"`, recorded in 2026-04
+    # bulk-operation-run-mutation-created-status); "/" only ever occurs inside JSON strings.
+    body = b"".join(
+        json.dumps(row, separators=(",", ":")).replace("/", "\\/").encode() + b"\n" for row in rows
+    )
     operation.status = "COMPLETED"
     operation.completed_at = context.state.now()
     operation.object_count = len(rows)

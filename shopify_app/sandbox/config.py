@@ -44,6 +44,9 @@ class SandboxConfig:
 
     shops: tuple[str, ...] = (DEFAULT_SHOP,)
     api_key: str = DEFAULT_API_KEY
+    # The app's numeric id: metafields written without a namespace go to `app--{app_id}` (derived from
+    # the API key unless set).
+    app_id: int | None = None
     api_secret: str = DEFAULT_API_SECRET
     scopes: str = DEFAULT_SCOPES
     static_tokens: Mapping[str, str] = field(default_factory=dict)
@@ -85,3 +88,10 @@ class SandboxConfig:
     @property
     def default_shop(self) -> str:
         return self.shops[0]
+
+    @property
+    def app_namespace(self) -> str:
+        """The app-reserved metafield namespace Shopify uses when a namespace is omitted."""
+        from shopify_app.sandbox.models import shop_number
+
+        return f"app--{self.app_id if self.app_id is not None else shop_number(self.api_key)}"

@@ -43,6 +43,10 @@ INPUT_ARRAY_LIMITS = {("productSet", "input", "variants"): 2048}
 IDEMPOTENT_FROM = "2026-04"
 IDEMPOTENT_MUTATIONS = {"inventorySetQuantities"}
 CHANGE_FROM_REQUIRED = {"inventorySetQuantities": ("quantities", "InventoryQuantityInput")}
+# Mutations whose real arguments are all optional but of which exactly one must be given (the sandbox
+# serves only the newer one; the deprecated `input` is not in its schema). Recorded: 2025-01
+# graphql-base-validation-unhappy-paths, `missingRequiredArgument`.
+EXACTLY_ONE_OF = {"productCreate": ("input", "product"), "productUpdate": ("input", "product")}
 
 
 @cache
@@ -236,6 +240,20 @@ def directive_errors(prepared: Prepared, api_version: str) -> tuple[list[dict], 
         name = node.name.value
         loc = get_location(node.loc.source, node.loc.start) if node.loc else None
         locations = [{"line": loc.line, "column": loc.column}] if loc else []
+        if name in EXACTLY_ONE_OF:
+            given = [a for a in node.arguments or () if a.name.value in EXACTLY_ONE_OF[name]]
+            if len(given) != 1:
+                errors.append(
+                    {
+                        "message": f"{name} must include exactly one of the following arguments: "
+                        f"{', '.join(EXACTLY_ONE_OF[name])}.",
+                        "locations": locations,
+                        "extensions": {"code": "INVALID_FIELD_ARGUMENTS"},
+                        "path": [name],
+                    }
+                )
+                nulls[(node.alias or node.name).value] = None
+                continue
         if api_version >= IDEMPOTENT_FROM and name in IDEMPOTENT_MUTATIONS:
             directive = next((d for d in node.directives or () if d.name.value == "idempotent"), None)
             if directive is None:

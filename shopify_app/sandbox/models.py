@@ -201,4 +201,5 @@ class BulkOperation:
     error_code: str | None = None
     result: bytes | None = None
     pending: Any = None
+    reads: int = 0
     graphql_type = "BulkOperation"

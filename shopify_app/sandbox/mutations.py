@@ -58,14 +58,27 @@ def _target_product(
     context: Context, data: dict[str, Any], identifier: dict[str, Any] | None
 ) -> tuple[Product | None, dict[str, Any], list[dict[str, Any]]]:
     state = context.state
+    if identifier and data.get("id") is not None:
+        # Recorded (2026-04 product-set-id-not-allowed): Shopify's generic check of `*Set` identifiers.
+        return (
+            None,
+            data,
+            [
+                user_error(
+                    ["input"], "The id field is not allowed if identifier is provided.", "ID_NOT_ALLOWED"
+                )
+            ],
+        )
     if identifier:
         if identifier.get("id") is not None:
             product = state.products.get(parse_gid(identifier["id"], "Product") or -1)
             if product is None:
+                # The same identifier check as recorded for customerSet (2026-04 customer-set-parity,
+                # `unknownIdWithCode`); ProductSetUserErrorCode.NOT_FOUND documents the same message.
                 return (
                     None,
                     data,
-                    [user_error(["identifier", "id"], "Product does not exist", "PRODUCT_DOES_NOT_EXIST")],
+                    [user_error(["input"], "Resource matching the identifier was not found.", "NOT_FOUND")],
                 )
             return product, data, []
         if identifier.get("handle"):
@@ -228,7 +241,7 @@ def _upsert_owner_metafields(context: Context, owner: Any, inputs: list[dict[str
     now = context.state.now()
     owner_gid = gid(owner.graphql_type, owner.id)
     for item in inputs:
-        namespace = item.get("namespace") or "custom"
+        namespace = item.get("namespace") or context.state.app_namespace
         existing = next(
             (m for m in owner.metafields if m.namespace == namespace and m.key == item.get("key")), None
         )
@@ -288,7 +301,7 @@ def metafields_set(_: Any, info: GraphQLResolveInfo, metafields: list[dict[str, 
         if owner is None:
             errors.append(_metafield_error([*path, "ownerId"], "Owner does not exist.", "INVALID", index))
             continue
-        namespace = item.get("namespace") or "custom"
+        namespace = item.get("namespace") or context.state.app_namespace
         existing = next(
             (m for m in owner.metafields if m.namespace == namespace and m.key == item["key"]), None
         )

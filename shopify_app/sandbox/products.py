@@ -114,7 +114,7 @@ def replace_metafields(
     now = state.now()
     result = []
     for item in inputs:
-        namespace = item.get("namespace") or "custom"
+        namespace = item.get("namespace") or state.app_namespace
         key = item.get("key") or ""
         existing = by_key.get((namespace, key))
         if existing is not None:
@@ -153,7 +153,10 @@ def metafield_errors(inputs: list[dict[str, Any]] | None, path: list[str]) -> li
 
 # ----- options and variants -----------------------------------------------------------------------
 def _plan_options(
-    product: Product | None, options_in: list[dict[str, Any]] | None
+    product: Product | None,
+    options_in: list[dict[str, Any]] | None,
+    *,
+    root: tuple[str, ...] | list[str] = ("input", "productOptions"),
 ) -> tuple[list[dict[str, Any]], list[UserError]]:
     """Normalised option plan: [{name, position, values: [names], id}] in position order."""
     errors: list[UserError] = []
@@ -164,15 +167,11 @@ def _plan_options(
         ]
         return plan, errors
     if len(options_in) > MAX_OPTIONS:
-        errors.append(
-            user_error(
-                ["input", "productOptions"], "Can only specify a maximum of 3 options", "OPTIONS_OVER_LIMIT"
-            )
-        )
+        errors.append(user_error(list(root), "Can only specify a maximum of 3 options", "OPTIONS_OVER_LIMIT"))
     plan = []
     seen: set[str] = set()
     for index, option in enumerate(options_in):
-        path = ["input", "productOptions", str(index)]
+        path = [*root, str(index)]
         existing = None
         if option.get("id") is not None:
             option_id = parse_gid(option["id"], "ProductOption")
@@ -382,6 +381,9 @@ def apply_product_set(
             created_at=now,
             updated_at=now,
             status=data.get("status") or "ACTIVE",
+            # Recorded (2026-04 product-create-parity, 2025-01 product-set-parity-very-big-store): a
+            # product created without a vendor gets the shop's name as its vendor.
+            vendor=state.name,
         )
         product.published_at = now if product.status == "ACTIVE" else None
         state.products[product.id] = product
@@ -439,6 +441,9 @@ def _default_variant(state: ShopState, product: Product) -> None:
             product_id=product.id,
             inventory_item_id=state.next_id(),
             selected_options=[("Title", "Default Title")],
+            # Recorded (product-create-inventory-read-parity, product-set-parity-very-big-store): the
+            # default variant of a new product does not track inventory.
+            tracked=False,
             created_at=now,
             updated_at=now,
             item_created_at=now,
@@ -557,8 +562,22 @@ def create_product(
     errors = length_errors(data, handle, root=["input"]) + errors
     if errors:
         return None, [{**e, "code": None} for e in errors]
-    plan = {"handle": handle, "options": [], "tuples": []}
-    return apply_product_set(state, {k: v for k, v in data.items() if k != "handle"}, None, plan, changes), []
+    fields = {k: v for k, v in data.items() if k not in ("handle", "productOptions")}
+    options, option_errors = _plan_options(None, data.get("productOptions"), root=["productOptions"])
+    if option_errors:
+        return None, [{**e, "code": None} for e in option_errors]
+    plan = {"handle": handle, "options": options, "tuples": []}
+    if options:
+        # Recorded (product-create-with-options[-multi-value]-parity): one variant, made of the first
+        # value of each option; the other values exist without variants.
+        plan["tuples"] = [tuple(option["values"][0] for option in options)]
+        fields["productOptions"] = data["productOptions"]
+        fields["variants"] = [{}]
+    product = apply_product_set(state, fields, None, plan, changes)
+    if options:
+        for variant in product.variants:
+            variant.tracked = False  # as the default variant (productCreate-inventory-read-parity)
+    return product, []
 
 
 def update_product(

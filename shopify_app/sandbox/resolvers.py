@@ -349,7 +349,7 @@ def _metafield(
     if namespace is None and "." in key:
         namespace, key = key.split(".", 1)
     for metafield in owner.metafields:
-        if metafield.key == key and metafield.namespace == (namespace or "custom"):
+        if metafield.key == key and metafield.namespace == (namespace or ctx(info).state.app_namespace):
             return metafield
     return None
 

@@ -22,15 +22,24 @@ def _loc(node: Any) -> dict[str, int] | None:
     return {"line": where.line, "column": where.column}
 
 
-def node_paths(document: A.DocumentNode) -> dict[int, list[str]]:
+class NodePaths(dict[int, list[str]]):
+    """id(node) → Shopify-style path, plus id(value node) → the input object literal holding it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parents: dict[int, A.ObjectValueNode] = {}
+
+
+def node_paths(document: A.DocumentNode) -> NodePaths:
     """Map id(node) → Shopify-style path (`["query Name", "products", "nodes", "id"]`)."""
-    paths: dict[int, list[str]] = {}
+    paths = NodePaths()
 
     def value(node: Any, path: list[str]) -> None:
         paths[id(node)] = path
         if isinstance(node, A.ObjectValueNode):
             for field in node.fields:
                 paths[id(field)] = [*path, field.name.value]
+                paths.parents[id(field.value)] = node
                 value(field.value, [*path, field.name.value])
         elif isinstance(node, A.ListValueNode):
             for item in node.values:
@@ -256,6 +265,11 @@ def validation_error(error: GraphQLError, paths: dict[int, list[str]], schema: A
         }
         path = [*(path or []), missing["field"]]
     elif null_value:
+        # graphql-ruby locates a null literal at the input object literal that holds it
+        # (recorded: 2026-04 product-delete-parity, `productDelete(input: { id: null })`).
+        parent = getattr(paths, "parents", {}).get(id(node)) if node is not None else None
+        if parent is not None:
+            nodes = [parent]
         argument = (path or ["?"])[-1]
         input_name = _enclosing_input(path or [], schema)
         message = (

@@ -41,6 +41,8 @@ class ShopState:
     now: Callable[[], str]
     ids: Iterator[int]
     created_at: str = ""
+    # Where metafields without a namespace go (recorded: `app--{app id}`).
+    app_namespace: str = "app--0"
     products: dict[int, Product] = field(default_factory=dict)
     locations: dict[int, Location] = field(default_factory=dict)
     levels: dict[tuple[int, int], InventoryLevel] = field(default_factory=dict)

@@ -30,6 +30,9 @@ def test_bulk_query_produces_jsonl_with_parent_ids(sandbox: ShopifySandbox, gql:
     started = gql.data(RUN_QUERY, {"query": BULK_QUERY})["bulkOperationRunQuery"]
     assert started["userErrors"] == []
     assert started["bulkOperation"]["status"] == "CREATED" and started["bulkOperation"]["url"] is None
+    # As recorded (bulk-operation-run-query-group-objects): the first read still says CREATED.
+    first = gql.data(POLL, {"id": started["bulkOperation"]["id"]})["bulkOperation"]
+    assert first["status"] == "CREATED" and first["objectCount"] == "0"
     current = gql.data("{ currentBulkOperation { id status objectCount rootObjectCount url } }")
     operation = current["currentBulkOperation"]
     assert operation["id"] == started["bulkOperation"]["id"] and operation["status"] == "COMPLETED"
@@ -80,7 +83,9 @@ def test_sixth_concurrent_bulk_query_is_refused(gql: Gql) -> None:
     assert recorded_error["message"].startswith(
         "A bulk query operation for this app and shop is already in progress"
     )
-    gql.data(POLL, {"id": ids[0]})
+    gql.data(POLL, {"id": ids[0]})  # still CREATED: the first read
+    assert gql.data(RUN_QUERY, {"query": BULK_QUERY})["bulkOperationRunQuery"]["bulkOperation"] is None
+    gql.data(POLL, {"id": ids[0]})  # COMPLETED
     assert gql.data(RUN_QUERY, {"query": BULK_QUERY})["bulkOperationRunQuery"]["userErrors"] == []
 
 
@@ -137,6 +142,8 @@ def test_staged_upload_and_bulk_product_set(make_sandbox) -> None:  # noqa: ANN0
     assert started["bulkOperation"]["type"] == "MUTATION"
     second = gql.data(RUN_MUTATION, {"mutation": PRODUCT_SET_LINE, "path": key})["bulkOperationRunMutation"]
     assert second["userErrors"][0]["code"] == "OPERATION_IN_PROGRESS"
+    first = gql.data("{ currentBulkOperation(type: MUTATION) { status } }")["currentBulkOperation"]
+    assert first == {"status": "CREATED"}  # as recorded (bulk-operation-run-mutation-created-status)
     done = gql.data("{ currentBulkOperation(type: MUTATION) { status objectCount url } }")[
         "currentBulkOperation"
     ]
@@ -175,6 +182,8 @@ def test_bulk_operations_finish_webhook(make_sandbox) -> None:  # noqa: ANN001
     )
     operation_id = gql.data(RUN_QUERY, {"query": BULK_QUERY})["bulkOperationRunQuery"]["bulkOperation"]["id"]
     gql.data(POLL, {"id": operation_id})
+    assert received == []  # the first read still says CREATED
+    gql.data(POLL, {"id": operation_id})
     payload = json.loads(received[0])
     assert payload["admin_graphql_api_id"] == operation_id
     assert payload["status"] == "completed" and payload["type"] == "query"
@@ -183,6 +192,7 @@ def test_bulk_operations_finish_webhook(make_sandbox) -> None:  # noqa: ANN001
 def test_bulk_operations_list_filters_by_status_and_type(gql: Gql) -> None:
     operation_id = gql.data(RUN_QUERY, {"query": BULK_QUERY})["bulkOperationRunQuery"]["bulkOperation"]["id"]
     listing = "query($q: String) { bulkOperations(first: 10, query: $q) { nodes { id status type } } }"
+    gql.data(POLL, {"id": operation_id})  # the first read: still CREATED
     completed = gql.data(listing, {"q": "status:completed operation_type:query"})["bulkOperations"]["nodes"]
     assert completed == [{"id": operation_id, "status": "COMPLETED", "type": "QUERY"}]
     assert gql.data(listing, {"q": "status:running"})["bulkOperations"]["nodes"] == []
