@@ -7,9 +7,12 @@ Every knob has a safe local default so that `make run` and `make test` work on a
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+
+from joorsync.core import dev_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,10 +43,21 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# --- Sandbox mode: enables /sandbox/login and the demo wiring. Never on in production. ---
+SANDBOX_MODE = env_bool("JOORSYNC_SANDBOX_MODE", False)
 # The development key is only for local runs; production must set DJANGO_SECRET_KEY.
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-insecure-joorsync-secret-key-change-me-0123456789")
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", dev_defaults.SECRET_KEY)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Production: neither debug nor sandbox mode, and answering to a host name beyond this machine (a real
+# deployment must list its public name in DJANGO_ALLOWED_HOSTS, or Django refuses every request). There
+# the development defaults are errors (joorsync/core/checks.py: no command or server starts with them),
+# nothing is derived from SECRET_KEY, and cookies and HSTS default to HTTPS-only. `make run`, `make
+# test` and their child processes run with the loopback-only defaults, so they are never production.
+PRODUCTION = (
+    not DEBUG and not SANDBOX_MODE and any(host not in dev_defaults.LOCAL_HOSTS for host in ALLOWED_HOSTS)
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_q",
+    "axes",
     "joorsync.core",
     "joorsync.joor",
     "shopify_app",
@@ -69,6 +84,8 @@ MIDDLEWARE = [
     # Framing is governed by CSP frame-ancestors instead of X-Frame-Options: Shopify admin frames
     # the app (the shop's admin and admin.shopify.com may), and nothing else may frame any page.
     "shopify_app.middleware.FrameAncestorsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "joorsync.urls"
@@ -109,6 +126,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Staff sign-in (/admin/): django-axes locks a username out from one address after repeated
+# failures; the address is REMOTE_ADDR (a client cannot spoof it), so behind a proxy every client
+# shares the proxy's address and a lockout holds that username for everyone until the cool-off ends.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out attempt before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -124,12 +153,24 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 
 # --- Security headers. The app is framed by Shopify admin, so framing is governed by CSP. ---
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
+# Cookies travel over HTTPS only, by default in production; local runs serve plain http.
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HSTS (sent on HTTPS responses only): a year by default in production, off elsewhere.
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients), requests
+# count as HTTPS only with this on; never turn it on without such a proxy.
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Error reports (DEBUG pages, admin mails) hide settings and request values that hold secrets. ---
+DEFAULT_EXCEPTION_REPORTER_FILTER = "joorsync.core.reporting.SecretsHidingReporterFilter"
 
 # --- Stored secrets: Fernet keys, newest first (comma-separated) so keys can be rotated. ---
-# Unset, a key is derived from SECRET_KEY (fine for local runs; production sets its own).
+# Unset, local runs derive a key from SECRET_KEY; production refuses to (see joorsync/core/crypto.py).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY")
 
 # --- Task queue (django-q2): ORM broker unless REDIS_URL is set. ---
@@ -158,8 +199,8 @@ JOORSYNC_JOB_MAX_ATTEMPTS = env_int("JOORSYNC_JOB_MAX_ATTEMPTS", 5)
 SYNC_SPOOL_DIR = env_str("SYNC_SPOOL_DIR")  # where full syncs spool catalogs (default: the temp dir)
 
 # --- Shopify ---
-SHOPIFY_API_KEY = env_str("SHOPIFY_API_KEY", "sandbox-api-key")
-SHOPIFY_API_SECRET = env_str("SHOPIFY_API_SECRET", "sandbox-api-secret")
+SHOPIFY_API_KEY = env_str("SHOPIFY_API_KEY", dev_defaults.SHOPIFY_API_KEY)
+SHOPIFY_API_SECRET = env_str("SHOPIFY_API_SECRET", dev_defaults.SHOPIFY_API_SECRET)
 # During a secret rotation Shopify may still sign with the previous secret.
 SHOPIFY_API_SECRET_PREVIOUS = env_str("SHOPIFY_API_SECRET_PREVIOUS")
 SHOPIFY_APP_URL = env_str("SHOPIFY_APP_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -179,17 +220,19 @@ JOOR_HTTP_TIMEOUT = env_float("JOOR_HTTP_TIMEOUT", 30.0)
 JOOR_CREDITS_PER_WINDOW = env_int("JOOR_CREDITS_PER_WINDOW", 300)
 JOOR_CREDIT_WINDOW_SECONDS = env_float("JOOR_CREDIT_WINDOW_SECONDS", 300.0)
 
-# --- Sandbox mode: enables /sandbox/login and the demo wiring. Never on in production. ---
-SANDBOX_MODE = env_bool("JOORSYNC_SANDBOX_MODE", False)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Log lines carry text from JOOR and Shopify (error comments): no escape sequence reaches a terminal.
+    "filters": {"strip_controls": {"()": "joorsync.core.text.StripControlsFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["strip_controls"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lockouts; not its start-up banner in every command
     },
 }

@@ -1,7 +1,8 @@
 """Symmetric encryption of stored secrets (access tokens, API credentials).
 
 Keys come from FIELD_ENCRYPTION_KEY (comma-separated Fernet keys, newest first, so old ciphertexts
-stay readable during a rotation). Without it, one key is derived from SECRET_KEY.
+stay readable during a rotation). Without it, local runs derive one key from SECRET_KEY; production
+refuses to, so that a leaked or default SECRET_KEY never also opens the stored credentials.
 """
 
 from __future__ import annotations
@@ -34,7 +35,14 @@ def _fernet(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
 
 
 def get_fernet() -> MultiFernet:
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
+    keys = tuple(settings.FIELD_ENCRYPTION_KEYS)
+    if keys:
+        return _fernet(keys, "")
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY must be set in production (no key is derived from SECRET_KEY there)"
+        )
+    return _fernet((), settings.SECRET_KEY)
 
 
 def encrypt_str(plaintext: str) -> str:

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from joorsync.core.text import strip_controls
 from joorsync.sync.models import Direction, JoorAccount, ProductLink, SyncEvent, SyncJob
 from joorsync.sync.selectors import shop_has_admin_access
 from shopify_app.models import Shop
@@ -224,8 +225,9 @@ def _secrets_of(shop: Shop) -> list[str]:
 
 
 def error_reason(exc: BaseException, *, shop: Shop) -> str:
-    """`ExceptionClass: message`, with any stored secret of the shop blanked out, bounded in size."""
-    text = f"{type(exc).__name__}: {exc}".strip()
+    """`ExceptionClass: message`, with any stored secret of the shop blanked out and no control
+    characters (the message may quote JOOR's or Shopify's error text), bounded in size."""
+    text = strip_controls(f"{type(exc).__name__}: {exc}".strip())
     for secret in _secrets_of(shop):
         text = text.replace(secret, "***")
     return text[:MAX_ERROR_LENGTH]
@@ -502,7 +504,7 @@ def sync_event_record(
         level=level,
         action=action[:40],
         side=side[:10],
-        message=message,
+        message=strip_controls(message),
         details=dict(details) if details is not None else None,
     )
 
@@ -518,7 +520,7 @@ def sync_events_record(*, job: SyncJob, events: Iterable[Mapping[str, Any]]) -> 
             level=event.get("level", SyncEvent.Level.INFO),
             action=str(event["action"])[:40],
             side=str(event.get("side", ""))[:10],
-            message=str(event.get("message", "")),
+            message=strip_controls(str(event.get("message", ""))),
             details=event.get("details"),
         )
         for event in events

@@ -28,3 +28,20 @@ def test_invalid_key_is_a_configuration_error_without_the_key(settings):
     with pytest.raises(ImproperlyConfigured) as info:
         encrypt_str("x")
     assert "not-a-key" not in str(info.value)
+
+
+def test_production_derives_no_key_from_the_secret_key(settings):
+    settings.PRODUCTION = True
+    settings.FIELD_ENCRYPTION_KEYS = []
+    with pytest.raises(ImproperlyConfigured, match="FIELD_ENCRYPTION_KEY must be set in production"):
+        encrypt_str("x")
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    assert decrypt_str(encrypt_str("x")) == "x"
+
+
+def test_a_ciphertext_made_with_the_derived_key_does_not_open_in_production(settings):
+    settings.FIELD_ENCRYPTION_KEYS = []
+    ciphertext = encrypt_str("shpat_made_locally")  # local run: derived from SECRET_KEY
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured):
+        decrypt_str(ciphertext)

@@ -182,10 +182,49 @@ def test_requests_without_valid_shop_may_not_be_framed(client, endpoint, query):
 
 def test_middleware_sets_csp_on_other_responses(client, endpoint):
     assert client.get("/healthz")["Content-Security-Policy"] == "frame-ancestors 'none';"
-    assert (
-        client.get("/healthz", {"shop": SHOP})["Content-Security-Policy"]
-        == f"frame-ancestors https://{SHOP} https://admin.shopify.com;"
-    )
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/admin/login/", "/admin/", "/api/session", "/no-such-page"])
+def test_an_unverified_shop_parameter_never_allows_framing(client, endpoint, path):
+    """`?shop=` is the attacker's to choose: framing by that shop's admin would be clickjacking."""
+    installed_shop()
+    response = client.get(path, {"shop": SHOP})
+    assert response["Content-Security-Policy"] == "frame-ancestors 'none';"
+
+
+def test_home_with_an_unsigned_shop_may_not_be_framed(client, endpoint):
+    installed_shop()
+    page = client.get("/", {"shop": SHOP, "host": "aG9zdA", "embedded": "1"})
+    assert page.status_code == 200
+    assert page["Content-Security-Policy"] == "frame-ancestors 'none';"
+
+
+def test_exit_iframe_page_is_framed_only_for_a_signed_shop(client, endpoint):
+    signed = client.get("/", signed_query({"shop": SHOP, "timestamp": now_ts(), "embedded": "1"}))
+    assert '"_top"' in signed.content.decode()
+    assert signed["Content-Security-Policy"] == f"frame-ancestors https://{SHOP} https://admin.shopify.com;"
+    unsigned = client.get("/", {"shop": SHOP, "embedded": "1"})
+    assert unsigned["Content-Security-Policy"] == "frame-ancestors 'none';"
+
+
+def test_a_signed_query_proves_the_shop_and_a_forged_one_does_not(client, endpoint):
+    query = signed_query({"shop": SHOP, "host": "aG9zdA", "timestamp": now_ts()})
+    framed = client.get("/healthz", query)["Content-Security-Policy"]
+    assert framed == f"frame-ancestors https://{SHOP} https://admin.shopify.com;"
+    forged = {**query, "hmac": "0" * 64}
+    assert client.get("/healthz", forged)["Content-Security-Policy"] == "frame-ancestors 'none';"
+    stale = signed_query({"shop": SHOP, "timestamp": now_ts(-2 * 86400)})
+    assert client.get("/healthz", stale)["Content-Security-Policy"] == "frame-ancestors 'none';"
+
+
+def test_admin_is_never_framed_even_for_a_proven_shop(client, endpoint):
+    installed_shop()
+    signed = signed_query({"shop": SHOP, "timestamp": now_ts()})
+    for response in (
+        client.get("/admin/login/", signed),
+        client.get("/admin/login/", {"shop": SHOP}, headers=bearer(session_token())),
+    ):
+        assert response["Content-Security-Policy"] == "frame-ancestors 'none';"
 
 
 def test_session_token_views_need_no_csrf_token(rf, endpoint):

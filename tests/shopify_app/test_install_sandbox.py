@@ -8,6 +8,7 @@ sandbox delivers webhooks straight into Django's WSGI handler.
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -49,6 +50,12 @@ def sandbox(settings, monkeypatch):
     monkeypatch.setattr(Conf, "SYNC", True)  # queued webhook work runs in-process
     yield sandbox
     sandbox.close()
+
+
+def shop_connect_command(token: str, **options) -> None:
+    """`manage.py shop_connect` with the token on standard input, as an operator pipes it in."""
+    stdin = StringIO(f"SHOPIFY_ACCESS_TOKEN={token}\n")
+    call_command("shop_connect", "--stdin", secrets_input=stdin, **options)
 
 
 @pytest.fixture
@@ -134,7 +141,7 @@ def test_full_install_then_a_merchant_edit_arrives_as_a_verified_webhook(client,
 
 @pytest.mark.django_db(transaction=True)
 def test_uninstall_in_the_sandbox_wipes_the_tokens(client, sandbox):
-    call_command("shop_connect", shop=SHOP, token=sandbox.issue_access_token(SHOP), admin_url=SANDBOX_URL)
+    shop_connect_command(sandbox.issue_access_token(SHOP), shop=SHOP, admin_url=SANDBOX_URL)
     assert Shop.objects.get(shop_domain=SHOP).is_installed
     sandbox.merchant_uninstall_app(SHOP)
     assert [d.status for d in sandbox.webhook_deliveries if d.topic == "app/uninstalled"] == [200]
@@ -171,9 +178,10 @@ def test_expired_sandbox_token_is_refreshed_once_on_401(sandbox):
 
 
 @pytest.mark.django_db
-def test_shop_connect_verifies_the_token_and_registers_webhooks(sandbox, settings):
+def test_shop_connect_verifies_the_token_and_registers_webhooks(sandbox, settings, monkeypatch):
     settings.SHOPIFY_ADMIN_BASE_URL = ""  # the shop's own --admin-url must be used
-    call_command("shop_connect", shop=SHOP, token="shpat_static_demo", admin_url=SANDBOX_URL)
+    monkeypatch.setenv("SHOPIFY_ACCESS_TOKEN", "shpat_static_demo")
+    call_command("shop_connect", shop=SHOP, admin_url=SANDBOX_URL)
     shop = Shop.objects.get(shop_domain=SHOP)
     assert shop.access_token == "shpat_static_demo" and shop.access_token_expires_at is None
     assert shop.admin_base_url == SANDBOX_URL and shop.is_installed
@@ -199,9 +207,23 @@ def test_shop_connect_fails_cleanly(sandbox, settings, options, message):
         settings.SHOPIFY_HTTP_TRANSPORT = None  # real HTTP to a closed loopback port
     options.setdefault("admin_url", SANDBOX_URL)
     with pytest.raises(CommandError) as excinfo:
-        call_command("shop_connect", **options)
+        shop_connect_command(options.pop("token"), **options)
     assert message in str(excinfo.value) and "\n" not in str(excinfo.value)
     assert "shpat_" not in str(excinfo.value)
+    assert not Shop.objects.exists()
+
+
+@pytest.mark.django_db
+def test_shop_connect_refuses_a_token_on_the_command_line(sandbox, monkeypatch):
+    monkeypatch.delenv("SHOPIFY_ACCESS_TOKEN", raising=False)
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "shop_connect", "--shop", SHOP, "--token", "shpat_static_demo", "--admin-url", SANDBOX_URL
+        )
+    assert "--token" in str(refused.value) and "SHOPIFY_ACCESS_TOKEN" in str(refused.value)
+    assert "shpat_" not in str(refused.value)
+    with pytest.raises(CommandError, match="set SHOPIFY_ACCESS_TOKEN"):
+        call_command("shop_connect", "--shop", SHOP, "--admin-url", SANDBOX_URL)
     assert not Shop.objects.exists()
 
 
@@ -215,9 +237,7 @@ def _code(sandbox: ShopifySandbox) -> str:
 
 @pytest.mark.django_db
 def test_deferred_webhook_registration_task_subscribes_the_shop(sandbox):
-    call_command(
-        "shop_connect", shop=SHOP, token="shpat_static_demo", admin_url=SANDBOX_URL, no_webhooks=True
-    )
+    shop_connect_command("shpat_static_demo", shop=SHOP, admin_url=SANDBOX_URL, no_webhooks=True)
     assert subscriptions(sandbox) == set()
     tasks.shop_webhooks_register(Shop.objects.get(shop_domain=SHOP).pk)
     assert subscriptions(sandbox) == {(topic, f"{APP_URL}/webhooks") for topic in SUBSCRIBED_TOPICS}
@@ -225,7 +245,7 @@ def test_deferred_webhook_registration_task_subscribes_the_shop(sandbox):
 
 @pytest.mark.django_db(transaction=True)
 def test_bulk_operation_finish_webhook_from_the_sandbox_is_recorded(sandbox):
-    call_command("shop_connect", shop=SHOP, token="shpat_static_demo", admin_url=SANDBOX_URL)
+    shop_connect_command("shpat_static_demo", shop=SHOP, admin_url=SANDBOX_URL)
     shop = Shop.objects.get(shop_domain=SHOP)
     with shop_admin_client(shop=shop) as admin:
         result = admin.run_bulk_query("{ products { edges { node { id title } } } }", poll_interval=0)

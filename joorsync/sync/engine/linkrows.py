@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from joorsync.core.text import strip_controls
 from joorsync.joor.records import Style
 from joorsync.sync.canonical import CanonicalProduct, snapshot_hash, split_variant_key
 from joorsync.sync.engine.pair import variant_keys_of
@@ -59,6 +60,7 @@ def link_record_unmatched_joor(
 ) -> ProductLink:
     """A style no product is linked to; its UPCs are kept so a product with them is never created
     a second time."""
+    note = strip_controls(note)[:2000]  # may quote JOOR's or Shopify's error text
     with transaction.atomic():
         link, _ = ProductLink.objects.update_or_create(
             shop=shop,
@@ -68,7 +70,7 @@ def link_record_unmatched_joor(
                 "style_number": style.style_number or "",
                 "style_identifier": style.style_identifier or "",
                 "joor_name": (style.style_name or "")[:255],
-                "note": note[:2000],
+                "note": note,
             },
         )
         variant_links_update(link=link, shopify_node=None, joor_product=product)
@@ -80,6 +82,7 @@ def link_record_unmatched_shopify(
 ) -> ProductLink:
     """A product no style is linked to, with the reason; its barcodes are kept for matching."""
     status = status or ProductLink.Status.UNMATCHED_SHOPIFY
+    note = strip_controls(note)[:2000]  # may quote JOOR's or Shopify's error text
     with transaction.atomic():
         link, created = ProductLink.objects.get_or_create(
             shop=shop,
@@ -88,7 +91,7 @@ def link_record_unmatched_shopify(
         )
         if not created and link.status in OPEN_STATUSES:
             link.status = status
-            link.note = note[:2000]
+            link.note = note
             link.shopify_title = str(node.get("title") or link.shopify_title)[:255]
             link.save(update_fields=["status", "note", "shopify_title", "updated_at"])
         if link.status in OPEN_STATUSES and link.joor_style_id is None:
@@ -303,6 +306,8 @@ def problems_record(
     solved (the product changed so that it can be written). Returns the newly opened ones."""
     now = timezone.now()
     wanted = {(r.code, r.path[:255]): r for r in refusals}
+    # A refusal's message can quote the other side's error answer: stored without control characters.
+    messages = {key: strip_controls(r.message) for key, r in wanted.items()}
     current = {
         (p.code, p.field_path): p
         for p in ProductProblem.objects.filter(shop=shop, subject=subject, status=ProductProblem.Status.OPEN)
@@ -316,8 +321,8 @@ def problems_record(
     for key, refusal in wanted.items():
         existing = current.get(key)
         if existing is not None:
-            if existing.message != refusal.message:
-                ProductProblem.objects.filter(pk=existing.pk).update(message=refusal.message, updated_at=now)
+            if existing.message != messages[key]:
+                ProductProblem.objects.filter(pk=existing.pk).update(message=messages[key], updated_at=now)
             continue
         try:
             with transaction.atomic():
@@ -330,7 +335,7 @@ def problems_record(
                         side=str(refusal.side)[:10],
                         code=refusal.code[:40],
                         field_path=refusal.path[:255],
-                        message=refusal.message,
+                        message=messages[key],
                         details=refusal.details,
                         job=job,
                     )

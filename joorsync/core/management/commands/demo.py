@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from joorsync.core.demo.runner import DemoConfig, demo_run
+from joorsync.core.text import strip_controls
 
 
 def _interrupt(signum: int, frame: Any) -> None:
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             signal.signal(signum, _interrupt)
 
         def say(line: str) -> None:
-            self.stdout.write(line)
+            self.stdout.write(strip_controls(line))  # a failure's line quotes the exception
             self.stdout.flush()
 
         status = demo_run(config=config, say=say)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from joorsync.core.text import strip_controls
 from joorsync.sync.models import Conflict
 from joorsync.sync.selectors import conflicts_open_for
 from shopify_app.models import Shop
@@ -60,8 +61,11 @@ class Command(BaseCommand):
                 or c["product"]["shopify_product_id"]
                 or f"link {c['product']['link_id']}"
             )
+            # Paths and values come from both catalogs: a person reads this line in a terminal.
             self.stdout.write(
-                f"#{c['id']} {product} {c['field_path']}: base {_short(c['base_value'])} | "
-                f"shopify {_short(c['shopify_value'])} | joor {_short(c['joor_value'])}"
+                strip_controls(
+                    f"#{c['id']} {product} {c['field_path']}: base {_short(c['base_value'])} | "
+                    f"shopify {_short(c['shopify_value'])} | joor {_short(c['joor_value'])}"
+                )
             )
         self.stdout.write(f"{len(conflicts)} open conflict(s)")

@@ -32,6 +32,7 @@ import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from joorsync.core.text import strip_controls
 from joorsync.joor.sandbox.app import JoorSandbox
 from joorsync.joor.sandbox.app import SandboxConfig as JoorConfig
 from joorsync.joor.sandbox.server import serve_in_thread as serve_joor
@@ -192,7 +193,8 @@ class Command(BaseCommand):
             time.sleep(POLL_SECONDS)
         status, started_at, finished_at, error = job
         if status != "succeeded":
-            raise CommandError(f"the full sync ended {status}: {error} ({_tail(workdir / 'qcluster.log')})")
+            tail = _tail(workdir / "qcluster.log")
+            raise CommandError(strip_controls(f"the full sync ended {status}: {error} ({tail})"))
         deadline = time.monotonic() + DRAIN_TIMEOUT
         while not self._drained(db, shopify):
             if time.monotonic() > deadline:

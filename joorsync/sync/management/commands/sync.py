@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from joorsync.core.text import strip_controls
 from joorsync.sync.jobs import sync_job_create, sync_job_execute
 from joorsync.sync.models import Direction, JoorAccount, SyncJob
 from shopify_app.domains import shop_domain_clean
@@ -79,4 +80,4 @@ class Command(BaseCommand):
                 f"{report['conflicts']} conflicts, {report['errors']} errors in {report['seconds']}s"
             )
         if job.status == SyncJob.Status.FAILED:
-            raise CommandError(f"sync failed: {job.error}")
+            raise CommandError(strip_controls(f"sync failed: {job.error}"))

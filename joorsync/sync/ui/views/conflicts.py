@@ -69,12 +69,16 @@ def _detail_context(
     conflict: Conflict, *, value_text: str | None = None, error: str = "", value_error: str = ""
 ) -> dict:
     base = conflict.base_value
+    # Each side is compared with the base: the marks show what that side changed.
+    shopify = highlight(conflict.shopify_value, against=base)
+    joor = highlight(conflict.joor_value, against=base)
     return {
         "conflict": conflict,
         "base_text": as_text(base),
-        # Each side is compared with the base: the marks show what that side changed.
-        "shopify_html": highlight(conflict.shopify_value, against=base),
-        "joor_html": highlight(conflict.joor_value, against=base),
+        "shopify_html": shopify.html,
+        "shopify_note": shopify.note,
+        "joor_html": joor.html,
+        "joor_note": joor.note,
         "resolved_text": as_text(conflict.resolved_value),
         "value_text": value_text if value_text is not None else _editable(conflict.joor_value),
         "clearable": conflict_field_clearable(field_path=conflict.field_path),

@@ -1,0 +1,199 @@
+"""Production refuses the development defaults; local runs keep them.
+
+In-process tests switch `settings.PRODUCTION` directly; the subprocess tests prove that the environment
+a deployment sets really makes `manage.py` and the WSGI entry point refuse, and that `make run`'s and
+`make test`'s plain environment does not.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from joorsync.core import dev_defaults
+from joorsync.core.checks import deploy_check, production_secrets_check
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD_SECRET_KEY = "k3y-" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+GOOD_FIELD_KEY = Fernet.generate_key().decode()
+# Every variable that decides production or carries a secret: each test starts from none of them.
+DECIDING = (
+    "DJANGO_DEBUG",
+    "JOORSYNC_SANDBOX_MODE",
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_SECRET_KEY",
+    "SHOPIFY_API_SECRET",
+    "SHOPIFY_API_SECRET_PREVIOUS",
+    "FIELD_ENCRYPTION_KEY",
+    "DJANGO_SECURE_COOKIES",
+    "DJANGO_SECURE_HSTS_SECONDS",
+)
+PRODUCTION_HOST = {"DJANGO_ALLOWED_HOSTS": "joorsync.example.com"}
+REAL_SECRETS = {
+    "DJANGO_SECRET_KEY": GOOD_SECRET_KEY,
+    "SHOPIFY_API_SECRET": "shpss_" + "f" * 32,
+    "FIELD_ENCRYPTION_KEY": GOOD_FIELD_KEY,
+}
+
+
+@pytest.fixture
+def production(settings):
+    """The development defaults, in production."""
+    settings.PRODUCTION = True
+    settings.DEBUG = False
+    settings.SANDBOX_MODE = False
+    settings.SECRET_KEY = dev_defaults.SECRET_KEY
+    settings.SHOPIFY_API_SECRET = dev_defaults.SHOPIFY_API_SECRET
+    settings.SHOPIFY_API_SECRET_PREVIOUS = ""
+    settings.FIELD_ENCRYPTION_KEYS = []
+    return settings
+
+
+def ids(messages) -> set[str]:
+    return {message.id for message in messages}
+
+
+def test_production_with_the_development_defaults_is_three_errors(production):
+    errors = production_secrets_check()
+    assert ids(errors) == {"joorsync.E001", "joorsync.E002", "joorsync.E003"}
+    assert all(error.is_serious() for error in errors)
+    assert dev_defaults.SECRET_KEY not in "".join(str(error) for error in errors)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        pytest.param("short-but-random-Xq7", id="short"),
+        pytest.param("a" * 60, id="repetitive"),
+        pytest.param("django-insecure-" + "x7Yq2" * 10, id="django-insecure"),
+    ],
+)
+def test_a_weak_secret_key_is_an_error(production, key):
+    production.SECRET_KEY = key
+    assert "joorsync.E001" in ids(production_secrets_check())
+
+
+def test_the_sandbox_secret_as_the_previous_shopify_secret_is_an_error(production):
+    production.SHOPIFY_API_SECRET = REAL_SECRETS["SHOPIFY_API_SECRET"]
+    production.SHOPIFY_API_SECRET_PREVIOUS = dev_defaults.SHOPIFY_API_SECRET
+    assert "joorsync.E002" in ids(production_secrets_check())
+
+
+def test_production_with_real_secrets_passes(production):
+    production.SECRET_KEY = GOOD_SECRET_KEY
+    production.SHOPIFY_API_SECRET = REAL_SECRETS["SHOPIFY_API_SECRET"]
+    production.FIELD_ENCRYPTION_KEYS = [GOOD_FIELD_KEY]
+    assert production_secrets_check() == []
+    assert deploy_check() == []
+    call_command("check", deploy=True, fail_level="ERROR", stdout=StringIO())
+
+
+def test_local_runs_keep_the_development_defaults(settings):
+    assert settings.PRODUCTION is False  # the suite's own plain environment
+    assert production_secrets_check() == []
+    call_command("check", stdout=StringIO())
+
+
+def test_ordinary_checks_stop_every_command_in_production(production):
+    with pytest.raises(SystemCheckError) as info:
+        call_command("check")
+    assert all(f"joorsync.E00{n}" in str(info.value) for n in (1, 2, 3))
+
+
+def test_check_deploy_fails_on_the_development_defaults_anywhere(settings):
+    with pytest.raises(SystemCheckError) as info:
+        call_command("check", deploy=True)
+    assert all(f"joorsync.E00{n}" in str(info.value) for n in (1, 2, 3))
+
+
+def test_check_deploy_refuses_sandbox_mode(settings):
+    settings.SANDBOX_MODE = True
+    assert "joorsync.E004" in ids(deploy_check())
+
+
+def _run(argv: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in DECIDING}
+    base["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    return subprocess.run(  # noqa: S603 - our own interpreter with fixed arguments
+        [sys.executable, *argv], cwd=REPO, env={**base, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("env", "refused"),
+    [
+        pytest.param(PRODUCTION_HOST, True, id="production-defaults"),
+        pytest.param({**PRODUCTION_HOST, **REAL_SECRETS}, False, id="production-configured"),
+        pytest.param({}, False, id="local-plain"),
+        pytest.param({**PRODUCTION_HOST, "DJANGO_DEBUG": "1"}, False, id="debug"),
+        pytest.param({**PRODUCTION_HOST, "JOORSYNC_SANDBOX_MODE": "1"}, False, id="sandbox"),
+    ],
+)
+def test_manage_py_refuses_to_start_in_production_on_the_defaults(tmp_path, env, refused):
+    result = _run(["manage.py", "check"], env, tmp_path)
+    assert (result.returncode != 0) is refused, result.stdout + result.stderr
+    if refused:
+        assert all(f"joorsync.E00{n}" in result.stderr for n in (1, 2, 3)), result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("env", "refused"),
+    [
+        pytest.param(PRODUCTION_HOST, True, id="production-defaults"),
+        pytest.param({**PRODUCTION_HOST, **REAL_SECRETS}, False, id="production-configured"),
+        pytest.param({}, False, id="local-plain"),
+    ],
+)
+def test_the_wsgi_entry_point_refuses_to_serve_in_production_on_the_defaults(tmp_path, env, refused):
+    """What gunicorn imports: it runs no manage.py, so the module itself must refuse."""
+    result = _run(["-c", "import joorsync.wsgi"], env, tmp_path)
+    assert (result.returncode != 0) is refused, result.stdout + result.stderr
+    if refused:
+        assert "ImproperlyConfigured" in result.stderr and "joorsync.E001" in result.stderr
+
+
+@pytest.mark.slow
+def test_check_deploy_fails_on_the_plain_local_environment(tmp_path):
+    result = _run(["manage.py", "check", "--deploy"], {}, tmp_path)
+    assert result.returncode != 0 and "joorsync.E001" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        pytest.param({**PRODUCTION_HOST, **REAL_SECRETS}, "True 31536000", id="production"),
+        pytest.param({}, "False 0", id="local"),
+        pytest.param({**PRODUCTION_HOST, "JOORSYNC_SANDBOX_MODE": "1"}, "False 0", id="sandbox"),
+        pytest.param(
+            {
+                **PRODUCTION_HOST,
+                **REAL_SECRETS,
+                "DJANGO_SECURE_COOKIES": "0",
+                "DJANGO_SECURE_HSTS_SECONDS": "60",
+            },
+            "False 60",
+            id="production-overridden",
+        ),
+        pytest.param({"DJANGO_SECURE_COOKIES": "1"}, "True 0", id="local-opted-in"),
+    ],
+)
+def test_secure_cookies_and_hsts_default_on_in_production_only(tmp_path, env, expected):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "assert s.SESSION_COOKIE_SECURE == s.CSRF_COOKIE_SECURE; "
+        "print(s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    )
+    result = _run(["-c", code], {**env, "DJANGO_SETTINGS_MODULE": "joorsync.settings"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
