@@ -216,6 +216,9 @@ SHOPIFY_HTTP_TIMEOUT = env_float("SHOPIFY_HTTP_TIMEOUT", 30.0)
 JOOR_API_BASE_URL = env_str("JOOR_API_BASE_URL", "https://api.jooraccess.com").rstrip("/")
 JOOR_AUTH_URL = env_str("JOOR_AUTH_URL", "https://atlas.jooraccess.com/auth/")
 JOOR_HTTP_TIMEOUT = env_float("JOOR_HTTP_TIMEOUT", 30.0)
+# Hosts beyond JOOR's own that JOOR URLs may name in production (comma-separated; "host" or
+# "host:port", https and public addresses only). Outside production any host is allowed.
+JOOR_ALLOWED_HOSTS = env_list("JOOR_ALLOWED_HOSTS")
 # Client-side credit budget: JOOR charges 1 credit per GET and 5 per write, 300 per fixed 300 s window.
 JOOR_CREDITS_PER_WINDOW = env_int("JOOR_CREDITS_PER_WINDOW", 300)
 JOOR_CREDIT_WINDOW_SECONDS = env_float("JOOR_CREDIT_WINDOW_SECONDS", 300.0)

@@ -1,7 +1,8 @@
 """A shop's JOOR connection: connecting (credentials proven before they are stored) and sync settings.
 
 Credentials are write-only: they are stored encrypted, never logged, and no error message here
-contains one.
+contains one. They are only ever sent to the URLs they were entered with, and in production those
+URLs can only lead to JOOR (`joorsync.sync.clients.joor_destinations`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 
-from joorsync.joor.errors import JoorAuthError, JoorError, JoorRateLimited, JoorTransientError
-from joorsync.sync.clients import joor_client_for
+from joorsync.core.outbound import DestinationRefused
+from joorsync.joor.errors import JoorAuthError, JoorError, JoorRateLimited
+from joorsync.sync.clients import joor_client_for, joor_destinations
 from joorsync.sync.jobs import sync_job_request
 from joorsync.sync.merge import FieldGroup, Ownership
 from joorsync.sync.models import (
@@ -66,37 +68,70 @@ class JoorConnectionError(Exception):
 
 
 def _check_url(name: str, url: str) -> str:
+    """`url` without its trailing slash, if it is one JOOR clients may be pointed at (no request made:
+    where its host resolves is checked when a connection is opened)."""
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise JoorAccountInvalid(f"{name} must be an http(s) URL, such as https://api.jooraccess.com")
+    try:
+        joor_destinations().check_url(url)
+    except DestinationRefused:
+        raise JoorAccountInvalid(
+            f"{name} must be an https URL on one of JOOR's hosts, such as https://api.jooraccess.com"
+        ) from None
     return url.rstrip("/")
 
 
-def _probe(account: JoorAccount) -> None:
-    """One cheap authenticated read: the first style (v2) or product (v4), page size 1."""
-    client = joor_client_for(account=account, max_retries=CONNECT_PROBE_RETRIES)
+def joor_account_check_urls(account: JoorAccount) -> None:
+    """Raise `JoorAccountInvalid` unless the account's URLs are ones JOOR clients may be pointed at."""
+    _check_url("base_url", account.base_url)
+    if account.api_generation == ApiGeneration.V4:
+        _check_url("auth_url", account.auth_url or settings.JOOR_AUTH_URL)
+
+
+def joor_unreachable_message(where: str) -> str:
+    """The one message for every way a check can fail short of JOOR refusing the credentials.
+
+    Nothing about what answered (a refused port, a timeout, a web server that is not JOOR, a redirect)
+    reaches the person who typed the URL, so the check cannot map what lives where.
+    """
+    return f"No JOOR API answered at {where}: check the URL, or try again later"
+
+
+def joor_connection_problem(
+    *, account: JoorAccount, max_retries: int, timeout: float | None = None
+) -> str | None:
+    """None when JOOR answers one cheap authenticated read (the first style for v2, the first product
+    for v4); else one line naming no secret.
+
+    Only a 401/403 (which only an allowed host can give, the client refusing every other) and a 429
+    are told apart; everything else is `joor_unreachable_message`, and its cause goes to the log.
+    """
     where = account.base_url
     try:
-        with client:
+        with joor_client_for(account=account, max_retries=max_retries, timeout=timeout) as client:
             if account.api_generation == ApiGeneration.V4:
                 next(iter(client.iter_products(page_size=1, limit=1)), None)
             else:
                 next(iter(client.iter_style_pages(page_size=1)), None)
     except JoorAuthError as exc:
-        status = f" (HTTP {exc.status})" if exc.status else ""
-        raise JoorConnectionError(f"JOOR at {where} refused the credentials{status}") from exc
-    except JoorRateLimited as exc:
-        raise JoorConnectionError(f"JOOR at {where} is rate limiting this account; try again later") from exc
-    except JoorTransientError as exc:
-        raise JoorConnectionError(
-            f"JOOR at {where} is unreachable or failing ({type(exc).__name__})"
-        ) from exc
-    except JoorError as exc:
-        status = f", HTTP {exc.status}" if exc.status else ""
-        raise JoorConnectionError(
-            f"JOOR at {where} refused the check request ({type(exc).__name__}{status})"
-        ) from exc
+        return f"JOOR at {where} refused the credentials" + (f" (HTTP {exc.status})" if exc.status else "")
+    except JoorRateLimited:
+        return f"JOOR at {where} is rate limiting this account; try again later"
+    except (JoorError, DestinationRefused) as exc:
+        logger.info("JOOR check of shop %s failed: %s", account.shop_id, type(exc).__name__)
+        return joor_unreachable_message(where)
+    except ValueError as exc:  # a client that cannot even be built (no credentials)
+        return f"The JOOR connection is incomplete ({type(exc).__name__})"
+    return None
+
+
+def _probe(account: JoorAccount) -> None:
+    """One cheap authenticated read before anything is stored (one retry: a person is waiting)."""
+    problem = joor_connection_problem(account=account, max_retries=CONNECT_PROBE_RETRIES)
+    if problem is not None:
+        raise JoorConnectionError(problem)
 
 
 def joor_account_connect(

@@ -11,6 +11,10 @@ Tests (and the demo) point the clients at the in-process sandboxes with `transpo
 
 The override is process-wide (not thread-local) on purpose, so a django-q worker running in a thread
 of the test process sees it too. An explicit `transport=` argument always wins.
+
+Whatever transport a JOOR client gets, it is wrapped in the outbound policy with `joor_destinations()`:
+a JOOR URL comes from a merchant's settings form, so in production it may only lead to JOOR (see
+there), and the stored credentials never travel anywhere else.
 """
 
 from __future__ import annotations
@@ -23,12 +27,50 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
+from joorsync.core.outbound import DestinationPolicy, Limits, PolicyTransport
 from joorsync.joor.budget import CreditBudget
 from joorsync.joor.client import JoorClient
 from joorsync.sync.models import ApiGeneration, JoorAccount
 from shopify_app.admin.client import AdminClient
 from shopify_app.models import Shop
 from shopify_app.services.tokens import shop_admin_client
+
+#: JOOR's own API and auth hosts (production and JOOR's sandbox environment).
+JOOR_HOSTS = frozenset(
+    {
+        "api.jooraccess.com",
+        "apisandbox.jooraccess.com",
+        "atlas.jooraccess.com",
+        "atlas-sandbox.jooraccess.com",
+    }
+)
+#: One JOOR answer: a page of 1,000 styles in XML stays well under this.
+JOOR_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+#: A whole JOOR answer may take this many read timeouts, however it trickles in.
+JOOR_DEADLINE_TIMEOUTS = 4
+
+
+def joor_destinations() -> DestinationPolicy:
+    """Where JOOR clients may connect.
+
+    In production: https only, to `JOOR_HOSTS` and the hosts the operator lists in JOOR_ALLOWED_HOSTS,
+    and only where every address the host resolves to is public (checked when the socket is opened, so
+    DNS rebinding cannot reach 127.0.0.1, 10.0.0.0/8 or 169.254.169.254). Elsewhere (DEBUG, sandbox
+    mode, a loopback-only deployment: the demo and the test suite, whose sandboxes listen on 127.0.0.1)
+    any http(s) URL.
+    """
+    if not settings.PRODUCTION:
+        return DestinationPolicy()
+    return DestinationPolicy.allowing([*JOOR_HOSTS, *settings.JOOR_ALLOWED_HOSTS])
+
+
+def joor_transport(*, inner: httpx.BaseTransport | None, timeout: float) -> PolicyTransport:
+    """`inner` (None: the network) behind the outbound policy for JOOR: destinations, deadline, cap."""
+    return PolicyTransport(
+        inner,
+        limits=Limits(deadline=JOOR_DEADLINE_TIMEOUTS * timeout, max_body_bytes=JOOR_MAX_RESPONSE_BYTES),
+        destinations=joor_destinations(),
+    )
 
 
 @dataclass
@@ -99,13 +141,17 @@ def joor_client_for(
 
     v2 accounts authenticate with their static token, v4 accounts with the password grant (whose
     Bearer token JOOR's v2 endpoints accept too). `max_retries` and `timeout` let an interactive
-    caller (a settings page's "Test connection") fail fast.
+    caller (a settings page's "Test connection") fail fast. Every request goes through
+    `joor_transport()`, whichever transport is given.
     """
     extra = {"max_retries": max_retries} if max_retries is not None else {}
+    seconds = float(timeout if timeout is not None else settings.JOOR_HTTP_TIMEOUT)
     common = {
         "base_url": account.base_url,
-        "transport": transport if transport is not None else _overrides.joor,
-        "timeout": float(timeout if timeout is not None else settings.JOOR_HTTP_TIMEOUT),
+        "transport": joor_transport(
+            inner=transport if transport is not None else _overrides.joor, timeout=seconds
+        ),
+        "timeout": seconds,
         "budget": budget if budget is not None else joor_budget_for(account=account),
         **extra,
     }

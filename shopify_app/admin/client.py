@@ -2,9 +2,14 @@
 
 One `AdminClient` per shop and token. It sends the `.graphql` operations under `shopify_app/graphql/`,
 paces itself by Shopify's cost-based leaky bucket, retries only what is worth retrying (THROTTLED, 429,
-5xx, network failures, truncated bodies) with bounded backoff, refreshes an expired token once through
-`on_unauthorized`, and turns everything else into the typed errors of `shopify_app.admin.errors`.
-`userErrors` are never retried: the typed methods return them in their result objects.
+5xx other than 501/505, network failures, truncated bodies) with bounded backoff, refreshes an expired
+token once through `on_unauthorized`, and turns everything else into the typed errors of
+`shopify_app.admin.errors`. `userErrors` are never retried: the typed methods return them in their
+result objects.
+
+The rules every outbound client shares come from `joorsync.core.outbound`: a total deadline per request
+(slow headers and slow bodies alike), a cap on answers after decompression, the retry decision, the
+jittered backoff with a capped `Retry-After`, redaction and the usage counters.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from joorsync.core import outbound
 from shopify_app.admin import bulk
 from shopify_app.admin.bulk import BulkResult
 from shopify_app.admin.cost import CostTracker, QueryCost
@@ -29,6 +35,7 @@ from shopify_app.admin.errors import (
     ShopifyError,
     ShopifyGraphQLError,
     ShopifyRequestError,
+    ShopifyResponseTooLarge,
     ShopifyThrottled,
     ShopifyTimeout,
     ShopifyTransientError,
@@ -66,6 +73,12 @@ MAX_QUERY_COST = 1000
 MAX_PAGE_SIZE = 250
 MAX_NODES_PER_CALL = 250
 USER_AGENT = "joorsync-shopify-admin/1.0"
+#: One GraphQL answer: a page of 250 products with all their variants and metafields is a few MB.
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+#: Shopify asks for seconds (REST-style 429s say 2.0); a longer ask is a fault, not a plan.
+MAX_RETRY_AFTER = 60.0
+#: A bulk result file streams for as long as it is large, but not forever.
+FILE_DEADLINE = 3600.0
 
 
 def validate_shop_domain(shop: str) -> str:
@@ -137,6 +150,8 @@ class AdminClient:
         admin_base_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
+        deadline: float | None = None,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         on_unauthorized: Callable[[], str] | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -146,7 +161,12 @@ class AdminClient:
         rng: random.Random | None = None,
         cost_tracker: CostTracker | None = None,
     ) -> None:
-        """`cost_tracker` may be shared by several clients of the same shop so they pace together."""
+        """`cost_tracker` may be shared by several clients of the same shop so they pace together.
+
+        `timeout` bounds each connect and read; `deadline` (default: twice `timeout`) bounds one request
+        from sending to the last byte of its answer, so a server dripping bytes cannot hold a worker.
+        Answers larger than `max_response_bytes` after decompression fail with `ShopifyResponseTooLarge`.
+        """
         self.shop_domain = validate_shop_domain(shop)
         if not API_VERSION_RE.fullmatch(api_version or ""):
             raise ValueError(f"invalid Shopify API version {api_version!r}")
@@ -154,6 +174,7 @@ class AdminClient:
             raise ShopifyAuthError("no access token for the Shopify Admin API")
         self.api_version = api_version
         self._access_token = access_token
+        self._tokens_sent: list[str] = [access_token]
         self._sandbox = bool(admin_base_url)
         base = admin_base_url.rstrip("/") if admin_base_url else f"https://{self.shop_domain}"
         self.endpoint = f"{base}/admin/api/{api_version}/graphql.json"
@@ -161,16 +182,27 @@ class AdminClient:
         self.sleep = sleep
         self.clock = clock
         self.max_retries = max(0, int(max_retries))
-        self._backoff_base = backoff_base
-        self._backoff_cap = backoff_cap
-        self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self._backoff = outbound.Backoff(
+            base=backoff_base,
+            cap=backoff_cap,
+            max_retry_after=MAX_RETRY_AFTER,
+            rng=rng or random.Random(),  # noqa: S311 - jitter, not security
+        )
         self.timeout = httpx.Timeout(timeout, connect=min(10.0, timeout))
+        self.deadline = deadline if deadline is not None else 2 * timeout
         self._transport = transport
-        self._http = httpx.Client(transport=transport, timeout=self.timeout, follow_redirects=False)
+        self._http = httpx.Client(
+            transport=outbound.PolicyTransport(
+                transport,
+                limits=outbound.Limits(deadline=self.deadline, max_body_bytes=max_response_bytes),
+            ),
+            timeout=self.timeout,
+            follow_redirects=False,
+        )
         self._files_http: httpx.Client | None = None
         self.cost = cost_tracker or CostTracker(clock=clock)
-        self._usage_lock = threading.Lock()
-        self._usage = {"requests": 0, "cost": 0, "throttled": 0, "retries": 0}
+        self._usage = outbound.Usage()
+        self._redactor = outbound.Redactor(lambda: self._tokens_sent, mask="[redacted]")
         self._token_lock = threading.Lock()
 
     # ------------------------------------------------------------------ plumbing
@@ -191,17 +223,26 @@ class AdminClient:
 
     @property
     def usage(self) -> dict[str, int]:
-        """Counters since creation: HTTP requests, Σ actualQueryCost, THROTTLED/429 answers, retries."""
-        with self._usage_lock:
-            return dict(self._usage)
+        """Counters since creation: HTTP requests, Σ actualQueryCost, THROTTLED/429 answers, retries
+        (the shared `outbound.Usage` counters; the Admin API has no auth requests to count)."""
+        counts = self._usage.snapshot()
+        return {
+            "requests": counts.requests,
+            "cost": counts.cost,
+            "throttled": counts.throttled,
+            "retries": counts.retries,
+        }
 
     @property
     def file_http(self) -> httpx.Client:
         """A client for staged uploads and bulk result downloads: same transport, never the Shopify token
-        (those URLs are pre-signed storage URLs on other hosts)."""
+        (those URLs are pre-signed storage URLs on other hosts). The outbound policy applies with a
+        long deadline and no size cap: result files are streamed line by line, never held whole."""
         if self._files_http is None:
             self._files_http = httpx.Client(
-                transport=self._transport,
+                transport=outbound.PolicyTransport(
+                    self._transport, limits=outbound.Limits(deadline=FILE_DEADLINE, max_body_bytes=None)
+                ),
                 timeout=httpx.Timeout(max(self.timeout.read or 30.0, 120.0), connect=10.0),
                 follow_redirects=True,
                 headers={"User-Agent": USER_AGENT},
@@ -209,12 +250,10 @@ class AdminClient:
         return self._files_http
 
     def _count(self, key: str, amount: int = 1) -> None:
-        with self._usage_lock:
-            self._usage[key] += amount
+        self._usage.add(**{key: amount})
 
     def _redact(self, text: str) -> str:
-        token = self._access_token
-        return text.replace(token, "[redacted]") if token else text
+        return self._redactor(text)
 
     def _headers(self, token: str) -> dict[str, str]:
         headers = {
@@ -227,17 +266,8 @@ class AdminClient:
             headers["X-Sandbox-Shop-Domain"] = self.shop_domain
         return headers
 
-    def _backoff(self, attempt: int) -> float:
-        delay = min(self._backoff_cap, self._backoff_base * (2 ** max(0, attempt - 1)))
-        return delay / 2 + self._rng.uniform(0, delay / 2)
-
-    @staticmethod
-    def _retry_after(response: httpx.Response) -> float | None:
-        value = response.headers.get("Retry-After")
-        try:
-            return max(0.0, float(value)) if value is not None else None
-        except ValueError:
-            return None
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        return outbound.parse_retry_after(response.headers.get("Retry-After"), cap=MAX_RETRY_AFTER)
 
     def _refresh_token(self, rejected: str) -> bool:
         """Get a new token after `rejected` got a 401; threads that raced here share one refresh."""
@@ -249,6 +279,7 @@ class AdminClient:
             new_token = self._on_unauthorized()
             if not new_token:
                 return False
+            self._tokens_sent.append(new_token)
             self._access_token = new_token
         return True
 
@@ -308,7 +339,7 @@ class AdminClient:
                 raise ShopifyTransientError(
                     f"Shopify {operation_name}: {reason} after {transient_failures} attempts", status=status
                 )
-            self._retry(operation_name, reason, self._backoff(transient_failures))
+            self._retry(operation_name, reason, self._backoff.delay(transient_failures))
 
         while True:
             wait = self.cost.wait_before(operation_name)
@@ -318,9 +349,21 @@ class AdminClient:
             sent_token = self._access_token
             try:
                 response = self._http.post(self.endpoint, json=payload, headers=self._headers(sent_token))
+            except outbound.ResponseTooLarge as exc:  # the same request would bring the same answer
+                self._count("requests")
+                raise ShopifyResponseTooLarge(f"Shopify {operation_name}: {exc}") from None
+            except httpx.DecodingError:  # a compressed body cut short or corrupted on the way
+                self._count("requests")
+                transient("undecodable body", None, ambiguous=True)
+                continue
             except httpx.TransportError as exc:  # timeouts, refused/reset connections, protocol errors
                 self._count("requests")
-                transient(type(exc).__name__, None, ambiguous=not isinstance(exc, NOT_SENT_ERRORS))
+                reason = (
+                    f"{type(exc).__name__} ({self._redact(str(exc))[:200]})"
+                    if str(exc)
+                    else type(exc).__name__
+                )
+                transient(reason, None, ambiguous=not isinstance(exc, NOT_SENT_ERRORS))
                 continue
             self._count("requests")
             status = response.status_code
@@ -348,13 +391,9 @@ class AdminClient:
                         status=429,
                         retry_after=retry_after,
                     )
-                self._retry(
-                    operation_name,
-                    "HTTP 429",
-                    retry_after if retry_after is not None else self._backoff(throttled),
-                )
+                self._retry(operation_name, "HTTP 429", self._backoff.delay(throttled, retry_after))
                 continue
-            if status >= 500:
+            if status >= 500 and outbound.retryable_status(status):
                 transient(f"HTTP {status}", status, ambiguous=True)
                 continue
             if status >= 400 or status < 200:

@@ -51,7 +51,13 @@ class ShopifyTransientError(ShopifyError):
 
 
 class ShopifyRequestError(ShopifyError):
-    """A 4xx other than 401/403/429 (wrong API version, bad URL, payload too large …): not retried."""
+    """A 4xx other than 401/403/429 (wrong API version, bad URL, payload too large …), or a 501/505:
+    not retried."""
+
+
+class ShopifyResponseTooLarge(ShopifyError):
+    """An answer whose body, after decompression, exceeded the client's cap; reading stopped there and
+    the request is not retried (it would bring the same answer)."""
 
 
 class ShopifyGraphQLError(ShopifyError):

@@ -1,23 +1,38 @@
-"""AdminClient behaviour: request shape, cost pacing, retries, auth refresh, secrets, pagination."""
+"""AdminClient behaviour: request shape, cost pacing, retries, auth refresh, secrets, pagination, and
+the shared outbound policy (deadline, decoded-size cap, retry decision) over real loopback sockets."""
 
 from __future__ import annotations
 
+import base64
 import logging
+import time
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import httpx
 import pytest
 
-from shopify_app.admin.client import AdminClient, estimated_product_cost, search_value, validate_shop_domain
+from shopify_app.admin.client import (
+    MAX_RESPONSE_BYTES,
+    MAX_RETRY_AFTER,
+    AdminClient,
+    estimated_product_cost,
+    search_value,
+    validate_shop_domain,
+)
 from shopify_app.admin.errors import (
     InvalidShopDomain,
     ShopifyAuthError,
     ShopifyBadResult,
     ShopifyGraphQLError,
     ShopifyRequestError,
+    ShopifyResponseTooLarge,
     ShopifyThrottled,
     ShopifyTransientError,
 )
 from shopify_app.admin.operations import load_operation
+from tests.core.loopback import drip_body, gzip_bomb, respond, serving
 from tests.shopify_app.admin_scaffolding import (
     SHOP,
     TOKEN,
@@ -685,3 +700,90 @@ def test_concurrent_401s_share_one_refresh() -> None:
         thread.join(5)
     assert results == ["Demo", "Demo"]
     assert calls == [1]
+
+
+# ---------------------------------------------------------------- the shared outbound policy
+
+
+def test_an_answer_dripping_in_is_cut_at_the_deadline_not_after_every_byte() -> None:
+    """Each byte arrives well within the read timeout, the whole answer would take seconds more than
+    the request's deadline (twice the timeout by default)."""
+    body = b'{"data": {"shop": null}}' + b" " * 16
+    with serving(drip_body(body, every=0.1)) as server:
+        client = AdminClient(
+            shop=SHOP, access_token=TOKEN, admin_base_url=server.url, timeout=0.5, max_retries=0
+        )
+        started = time.monotonic()
+        with pytest.raises(ShopifyTransientError, match="deadline"):
+            client.execute("Shop")
+        elapsed = time.monotonic() - started
+        client.close()
+    assert elapsed < 2.0, elapsed
+
+
+def test_a_gzip_bomb_is_refused_at_the_cap_without_inflating_it() -> None:
+    bomb = gzip_bomb(256)  # ~250 KB on the wire, 256 MiB inflated
+    with serving(respond(bomb, headers={"Content-Encoding": "gzip"})) as server:
+        client = AdminClient(shop=SHOP, access_token=TOKEN, admin_base_url=server.url, max_retries=2)
+        tracemalloc.start()
+        try:
+            with pytest.raises(ShopifyResponseTooLarge, match="after decompression"):
+                client.execute("Shop")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+            client.close()
+        assert server.accepted == 1 and client.usage["requests"] == 1  # not retried
+    assert peak < 3 * MAX_RESPONSE_BYTES, f"peak {peak >> 20} MiB"
+
+
+def test_bulk_downloads_are_decoded_in_bounded_pieces() -> None:
+    bomb = gzip_bomb(256)
+    with serving(respond(bomb, headers={"Content-Encoding": "gzip"})) as server:
+        client = AdminClient(shop=SHOP, access_token=TOKEN, admin_base_url=server.url)
+        largest = seen = 0
+        with client.file_http.stream("GET", server.url) as response:
+            for chunk in response.iter_bytes():
+                largest, seen = max(largest, len(chunk)), seen + len(chunk)
+                if seen > 4 << 20:
+                    break
+        client.close()
+    assert largest <= 64 * 1024
+
+
+@pytest.mark.parametrize("status", [501, 505])
+def test_501_and_505_are_final_not_retried(status: int) -> None:
+    app = ScriptedShopify([Reply("no", status=status), ok(SHOP_DATA)])
+    client, clock = make_client(app)
+    with pytest.raises(ShopifyRequestError) as info:
+        client.shop()
+    assert info.value.status == status
+    assert len(app.requests) == 1 and clock.sleeps == []
+
+
+def test_a_hostile_retry_after_is_capped() -> None:
+    app = ScriptedShopify(
+        [Reply({"errors": "slow down"}, status=429, headers={"Retry-After": "86400"}), ok(SHOP_DATA)]
+    )
+    client, clock = make_client(app)
+    client.shop()
+    assert clock.sleeps == [MAX_RETRY_AFTER]
+
+
+def test_retry_after_as_an_http_date_is_honoured() -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=20), usegmt=True)
+    app = ScriptedShopify(
+        [Reply({"errors": "slow down"}, status=429, headers={"Retry-After": when}), ok(SHOP_DATA)]
+    )
+    client, clock = make_client(app)
+    client.shop()
+    assert len(clock.sleeps) == 1 and 15 <= clock.sleeps[0] <= 20
+
+
+def test_a_token_echoed_in_another_spelling_is_redacted_too() -> None:
+    encoded = base64.b64encode(TOKEN.encode()).decode()
+    app = ScriptedShopify([Reply({"errors": f"bad credentials {encoded}"}, status=404)])
+    client, _ = make_client(app)
+    with pytest.raises(ShopifyRequestError) as info:
+        client.shop()
+    assert encoded not in str(info.value) and "[redacted]" in str(info.value)

@@ -1,27 +1,37 @@
-"""Connecting a shop to JOOR (against the JOOR sandbox, in-process) and changing its sync settings."""
+"""Connecting a shop to JOOR (against the JOOR sandbox, in-process) and changing its sync settings.
+
+Where JOOR URLs may lead is tested here too: in production only to JOOR's own hosts (and those the
+operator allows), over https, on public addresses checked when the socket opens; and a check that
+fails says nothing about what answered.
+"""
 
 from __future__ import annotations
 
 import logging
+import socket
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
 from django_q.models import Schedule
 
 from joorsync.joor.sandbox import defaults
 from joorsync.joor.sandbox.app import JoorSandbox, SandboxConfig
+from joorsync.sync import accounts
 from joorsync.sync.accounts import (
     JoorAccountInvalid,
     JoorConnectionError,
     joor_account_connect,
     joor_account_update_settings,
+    joor_unreachable_message,
 )
 from joorsync.sync.clients import joor_budget_for, joor_client_for, transport_override
 from joorsync.sync.merge import FieldGroup, Ownership
 from joorsync.sync.models import JoorAccount, SyncJob
 from joorsync.sync.schedules import RECOVER_SCHEDULE_NAME, shop_schedule_get
 from joorsync.sync.selectors import joor_account_ownership
+from tests.sync.destinations_support import Recording, answer_with
 from tests.sync.jobs_support import make_account, make_link, make_shop
 
 pytestmark = pytest.mark.django_db
@@ -115,8 +125,137 @@ def test_a_wrong_v4_password_is_refused(sandbox, shop):
 
 def test_an_unreachable_joor_is_a_clean_error(shop, settings):
     settings.JOOR_HTTP_TIMEOUT = 1.0
-    with pytest.raises(JoorConnectionError, match=r"unreachable or failing \(JoorTransientError\)"):
+    with pytest.raises(JoorConnectionError) as info:
         joor_account_connect(shop=shop, api_generation="v2", base_url="http://127.0.0.1:9", token="t0ken")
+    assert str(info.value) == "No JOOR API answered at http://127.0.0.1:9: check the URL, or try again later"
+
+
+# -- where JOOR URLs may lead ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def wire():
+    """The JOOR sandbox behind a recorder, for every client built without a transport."""
+    recording = Recording(httpx.WSGITransport(app=JoorSandbox(SandboxConfig(styles=2, rate_limit="off"))))
+    with transport_override(joor=recording):
+        yield recording
+
+
+@pytest.fixture
+def production(settings):
+    settings.PRODUCTION = True
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]  # production derives none
+    settings.JOOR_ALLOWED_HOSTS = []
+    return settings
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://169.254.169.254/latest/meta-data",
+        "https://169.254.169.254",
+        "http://127.0.0.1:6379",
+        "https://[::1]:5432",
+        "https://10.0.0.1",
+        "https://2852039166",  # 169.254.169.254 written as one number
+        "http://api.jooraccess.com",  # JOOR, but not over https
+        "https://api.jooraccess.com:6379",
+        "https://api.jooraccess.com@10.0.0.1",
+        "https://joor.example.com",
+    ],
+)
+def test_production_refuses_joor_urls_off_joor_hosts_before_any_request(production, wire, shop, base_url):
+    with pytest.raises(JoorAccountInvalid, match="base_url must be an https URL on one of JOOR's hosts"):
+        joor_account_connect(shop=shop, api_generation="v2", base_url=base_url, token=defaults.DEFAULT_TOKEN)
+    assert wire.requests == []
+    assert not JoorAccount.objects.exists()
+
+
+def test_production_refuses_a_v4_auth_url_off_joor_hosts(production, wire, shop):
+    with pytest.raises(JoorAccountInvalid, match="auth_url must be an https URL on one of JOOR's hosts"):
+        joor_account_connect(
+            shop=shop,
+            api_generation="v4",
+            base_url="https://api.jooraccess.com",
+            auth_url="http://169.254.169.254/auth",
+            **V4,
+        )
+    assert wire.requests == []
+
+
+def test_production_connects_to_joor_hosts_and_to_hosts_the_operator_allows(production, wire, shop):
+    joor_account_connect(
+        shop=shop, api_generation="v2", base_url="https://api.jooraccess.com", token=defaults.DEFAULT_TOKEN
+    )
+    with pytest.raises(JoorAccountInvalid):
+        joor_account_connect(
+            shop=shop,
+            api_generation="v2",
+            base_url="https://joor.staging.example",
+            token=defaults.DEFAULT_TOKEN,
+        )
+    production.JOOR_ALLOWED_HOSTS = ["joor.staging.example"]
+    joor_account_connect(
+        shop=shop, api_generation="v2", base_url="https://joor.staging.example", token=defaults.DEFAULT_TOKEN
+    )
+    assert [r.url.host for r in wire.requests] == ["api.jooraccess.com", "joor.staging.example"]
+
+
+def test_outside_production_local_sandboxes_stay_reachable(wire, shop, settings):
+    assert settings.PRODUCTION is False
+    joor_account_connect(
+        shop=shop, api_generation="v2", base_url="http://127.0.0.1:8701", token=defaults.DEFAULT_TOKEN
+    )
+    assert wire.requests[0].url.host == "127.0.0.1"
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.1", "169.254.169.254", "::1"])
+def test_production_checks_where_a_joor_host_resolves_when_connecting(production, shop, monkeypatch, address):
+    """DNS answering a private address for JOOR's own host name (rebinding, a poisoned resolver): the
+    socket is never opened, so the stored token goes nowhere."""
+    asked: list[str] = []
+    opened: list[object] = []
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        asked.append(host)
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: opened.append(a) or 1 / 0)
+    monkeypatch.setattr(accounts, "CONNECT_PROBE_RETRIES", 0)
+    with pytest.raises(JoorConnectionError) as info:
+        joor_account_connect(
+            shop=shop,
+            api_generation="v2",
+            base_url="https://api.jooraccess.com",
+            token=defaults.DEFAULT_TOKEN,
+        )
+    assert str(info.value) == joor_unreachable_message("https://api.jooraccess.com")
+    assert asked == ["api.jooraccess.com"] and opened == []
+
+
+@pytest.mark.parametrize(
+    "behaviour", ["refused", "timeout", "reset", "redis", "html-404", "redirect", "teapot", "5xx"]
+)
+def test_a_failed_check_says_the_same_whatever_answered(shop, monkeypatch, behaviour):
+    """Distinct messages per failure would turn the check into a port scanner of the app's network."""
+    monkeypatch.setattr(accounts, "CONNECT_PROBE_RETRIES", 0)
+    with (
+        transport_override(joor=httpx.MockTransport(answer_with(behaviour))),
+        pytest.raises(JoorConnectionError) as info,
+    ):
+        joor_account_connect(shop=shop, api_generation="v2", base_url=BASE, token=defaults.DEFAULT_TOKEN)
+    assert str(info.value) == joor_unreachable_message(BASE)
+
+
+def test_only_a_refusal_of_the_credentials_is_told_apart(shop, monkeypatch):
+    monkeypatch.setattr(accounts, "CONNECT_PROBE_RETRIES", 0)
+    with (
+        transport_override(joor=httpx.MockTransport(answer_with("unauthorized"))),
+        pytest.raises(JoorConnectionError, match=r"refused the credentials \(HTTP 401\)"),
+    ):
+        joor_account_connect(shop=shop, api_generation="v2", base_url=BASE, token=defaults.DEFAULT_TOKEN)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 """Reading the settings form: which connection fields changed, and the sync settings as the service
-expects them. Credentials are write-only: an empty secret field means "keep the stored one"."""
+expects them. Credentials are write-only: an empty secret field means "keep the stored one" — unless
+the JOOR API URL or auth URL changed, since stored credentials only ever go where they were entered
+for: a new address needs them typed again."""
 
 from __future__ import annotations
 
@@ -28,17 +30,54 @@ OWNERSHIP_CHOICES = [
     (Ownership.IGNORE.value, "Not synced"),
 ]
 WAREHOUSE_PREFIX = "warehouse:"
+#: The secrets each API generation cannot connect without.
+REQUIRED_SECRETS = {
+    ApiGeneration.V2: ("token",),
+    ApiGeneration.V4: ("client_id", "client_secret", "username", "password"),
+}
+SECRETS_CLEARED = (
+    "The JOOR address changed, so the stored credentials no longer apply: enter them again for the new "
+    "address."
+)
 
 
 @dataclass
 class ConnectionInput:
-    """The connection part of the form merged over the stored account (secrets kept when left empty)."""
+    """The connection part of the form merged over the stored account (secrets kept when left empty,
+    and dropped when the address changed: `secrets_cleared`)."""
 
     values: dict[str, str] = field(default_factory=dict)
     changed: bool = False
+    secrets_cleared: bool = False
 
     def unsaved_account(self, *, shop: Any) -> JoorAccount:
         return JoorAccount(shop=shop, **self.values)
+
+    def problem(self) -> str | None:
+        """Why this connection must not be tried at all: stored credentials were cleared by an address
+        change and not all were entered again. Checked before any request is made."""
+        if not self.secrets_cleared:
+            return None
+        required = REQUIRED_SECRETS.get(self.values["api_generation"], ())
+        return SECRETS_CLEARED if any(not self.values[name] for name in required) else None
+
+
+def _address(url: str, *, default: str = "") -> str:
+    return (url.strip() or default).rstrip("/")
+
+
+def _moved(values: dict[str, str], account: JoorAccount | None) -> bool:
+    """Whether the form points the account somewhere else than where its credentials were entered."""
+    if account is None:
+        return False
+    if _address(values["base_url"]) != _address(account.base_url):
+        return True
+    if values["api_generation"] != ApiGeneration.V4:
+        return False
+    auth_default = settings.JOOR_AUTH_URL
+    return _address(values["auth_url"], default=auth_default) != _address(
+        account.auth_url, default=auth_default
+    )
 
 
 def connection_input(data: QueryDict, *, account: JoorAccount | None) -> ConnectionInput:
@@ -55,13 +94,14 @@ def connection_input(data: QueryDict, *, account: JoorAccount | None) -> Connect
             default = settings.JOOR_API_BASE_URL
         values[name] = given or default
         changed = changed or values[name] != stored[name]
-    for name in SECRET_FIELDS:
-        given = data.get(name, "").strip()
-        values[name] = given or stored[name]
-        changed = changed or bool(given)
     if values["api_generation"] not in ApiGeneration.values:
         values["api_generation"] = ApiGeneration.V2
-    return ConnectionInput(values=values, changed=changed)
+    moved = _moved(values, account)
+    for name in SECRET_FIELDS:
+        given = data.get(name, "").strip()
+        values[name] = given if moved else given or stored[name]
+        changed = changed or bool(given)
+    return ConnectionInput(values=values, changed=changed or moved, secrets_cleared=moved)
 
 
 def connect_kwargs(connection: ConnectionInput) -> dict[str, str]:

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 
-from joorsync.joor.errors import JoorAuthError, JoorError, JoorRateLimited, JoorTransientError
+from joorsync.joor.errors import JoorError
+from joorsync.sync.accounts import joor_connection_problem
 from joorsync.sync.clients import joor_client_for, shopify_client_for
-from joorsync.sync.models import ApiGeneration, JoorAccount
+from joorsync.sync.models import JoorAccount
 from shopify_app.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -27,25 +28,9 @@ INTERACTIVE_TIMEOUT = 5.0  # seconds: a settings page waits no longer for JOOR
 
 
 def joor_connection_check(*, account: JoorAccount) -> str | None:
-    """None when JOOR answers an authenticated read of one item; else the one-line reason."""
-    where = account.base_url
-    try:
-        with joor_client_for(account=account, max_retries=0, timeout=INTERACTIVE_TIMEOUT) as client:
-            if account.api_generation == ApiGeneration.V4:
-                next(iter(client.iter_products(page_size=1, limit=1)), None)
-            else:
-                next(iter(client.iter_style_pages(page_size=1)), None)
-    except JoorAuthError as exc:
-        return f"JOOR at {where} refused the credentials" + (f" (HTTP {exc.status})" if exc.status else "")
-    except JoorRateLimited:
-        return f"JOOR at {where} is rate limiting this account; try again later"
-    except JoorTransientError as exc:
-        return f"JOOR at {where} is unreachable or failing ({type(exc).__name__})"
-    except JoorError as exc:
-        return f"JOOR at {where} refused the request ({type(exc).__name__})"
-    except ValueError as exc:  # a client that cannot even be built (no credentials, bad URL)
-        return f"The JOOR connection is incomplete ({type(exc).__name__})"
-    return None
+    """None when JOOR answers an authenticated read of one item; else the one-line reason, which
+    tells a refusal of the credentials apart from nothing else (see `joor_connection_problem`)."""
+    return joor_connection_problem(account=account, max_retries=0, timeout=INTERACTIVE_TIMEOUT)
 
 
 @dataclass
@@ -74,7 +59,7 @@ def joor_price_choices(*, account: JoorAccount) -> PriceChoices:
                         currencies.add(price.price_currency.upper())
     except (JoorError, ValueError) as exc:
         logger.info("price labels of %s unavailable: %s", account.shop_id, type(exc).__name__)
-        failed = PriceChoices(error=f"JOOR price labels unavailable ({type(exc).__name__})")
+        failed = PriceChoices(error="JOOR price labels unavailable")
         cache.set(key, {"labels": [], "currencies": [], "error": failed.error}, FAILURE_CACHE_SECONDS)
         return failed
     result = PriceChoices(labels=sorted(labels), currencies=sorted(currencies))

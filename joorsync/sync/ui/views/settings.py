@@ -1,4 +1,9 @@
-"""`/settings`: the JOOR connection (write-only credentials, "Test connection") and the sync settings."""
+"""`/settings`: the JOOR connection (write-only credentials, "Test connection") and the sync settings.
+
+Stored credentials are used only with the address they were entered for: when the form changes the
+JOOR API URL or auth URL, the stored ones are left out, and neither Save nor "Test connection" sends a
+request until they are entered again.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from joorsync.sync.accounts import (
     JoorAccountInvalid,
     JoorConnectionError,
+    joor_account_check_urls,
     joor_account_connect,
     joor_account_update_settings,
 )
@@ -130,6 +136,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     shop = request.shop  # type: ignore[attr-defined]
     account = joor_account_get(shop=shop)
     connection = connection_input(request.POST, account=account)
+    cleared = connection.problem()
+    if cleared is not None:
+        return _render(request, data=request.POST, error=cleared, status=400)
     try:
         if connection.changed:
             account = joor_account_connect(shop=shop, **connect_kwargs(connection))
@@ -159,6 +168,7 @@ FIELD_LABELS = {
     "location_warehouses": "Locations and warehouses",
     "api_generation": "API generation",
     "base_url": "JOOR API URL",
+    "auth_url": "JOOR auth URL",
 }
 
 
@@ -167,6 +177,16 @@ def labelled(message: str) -> str:
         if message.startswith(name):
             return label + message[len(name) :]
     return message
+
+
+def _url_problem(account: JoorAccount) -> str | None:
+    """The form's URLs checked as Save checks them, so "Test connection" never goes where Save would
+    not."""
+    try:
+        joor_account_check_urls(account)
+    except JoorAccountInvalid as exc:
+        return labelled(str(exc))
+    return None
 
 
 @require_POST
@@ -179,7 +199,7 @@ def settings_test(request: HttpRequest) -> HttpResponse:
     if account is not None:
         candidate.pk = None
         candidate.shop_id = account.shop_id
-    problem = joor_connection_check(account=candidate)
+    problem = connection.problem() or _url_problem(candidate) or joor_connection_check(account=candidate)
     return _render(
         request,
         data=request.POST,
