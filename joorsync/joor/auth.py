@@ -6,6 +6,7 @@ asks `secrets()` for everything that must not appear in a message.
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,21 +25,33 @@ EXPIRY_SKEW_SECONDS = 60.0
 
 
 class V2TokenAuth:
-    """`Authorization: OAuth2 <token>`, the token sent as JOOR issued it."""
+    """`Authorization: OAuth2 <token>`.
+
+    JOOR's pages write the header as `OAuth2 [Base64 encoded token]` without saying whether the token
+    JOOR issues is already that encoding; public clients send it both ways. The token goes as issued
+    first; if JOOR refuses it, once, its base64 encoding is tried, and whichever form worked is kept.
+    """
 
     def __init__(self, token: str) -> None:
         if not token or not token.strip():
             raise ValueError("a JOOR v2 token is required")
         self._token = token.strip()
+        self._encoded = base64.b64encode(self._token.encode()).decode()
+        self._use_encoded = False
+        self._tried_encoded = False
 
     def header(self) -> str:
-        return f"OAuth2 {self._token}"
+        return f"OAuth2 {self._encoded if self._use_encoded else self._token}"
 
     def on_unauthorized(self) -> bool:
-        return False  # a static token cannot be renewed: a 401 is final
+        if self._tried_encoded:
+            return False  # both forms refused: the token is wrong, revoked or expired
+        self._tried_encoded = True
+        self._use_encoded = True
+        return True
 
     def secrets(self) -> tuple[str, ...]:
-        return (self._token,)
+        return (self._token, self._encoded)
 
     def __repr__(self) -> str:
         return "V2TokenAuth(token=***)"
@@ -126,8 +139,10 @@ class V4TokenAuth:
         ):
             try:
                 return self._grant({"grant_type": "refresh_token", "refresh_token": token.refresh})
-            except JoorAuthError:
-                pass  # refresh token revoked or expired: fall back to the password grant
+            except (JoorAuthError, JoorPermanentError):
+                # Refresh token revoked or expired, or a server without the refresh grant (JOOR
+                # documents only the password grant): fall back to it.
+                pass
         creds = self.credentials
         return self._grant(
             {
@@ -144,10 +159,11 @@ class V4TokenAuth:
         form = {"client_id": creds.client_id, "client_secret": creds.client_secret, **form}
         issued_at = self._clock()
         try:
+            # JOOR documents the token request as multipart/form-data.
             doc = self._http.call(
                 "POST",
                 self.auth_url,
-                form=form,
+                multipart=form,
                 parse=_json_object,
                 charge=False,
                 headers={"Accept": "application/json"},

@@ -22,7 +22,7 @@ import httpx
 from .auth import V2TokenAuth, V4Credentials, V4TokenAuth
 from .budget import CreditBudget
 from .client_results import InventoryResult, StyleWriteResult
-from .errors import JoorBadPayload, JoorMalformedBody, JoorPermanentError
+from .errors import JoorAuthError, JoorBadPayload, JoorMalformedBody, JoorPermanentError
 from .records import Style, style_to_dict
 from .transport import (
     DEFAULT_MAX_RATE_LIMIT_RETRIES,
@@ -245,15 +245,27 @@ class JoorClient(V4Mixin):
         json_body: Any = None,
     ) -> Any:
         headers = {"Accept": _ACCEPT[fmt]}
-        return self._http.call(
-            method,
-            path,
-            parse=parse,
-            params=params,
-            headers=headers,
-            json_body=json_body,
-            auth=self._v2_auth(),
-        )
+        try:
+            return self._http.call(
+                method,
+                path,
+                parse=parse,
+                params=params,
+                headers=headers,
+                json_body=json_body,
+                auth=self._v2_auth(),
+            )
+        except JoorAuthError as exc:
+            if self._v2_token is not None:
+                raise
+            # A v4-only account reaches v2 endpoints with its v4 bearer token. That v2 accepts it is an
+            # assumption (docs/joor-api.md, "v4 tokens on v2"): say so rather than "bad password".
+            raise JoorAuthError(
+                f"{exc} — JOOR refused the v4 access token on a v2 endpoint; this connection needs "
+                "JOOR's v2 API token as well",
+                status=exc.status,
+                log_id=exc.log_id,
+            ) from exc
 
     # -- v2 styles ------------------------------------------------------------------------------
 
@@ -399,33 +411,34 @@ class JoorClient(V4Mixin):
         self,
         items: Iterable[Mapping[str, Any]],
         *,
-        overwrite: bool = False,
+        replace_all: bool = False,
         dec_pending: bool | None = None,
         batch_size: int = INVENTORY_BATCH_SIZE,
     ) -> list[InventoryResult]:
-        """Send stock levels through `POST /v2/bulk-inventory`, `batch_size` items per request.
+        """Set stock levels through `POST /v2/bulk-inventory`, `batch_size` items per request.
 
         Items use v2 field names (`warehouse` and an integer `inventory` required; UPC preferred for
         matching). `style_identifier` is accepted and sent as JOOR's `style_identifer` (sic).
-        `overwrite=True` replaces each SKU's stock with the value sent, `False` adds it; both (and
-        `dec_pending`) apply per item, so batching does not change their meaning.
-        Returns one `InventoryResult` per line of JOOR's `inventory_log`, in order.
+        Quantities are absolute: JOOR sets each listed SKU to the value sent (`overwrite=0`).
+        `replace_all=True` sends `overwrite=1`, which JOOR documents as replacing the account's
+        inventory completely; since a second request would undo the first, it is refused unless every
+        item fits in one request. Returns one `InventoryResult` per line of JOOR's `inventory_log`.
         """
         if not 1 <= batch_size <= 5000:
             raise ValueError("batch_size must be between 1 and 5000")
-        # Always explicit: servers disagree on the default (replace vs add).
-        params: dict[str, Any] = {"overwrite": 1 if overwrite else 0}
+        # Always explicit: a server's default must not decide between "these SKUs" and "everything".
+        params: dict[str, Any] = {"overwrite": 1 if replace_all else 0}
         if dec_pending is not None:
             params["dec_pending"] = 1 if dec_pending else 0
+        prepared = [_inventory_item(item) for item in items]
+        if replace_all and len(prepared) > batch_size:
+            raise ValueError(
+                f"replace_all replaces the whole account's inventory per request: {len(prepared)} items "
+                f"do not fit in one request of {batch_size}"
+            )
         results: list[InventoryResult] = []
-        batch: list[dict[str, Any]] = []
-        for item in items:
-            batch.append(_inventory_item(item))
-            if len(batch) >= batch_size:
-                results.extend(self._send_inventory(batch, params))
-                batch = []
-        if batch:
-            results.extend(self._send_inventory(batch, params))
+        for start in range(0, len(prepared), batch_size):
+            results.extend(self._send_inventory(prepared[start : start + batch_size], params))
         return results
 
     def _send_inventory(
@@ -456,18 +469,25 @@ class JoorClient(V4Mixin):
     ) -> Iterator[dict[str, Any]]:
         """Orders from `GET /v2/order/` as JSON objects.
 
-        `sync` has no default on purpose: `sync=True` makes JOOR mark every returned order as exported
+        `sync` has no default on purpose: `sync=True` makes JOOR mark the returned orders as exported
         (a later call filtered on "not exported" skips them); `sync=False` is a preview that marks
-        nothing. When marking shrinks the filtered set (export_status 2, 4, 5, 6, 7 with sync=True)
-        offsets would skip orders, so each page is requested from 0 again until JOOR has none left.
+        nothing. `export_status` is always sent: left out, JOOR takes 2 (not exported) with sync=1 and
+        1 (all) with sync=0, and the request says so explicitly.
+
+        When marking shrinks the filtered set (export_status 2, 4, 5, 6, 7 with sync=True) offsets
+        would skip orders, so each page is asked for from 0 again. JOOR does not say exactly which
+        orders a sync=1 call marks: if a page brings back only orders already read (nothing was
+        marked), paging falls back to `next_start`, and an order seen twice is yielded once. With
+        `limit` and sync=True, no page asks for more orders than will be yielded, so none is marked
+        exported without being returned.
         """
         if not 1 <= page_size <= 1000:
             raise ValueError("page_size must be between 1 and 1000")
-        params: dict[str, Any] = {"count": page_size, "sync": 1 if sync else 0}
+        if export_status is None:
+            export_status = 2 if sync else 1
+        params: dict[str, Any] = {"sync": 1 if sync else 0, "export_status": export_status}
         if order_type is not None:
             params["order_type"] = order_type
-        if export_status is not None:
-            params["export_status"] = export_status
         modified = _window("modified", modified_since, modified_until, self._now)
         if modified:
             params["date_start"], params["date_end"] = modified
@@ -477,27 +497,38 @@ class JoorClient(V4Mixin):
         yielded = 0
         seen: set[str] = set()
         for _ in range(MAX_PAGES):
+            count = page_size if limit is None else max(1, min(page_size, limit - yielded))
             envelope, orders = self._v2_call(
                 "GET",
                 "/v2/order/",
-                params={**params, "start_from": start},
+                params={**params, "count": count, "start_from": start},
                 parse=lambda r: _parse_orders(r, label),
             )
+            fresh = 0
             for order in orders:
-                if draining:
-                    key = str(order.get("order_id", order.get("id", "")))
-                    if key and key in seen:
-                        raise JoorBadPayload(f"JOOR {label}: order {key} came back after sync=1 marked it")
+                key = str(order.get("order_id", order.get("id", "")))
+                if key and key in seen:
+                    continue
+                if key:
                     seen.add(key)
+                fresh += 1
                 yield order
                 yielded += 1
                 if limit is not None and yielded >= limit:
                     return
             if envelope.next_start is None or not orders:
                 return
-            if draining:
+            if draining and fresh:
                 start = 0
                 continue
+            if draining:
+                logger.warning(
+                    "JOOR %s: sync=1 did not take the returned orders out of export_status=%s; "
+                    "paging on with next_start",
+                    label,
+                    export_status,
+                )
+                draining = False
             if envelope.next_start <= start:
                 raise JoorBadPayload(f"JOOR {label}: next_start {envelope.next_start} does not advance")
             start = envelope.next_start

@@ -8,16 +8,16 @@ like any other transient failure.
 
 from __future__ import annotations
 
-import base64
 import logging
 import random
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol, TypeVar
 
 import httpx
 from defusedxml import ElementTree as SafeET
+
+from joorsync.core import outbound
+from joorsync.core.outbound import Redactor, UsageSnapshot
 
 from .budget import CreditBudget, request_cost
 from .errors import (
@@ -36,10 +36,14 @@ T = TypeVar("T")
 DEFAULT_MAX_RETRIES = 5
 DEFAULT_MAX_RATE_LIMIT_RETRIES = 5
 MAX_HONOURED_RETRY_AFTER = 900.0
+#: A request, however its server drips its answer, ends after this many read timeouts.
+DEADLINE_TIMEOUTS = 4
+#: No JOOR answer is larger than this once decompressed; a larger one is refused, not read.
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _DETAIL_LIMIT = 300
 _ERROR_BODY_LIMIT = 256 * 1024
-#: Not Implemented / HTTP Version Not Supported: the same request will fail the same way.
-_PERMANENT_5XX = frozenset({501, 505})
+
+__all__ = ["Redactor", "UsageSnapshot"]
 
 
 class JoorNotFound(JoorPermanentError):
@@ -70,7 +74,7 @@ class GuardedTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
             response = self._inner.handle_request(request)
-        except httpx.TransportError:
+        except (httpx.TransportError, outbound.OutboundError):
             raise
         except Exception as exc:  # noqa: BLE001 - any failure inside the transport is a network failure
             raise httpx.ReadError(f"transport raised {type(exc).__name__}", request=request) from exc
@@ -91,7 +95,7 @@ class _GuardedStream(httpx.SyncByteStream):
     def __iter__(self) -> Iterator[bytes]:
         try:
             yield from self._inner
-        except httpx.TransportError:
+        except (httpx.TransportError, outbound.OutboundError):
             raise
         except Exception as exc:  # noqa: BLE001
             raise httpx.ReadError(
@@ -105,73 +109,9 @@ class _GuardedStream(httpx.SyncByteStream):
             pass
 
 
-@dataclass(frozen=True, slots=True)
-class UsageSnapshot:
-    requests: int
-    credits: int
-    retries: int
-    throttled: int
-    auth_requests: int
-
-
-class Usage:
-    """Counters of what a client sent: requests (API calls, not auth), credits JOOR charged for them,
-    retries of any kind, 429 answers, and auth-endpoint calls. Thread-safe."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.requests = 0
-        self.credits = 0
-        self.retries = 0
-        self.throttled = 0
-        self.auth_requests = 0
-
-    def add(self, **deltas: int) -> None:
-        with self._lock:
-            for name, delta in deltas.items():
-                setattr(self, name, getattr(self, name) + delta)
-
-    def snapshot(self) -> UsageSnapshot:
-        with self._lock:
-            return UsageSnapshot(
-                self.requests, self.credits, self.retries, self.throttled, self.auth_requests
-            )
-
-    def __repr__(self) -> str:
-        s = self.snapshot()
-        return (
-            f"Usage(requests={s.requests}, credits={s.credits}, retries={s.retries}, "
-            f"throttled={s.throttled}, auth_requests={s.auth_requests})"
-        )
-
-
-class Redactor:
-    """Removes secrets (as sent, and base64-encoded) from any text that could reach a message or log."""
-
-    def __init__(self, secrets: Callable[[], Iterable[str | None]]) -> None:
-        self._secrets = secrets
-
-    def __call__(self, text: str) -> str:
-        for secret in self._secrets():
-            if not secret or len(secret) < 4:
-                continue
-            encoded = base64.b64encode(secret.encode()).decode()
-            for form in (secret, encoded, encoded.rstrip("=")):
-                text = text.replace(form, "***")
-        return text
-
-
 def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a `Retry-After` header (delta-seconds only; JOOR sends seconds)."""
-    if not value:
-        return None
-    try:
-        seconds = float(value.strip())
-    except ValueError:
-        return None
-    if seconds != seconds or seconds < 0:  # NaN or negative
-        return None
-    return min(seconds, MAX_HONOURED_RETRY_AFTER)
+    """Seconds from a `Retry-After` header, at most `MAX_HONOURED_RETRY_AFTER`."""
+    return outbound.parse_retry_after(value, cap=MAX_HONOURED_RETRY_AFTER)
 
 
 def error_detail(response: httpx.Response) -> tuple[str | None, str | None]:
@@ -245,8 +185,17 @@ class JoorHttp:
         self._sleep = sleep
         self._rng = rng
         self._redact = redact
-        self.usage = Usage()
-        inner = transport if transport is not None else httpx.HTTPTransport(retries=0)
+        self.usage = outbound.Usage()
+        self._backoff = outbound.Backoff(base=backoff_base, cap=backoff_cap, rng=rng)
+        inner = transport if transport is not None else outbound.network_transport()
+        if not isinstance(inner, outbound.PolicyTransport):
+            # Already a policy transport when built for an account (with its destination rules).
+            inner = outbound.PolicyTransport(
+                inner,
+                limits=outbound.Limits(
+                    deadline=DEADLINE_TIMEOUTS * timeout, max_body_bytes=MAX_RESPONSE_BYTES
+                ),
+            )
         self._client = httpx.Client(
             transport=GuardedTransport(inner),
             timeout=self.timeout,
@@ -261,9 +210,8 @@ class JoorHttp:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
 
     def backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter: half fixed, half random, so retries of many clients spread."""
-        ceiling = min(self.backoff_cap, self.backoff_base * (2**attempt))
-        return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+        """Exponential backoff with jitter (the shared policy's), `attempt` counted from 0."""
+        return self._backoff.delay(attempt + 1)
 
     def call(
         self,
@@ -275,12 +223,14 @@ class JoorHttp:
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
         form: Mapping[str, str] | None = None,
+        multipart: Mapping[str, str] | None = None,
         auth: AuthHook | None = None,
         charge: bool = True,
         error_parse: Callable[[httpx.Response], T] | None = None,
     ) -> T:
         """Send one logical request, retrying what is worth retrying, and return `parse(response)`.
 
+        `form` is sent url-encoded, `multipart` as multipart/form-data fields (no files).
         `charge=False` is for the auth endpoint, which JOOR does not rate-limit. `error_parse`, when
         given, reads a 4xx answer (other than 401/403/404/429) instead of raising: v4 bulk writes
         report refused items that way.
@@ -307,16 +257,21 @@ class JoorHttp:
                     headers=request_headers,
                     json=json_body,
                     data=form,
+                    files={k: (None, v) for k, v in multipart.items()} if multipart else None,
                     timeout=self.timeout,
                 )
+            except outbound.ResponseTooLarge as exc:
+                raise JoorPermanentError(f"JOOR {label}: {exc}") from None
+            except outbound.DestinationRefused as exc:
+                raise JoorPermanentError(f"JOOR {label}: destination refused ({exc})") from None
             except httpx.TimeoutException as exc:
-                reason = f"timed out after {self.timeout.read}s ({type(exc).__name__})"
+                reason = f"timed out ({self._redact(str(exc)) or type(exc).__name__})"
             except httpx.TransportError as exc:
                 reason = f"connection failed ({self._redact(str(exc)) or type(exc).__name__})"
             else:
                 status = response.status_code
                 if status != 429 and charge:
-                    self.usage.add(credits=cost)
+                    self.usage.add(cost=cost)
                 if status == 429:
                     self.usage.add(throttled=1)
                     retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -341,7 +296,7 @@ class JoorHttp:
                         status=status,
                         log_id=error_detail(response)[1],
                     )
-                if status >= 500 and status not in _PERMANENT_5XX:
+                if status >= 500 and outbound.retryable_status(status):
                     reason = f"HTTP {status}"
                     server_hint = parse_retry_after(response.headers.get("Retry-After"))
                 elif 400 <= status < 500 and error_parse is not None and status != 404:
@@ -373,10 +328,10 @@ class JoorHttp:
                 raise JoorTransientError(
                     f"JOOR {label}: failed after {transient_attempts + 1} attempts; last error: {reason}"
                 )
-            delay = self.backoff(transient_attempts)
-            if server_hint is not None:  # a 503 saying when to come back, within reason
-                delay = max(delay, min(server_hint, self.backoff_cap))
-                server_hint = None
+            # A 503 saying when to come back is heeded, within the backoff cap.
+            hint = min(server_hint, self.backoff_cap) if server_hint is not None else None
+            delay = self._backoff.delay(transient_attempts + 1, hint)
+            server_hint = None
             transient_attempts += 1
             self.usage.add(retries=1)
             logger.warning(
@@ -400,7 +355,7 @@ class JoorHttp:
                 self.max_rate_limit_retries,
             )
             return
-        delay = retry_after if retry_after is not None else self.backoff(attempt)
+        delay = self._backoff.delay(attempt, retry_after)
         logger.warning(
             "JOOR %s: HTTP 429; retry %d/%d in %.2fs", label, attempt, self.max_rate_limit_retries, delay
         )

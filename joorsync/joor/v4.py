@@ -7,6 +7,7 @@ return a `BulkResult` with per-item failures instead of a bare success.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from .auth import V4Credentials, V4TokenAuth
     from .transport import JoorHttp
 
+logger = logging.getLogger("joorsync.joor.client")
+
 COLOR_TRAIT_ID = "U0tVVHJhaXQ6U3R5bGVDb2xvcg=="
 SIZE_TRAIT_ID = "U0tVVHJhaXQ6U2l6ZQ=="
 
@@ -32,8 +35,8 @@ IDS_PER_QUERY = 50
 _MAX_PAGES = 100_000
 
 BulkResource = Literal["products", "skus", "prices", "collections", "orders", "orders/sku_line_items"]
-_CREATABLE = {"products", "skus", "prices", "collections", "orders"}
-_UPDATABLE = {"products", "skus", "prices", "orders", "orders/sku_line_items"}
+_CREATABLE = {"products", "skus", "prices", "collections", "orders", "orders/sku_line_items"}
+_UPDATABLE = {"products", "skus", "prices", "collections", "orders", "orders/sku_line_items"}
 
 
 def _v4_doc(response: httpx.Response, label: str) -> dict[str, Any]:
@@ -114,13 +117,25 @@ def sku_batches(
 
 
 def _attribute(error: Mapping[str, Any], batch: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The items of `batch` an error is about, judged from its `details` (index, external_id, ids)."""
+    """The items of `batch` an error is about, judged from its `details`.
+
+    JOOR documents `details` only as an object, so no key is relied on: a position (which only some
+    servers give) is used when present, else any id or identifier the request itself carried.
+    """
     details = error.get("details") if isinstance(error.get("details"), dict) else {}
     for key in ("index", "item_index", "position"):
         index = details.get(key)
         if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(batch):
             return [batch[index]]
-    for key in ("external_id", "id", "product_id", "order_id"):
+    for key in (
+        "external_id",
+        "id",
+        "sku_identifier",
+        "product_identifier",
+        "sku_id",
+        "product_id",
+        "order_id",
+    ):
         value = details.get(key)
         if value in (None, ""):
             continue
@@ -128,6 +143,45 @@ def _attribute(error: Mapping[str, Any], batch: Sequence[Mapping[str, Any]]) -> 
         if matches:
             return matches
     return []
+
+
+def trait_id_of(value: Mapping[str, Any]) -> str | None:
+    """The trait id of a trait value in either shape: JOOR's answers nest it (`trait: {id, name}`),
+    requests carry `trait_id` (or, from some clients, `trait_name`)."""
+    trait = value.get("trait")
+    if isinstance(trait, Mapping):
+        if trait.get("id"):
+            return str(trait["id"])
+        name = str(trait.get("name") or "").lower()
+    else:
+        if value.get("trait_id"):
+            return str(value["trait_id"])
+        name = str(value.get("trait_name") or "").lower()
+    return {"color": COLOR_TRAIT_ID, "size": SIZE_TRAIT_ID}.get(name)
+
+
+def price_type_id_of(price: Mapping[str, Any]) -> str | None:
+    """A price's type id: nested in JOOR's answers (`price_type: {id, …}`), flat in requests."""
+    nested = price.get("price_type")
+    if isinstance(nested, Mapping) and nested.get("id") not in (None, ""):
+        return str(nested["id"])
+    flat = price.get("price_type_id")
+    return str(flat) if flat not in (None, "") else None
+
+
+def _sku_keys(sku: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    product = str(sku.get("product_id") or "")
+    keys: list[tuple[str, ...]] = []
+    for field_name in ("external_id", "sku_identifier"):
+        if sku.get(field_name):
+            keys.append((product, field_name, str(sku[field_name])))
+    values = {}
+    for value in sku.get("trait_values") or []:
+        if isinstance(value, Mapping):
+            values[trait_id_of(value)] = str(value.get("value") or "")
+    if values.get(COLOR_TRAIT_ID) and values.get(SIZE_TRAIT_ID):
+        keys.append((product, "grid", values[COLOR_TRAIT_ID], values[SIZE_TRAIT_ID]))
+    return keys
 
 
 class V4Mixin:
@@ -177,12 +231,18 @@ class V4Mixin:
         page_size: int = DEFAULT_V4_PAGE_SIZE,
         limit: int | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Every object of a v4 list, page by page (`page` is 1-based). `meta.has_more` decides when
-        present; without `meta` a short page is the last."""
+        """Every object of a v4 list, page by page, each object once.
+
+        JOOR documents no paging for v4 lists; public clients send `page` (1-based) and `page_size`,
+        so the client sends them too but trusts none of it. It stops on a short page, on a page longer
+        than asked for (the server answered the whole list), and on a page that brings no new id (the
+        server ignores `page`). A `meta.has_more`, where a server sends one, is followed.
+        """
         if not 1 <= page_size <= MAX_V4_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_V4_PAGE_SIZE}")
         label = f"GET {path}"
         yielded = 0
+        seen: set[str] = set()
         for page in range(1, _MAX_PAGES + 1):
             data, meta = self._v4_call(
                 "GET",
@@ -190,7 +250,14 @@ class V4Mixin:
                 params={**(params or {}), "page": page, "page_size": page_size},
                 parse=lambda r: _read_page(r, label),
             )
+            fresh = 0
             for item in data:
+                key = item.get("id")
+                if key not in (None, ""):
+                    if str(key) in seen:
+                        continue
+                    seen.add(str(key))
+                fresh += 1
                 yield item
                 yielded += 1
                 if limit is not None and yielded >= limit:
@@ -201,7 +268,16 @@ class V4Mixin:
                     return
                 if not data:
                     raise JoorBadPayload(f"JOOR {label}: page {page} is empty but meta.has_more is true")
-            elif len(data) < page_size:
+            elif len(data) != page_size:
+                return  # a short page ends the list; a longer one was the whole list
+            if data and not fresh:
+                logger.warning(
+                    "JOOR %s: page %d repeats earlier objects; the server ignores `page`, so the list "
+                    "ends here (%d objects read)",
+                    label,
+                    page,
+                    yielded,
+                )
                 return
         raise JoorBadPayload(f"JOOR {label}: still paging after {_MAX_PAGES} pages")
 
@@ -231,7 +307,8 @@ class V4Mixin:
         return self._v4_by_ids("/v4/prices", "sku_ids", sku_ids, page_size)
 
     def list_price_types(self) -> list[dict[str, Any]]:
-        """`GET /v4/price_types` (`{id, name, currency_code, retail_currency_code}`)."""
+        """`GET /v4/price_types` (`{id, name, currency_code, retail_currency_code}`, the object JOOR
+        nests in each price)."""
         return list(self._v4_pages("/v4/price_types"))
 
     def iter_seasons(self, *, page_size: int = DEFAULT_V4_PAGE_SIZE) -> Iterator[dict[str, Any]]:
@@ -315,11 +392,20 @@ class V4Mixin:
         duplicates: list[dict[str, Any]] = []
         dup_products: set[Any] = set()
         failed_items: list[Mapping[str, Any]] = []
+        unnamed = [
+            f.item
+            for f in part.failures
+            if f.status == "DUPLICATED" and f.item is not None and not (f.details or {}).get("sku_id")
+        ]
+        # Which existing SKU a duplicate is, when the error does not say: JOOR documents no detail.
+        found = self._existing_sku_ids(unnamed) if unnamed else {}
         for failure in part.failures:
-            sku_id = failure.details.get("sku_id") if failure.details else None
+            sku_id = (failure.details or {}).get("sku_id") or (
+                found.get(id(failure.item)) if failure.item is not None else None
+            )
             if failure.status == "DUPLICATED" and sku_id and failure.item is not None:
                 update = {k: v for k, v in failure.item.items() if k != "product_id"}
-                update["id"] = sku_id
+                update["id"] = str(sku_id)
                 duplicates.append(update)
                 dup_products.add(failure.item.get("product_id"))
                 failed_items.append(failure.item)
@@ -339,6 +425,61 @@ class V4Mixin:
             and not any(item is failed for failed in failed_items)
         ]
         return part, duplicates, held_back
+
+    def _existing_sku_ids(self, items: Sequence[Mapping[str, Any]]) -> dict[int, str]:
+        """`id(item)` → the id of the SKU JOOR already has for it, read from `GET /v4/skus`: matched on
+        `external_id`, else `sku_identifier`, else the colour and size values."""
+        products = {str(item.get("product_id")) for item in items if item.get("product_id")}
+        if not products:
+            return {}
+        by_key: dict[tuple[str, ...], str] = {}
+        for sku in self.iter_skus(product_ids=sorted(products)):
+            if sku.get("id") in (None, ""):
+                continue
+            for key in _sku_keys(sku):
+                by_key.setdefault(key, str(sku["id"]))
+        found: dict[int, str] = {}
+        for item in items:
+            for key in _sku_keys(item):
+                if key in by_key:
+                    found[id(item)] = by_key[key]
+                    break
+        return found
+
+    def upsert_prices(self, items: Iterable[Mapping[str, Any]]) -> BulkResult:
+        """Set prices `{sku_id, price_type_id, wholesale_value, retail_value}`: created where JOOR has
+        none, else updated by the price's own id (JOOR's UPDATE /prices references the price id).
+
+        A create JOOR refuses as `DUPLICATED` is looked up in `GET /v4/prices?sku_ids=` and sent to
+        `prices/bulk_update` as `{id, wholesale_value, retail_value}`.
+        """
+        item_list = [dict(item) for item in items]
+        result = self.bulk_create("prices", item_list)
+        dups = [f for f in result.failures if f.status == "DUPLICATED" and f.item is not None]
+        if not dups:
+            return result
+        sku_ids = sorted({str(f.item["sku_id"]) for f in dups if f.item and f.item.get("sku_id")})
+        existing: dict[tuple[str, str], str] = {}
+        for price in self.iter_prices(sku_ids=sku_ids):
+            type_id = price_type_id_of(price)
+            if price.get("id") not in (None, "") and type_id:
+                existing[(str(price.get("sku_id")), type_id)] = str(price["id"])
+        updates: list[dict[str, Any]] = []
+        dup_ids = {id(f) for f in dups}
+        kept: list[BulkFailure] = [f for f in result.failures if id(f) not in dup_ids]
+        for failure in dups:
+            item = failure.item or {}
+            price_id = existing.get((str(item.get("sku_id")), str(item.get("price_type_id"))))
+            if price_id is None:
+                kept.append(failure)
+                continue
+            update = {"id": price_id}
+            update.update({k: item[k] for k in ("wholesale_value", "retail_value") if k in item})
+            updates.append(update)
+        result.failures = kept
+        if updates:
+            result.merge(self.bulk_update("prices", updates))
+        return result
 
     def bulk_update(self, resource: BulkResource, items: Iterable[Mapping[str, Any]]) -> BulkResult:
         """`POST /v4/{resource}/bulk_update` in batches of ≤100 (each item carries its `id`)."""

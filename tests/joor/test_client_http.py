@@ -6,6 +6,7 @@ the sandbox cannot be asked for deterministically.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import random
@@ -159,13 +160,32 @@ def test_timeouts_and_socket_errors_are_retried_then_fail_clearly():
     assert len(calls) == 3 and len(clock.sleeps) == 2
 
 
-def test_401_is_one_request_and_an_auth_error():
+def test_401_tries_the_token_as_issued_then_base64_then_is_an_auth_error():
     app = ScriptedApp(lambda seen: Reply(401, envelope(code="401", comment="bad token")))
     client = client_for(app)
     with pytest.raises(JoorAuthError, match="HTTP 401: bad token") as info:
         list(client.iter_styles())
-    assert len(app.seen) == 1 and info.value.status == 401
-    assert client.usage.retries == 0
+    encoded = base64.b64encode(TOKEN.encode()).decode()
+    assert [s.headers["Authorization"] for s in app.seen] == [f"OAuth2 {TOKEN}", f"OAuth2 {encoded}"]
+    assert info.value.status == 401 and client.usage.retries == 1
+    with pytest.raises(JoorAuthError):
+        client.get_style(1)
+    assert len(app.seen) == 3  # both forms were refused once: no second round
+
+
+def test_a_server_wanting_the_base64_token_gets_it_from_then_on():
+    encoded = base64.b64encode(TOKEN.encode()).decode()
+
+    def answer(seen):
+        if seen.headers["Authorization"] != f"OAuth2 {encoded}":
+            return Reply(401, envelope(code="401", comment="bad token"))
+        return Reply(200, envelope([style(1)]))
+
+    app = ScriptedApp(answer)
+    client = client_for(app)
+    assert client.get_style(1).style_id == 1
+    assert client.get_style(1).style_id == 1
+    assert len(app.seen) == 3
 
 
 def test_403_is_an_auth_error_without_retry():
@@ -298,7 +318,15 @@ def test_an_empty_answer_to_a_lookup_is_not_found():
 
 def test_secrets_never_reach_messages_reprs_or_logs(caplog):
     echo = f"token {TOKEN} is not valid"
-    app = ScriptedApp([Reply(500, ""), Reply(401, envelope(code="401", comment=echo))])
+    encoded = base64.b64encode(TOKEN.encode()).decode()
+    echo_encoded = f"token {encoded} is not valid either"
+    app = ScriptedApp(
+        [
+            Reply(500, ""),
+            Reply(401, envelope(code="401", comment=echo)),
+            Reply(401, envelope(code="401", comment=echo_encoded)),
+        ]
+    )
     client = client_for(app)
     caplog.set_level(logging.DEBUG)
     with pytest.raises(JoorAuthError) as info:
@@ -307,7 +335,7 @@ def test_secrets_never_reach_messages_reprs_or_logs(caplog):
     rendered = [str(exc), repr(exc), repr(client), repr(client.usage), caplog.text]
     assert "***" in str(exc)
     for text in rendered:
-        assert TOKEN not in text
+        assert TOKEN not in text and encoded not in text
 
 
 def test_constructor_validates_its_arguments():

@@ -78,6 +78,8 @@ class ScriptedApp:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
         headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
         seen = Seen(
             environ["REQUEST_METHOD"],
             environ.get("RAW_URI", environ["PATH_INFO"]),

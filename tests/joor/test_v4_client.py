@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import random
-from urllib.parse import parse_qs
+from email.parser import BytesParser
+from email.policy import HTTP
 
 import httpx
 import pytest
@@ -40,6 +41,19 @@ def v4_client(app, clock: FakeClock, **kwargs) -> JoorClient:
     )
 
 
+def multipart_fields(seen: Seen) -> dict[str, str]:
+    """The fields of a multipart/form-data body: JOOR documents the token request that way."""
+    content_type = seen.headers.get("Content-Type", "")
+    assert content_type.startswith("multipart/form-data"), content_type
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + seen.body
+    )
+    return {
+        part.get_param("name", header="content-disposition"): part.get_content()
+        for part in message.iter_parts()
+    }
+
+
 class FakeJoorV4:
     """Issues numbered tokens; API answers come from `api(seen)` once the bearer token is current."""
 
@@ -52,7 +66,7 @@ class FakeJoorV4:
 
     def __call__(self, seen: Seen) -> Reply:
         if seen.path == "/auth/":
-            form = {k: v[0] for k, v in parse_qs(seen.body.decode()).items()}
+            form = multipart_fields(seen)
             self.grants.append(form["grant_type"])
             if form["grant_type"] == "password" and form.get("password") != PASSWORD:
                 return Reply(

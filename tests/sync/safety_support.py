@@ -250,7 +250,7 @@ class People:
         before = observe_world(self.world)
         with sandbox.lock:
             style = sandbox.catalog.styles[style_id]
-            v2._set_inventory(sandbox, style, color_code, size, quantity, add=False)
+            v2._set_inventory(sandbox, style, color_code, size, quantity)
         after = observe_world(self.world)
         self._record_joor(before, after, style_id)
 

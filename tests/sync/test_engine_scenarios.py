@@ -132,6 +132,32 @@ def test_shopify_stock_reaches_joor_through_bulk_inventory():
     assert row["inventory_available"] == 17
 
 
+def test_one_stock_change_leaves_every_other_joor_sku_as_it_was():
+    """JOOR's `overwrite=1` replaces the account's whole inventory: the engine must never send it."""
+    world = make_world(styles=5)
+    world.run()
+
+    def stock() -> dict[str, int]:
+        return {
+            row["upc"]: row["inventory_available"]
+            for style in world.joor_sandbox.catalog.styles.values()
+            for row in world.joor_sandbox.style(style.style_id)["upcs"]
+            if row.get("upc")
+        }
+
+    before = stock()
+    link = _first_link(world)
+    variant = link.variant_links.exclude(upc="").exclude(shopify_inventory_item_id="").first()
+    location = world.shopify_client().locations()[0].id
+    world.shopify_sandbox.merchant_set_inventory(variant.shopify_inventory_item_id, location, 17)
+    world.run()
+    after = stock()
+    assert after[variant.upc] == 17
+    changed = {upc for upc in before if after[upc] != before[upc]}
+    assert changed <= {variant.upc}, f"other SKUs changed: {sorted(changed - {variant.upc})[:5]}"
+    assert any(before[upc] for upc in before if upc != variant.upc), "the check needs SKUs holding stock"
+
+
 def test_dry_run_plans_without_writing():
     world = make_world(styles=3)
     job, result = world.run(dry_run=True)

@@ -21,9 +21,13 @@ Behaviour worth knowing:
   an exception raised by the transport as a network error. "timeout" sleeps through the injectable
   `sleep` after processing; "truncate" answers 200 with half the body.
 - `/_sandbox/styles/{style_id}` (POST, JSON of v2 fields) edits a style as a brand user would in JOOR's
-  web UI (`JoorSandbox.edit_style`); `/_sandbox/orders` (POST, a v4 order) is a retailer's order
-  arriving (`JoorSandbox.place_order`); `/_sandbox/status` shows counters. These need no auth, cost no
-  credits and never get faults.
-- v2 orders: `sync=1` (the default) marks the returned page exported at once, so with
-  `export_status=2` a client should ask again from `start_from=0` until no orders come back.
+  web UI (`JoorSandbox.edit_style`); `/_sandbox/orders` (POST, a v4 order plus `po_number`,
+  `sku_line_items`, `missing_export_fields`) is a retailer's order arriving (`JoorSandbox.place_order`);
+  `/_sandbox/orders/{id}/missing-export-fields` (POST `{"fields": [...]}`) makes JOOR's export
+  validation fail that order (`JoorSandbox.set_missing_export_fields`); `/_sandbox/status` shows
+  counters. These are sandbox conveniences: no auth, no credits, never faults.
+- v2 orders: `sync=1` (JOOR's default) defaults `export_status` to 2 and `check` to 1, and marks the
+  returned page exported at once, so a client should ask again from `start_from=0` until no orders come
+  back. The sources of every order, inventory, auth and rate-limit behaviour are in the docstrings of
+  `orders`, `v4_orders`, `v2`, `auth` and `app`.
 """

@@ -4,6 +4,13 @@ Request pipeline: route (unknown → 404 envelope) → sandbox control routes (`
 no faults, no credits) → fault draw → v4 auth endpoint (not rate-limited) → authentication (401) →
 v4 `account` parameter (400/403) → credit rate limit (429, nothing charged) → v2 format negotiation
 (406) → the handler, under one lock → slow/truncated answer faults.
+
+Rate-limit headers [https://api-docs.jooraccess.com/docs/rate-limits]: JOOR says every response carries
+rate-limit headers scoped by `X-Throttling-Account-Id`, the only header name its page shows. The sandbox
+sends `X-Throttling-Account-Id: <account>` on every authenticated response (the 429s included); the
+other headers' names are unknown, so none are invented. A 429 carries `Retry-After` (seconds to the
+window's end) unless `SandboxConfig.retry_after` is False: JOOR does not document `Retry-After`, so a
+client must also cope without it.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from .faults import ConnectionDropped, FaultConfig, FaultInjector
 from .http import BodyTooLarge, Request, Response, json_response, v2_error, v4_error
 from .model import Catalog
 from .ratelimit import RateLimiter, parse_rate_limit
+from .v4_common import V4_PAGING_MODES
 from .views import style_view
 from .writes import WriteError
 
@@ -68,6 +76,11 @@ class SandboxConfig:
     wall_clock: Callable[[], datetime] | None = None
     access_token_ttl: float = ACCESS_TOKEN_TTL
     refresh_token_ttl: float = REFRESH_TOKEN_TTL
+    # False: 429 answers carry no `Retry-After` (JOOR does not document one), to test clients without it.
+    retry_after: bool = True
+    # v4 lists: "pages" honours page/page_size (public clients send them; JOOR documents no paging),
+    # "ignore" answers whole lists, "fixed" always the first 100: servers a client must also survive.
+    v4_paging: str = "pages"
 
     def __post_init__(self) -> None:
         parse_rate_limit(self.rate_limit)
@@ -75,6 +88,8 @@ class SandboxConfig:
             raise ValueError("styles must be at least 1")
         if not self.tokens:
             raise ValueError("at least one v2 token is required")
+        if self.v4_paging not in V4_PAGING_MODES:
+            raise ValueError(f"v4_paging must be one of {', '.join(V4_PAGING_MODES)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +127,9 @@ def _routes() -> list[Route]:
         *[_route(m, p, h, "v4") for m, p, h in v4.ROUTES],
         _route("POST", "/_sandbox/styles/{style_id}", _control_edit_style, "control"),
         _route("POST", "/_sandbox/orders", _control_place_order, "control"),
+        _route(
+            "POST", "/_sandbox/orders/{order_id}/missing-export-fields", _control_missing_fields, "control"
+        ),
         _route("GET", "/_sandbox/status", _control_status, "control"),
     ]
 
@@ -144,6 +162,8 @@ class JoorSandbox:
             cfg.styles, cfg.seed, orders=cfg.orders, skus_per_style=cfg.skus_per_style
         )
         self.lock = threading.RLock()
+        self._clock0 = cfg.clock()
+        self._wall0 = datetime.now(UTC)
         self.tokens = TokenStore(
             v2_tokens=cfg.tokens,
             account_id=cfg.account_id,
@@ -154,13 +174,12 @@ class JoorSandbox:
             access_token_ttl=cfg.access_token_ttl,
             refresh_token_ttl=cfg.refresh_token_ttl,
             clock=cfg.clock,
+            not_before_policy=int(self.now().timestamp()),
         )
         self.rate_limiter = RateLimiter(cfg.rate_limit, cfg.clock)
         self.faults = FaultInjector(cfg.faults, cfg.fault_seed)
         self.request_log: list[tuple[str, str, int]] = []
         self._routes = _routes()
-        self._clock0 = cfg.clock()
-        self._wall0 = datetime.now(UTC)
 
     # -- public Python interface ------------------------------------------------------------
     @property
@@ -187,29 +206,26 @@ class JoorSandbox:
             return style_view(self.catalog, style)
 
     def place_order(self, order: dict[str, Any]) -> dict[str, Any]:
-        """A retailer's order arriving in JOOR (v4 `bulk_create` item shape; `retailer_id` and
-        `price_type_id` default to the first known ones, line items may name a `upc` instead of a
-        `sku_id`). Returns the v4 view; raises WriteError when JOOR would refuse it."""
+        """A retailer's order arriving in JOOR (sandbox convenience): v4 `bulk_create` fields, all
+        optional, plus `po_number`, `sku_line_items` ([{sku_id | upc, quantity}]) and
+        `missing_export_fields` (see `orders.place_order`). Returns the control view; raises WriteError
+        when the sandbox refuses it."""
         with self.lock:
-            catalog = self.catalog
-            item = dict(order)
-            item.setdefault("retailer_id", next(iter(catalog.retailers), None))
-            item.setdefault("price_type_id", next(iter(catalog.price_types), None))
-            item.setdefault("status", "APPROVED")
-            lines = []
-            for line in item.get("sku_line_items") or []:
-                line = dict(line)
-                if "sku_id" not in line and line.get("upc"):
-                    found = catalog.find_upc(str(line.pop("upc")))
-                    if found is not None:
-                        style, entry = found
-                        line["sku_id"] = style.sku_ids.get((entry["sku_color_code"], entry["sku_size"]))
-                lines.append(line)
-            item["sku_line_items"] = lines
-            result = orders.create_order(self, item)
-            if isinstance(result, dict):
-                raise WriteError([result["message"]])
-            return orders.v4_order(result)
+            try:
+                placed = orders.place_order(self, order)
+            except orders.OrderProblem as exc:
+                raise WriteError([exc.message]) from None
+            return orders.control_view(self, placed)
+
+    def set_missing_export_fields(self, order_id: int | str, fields: list[str]) -> dict[str, Any]:
+        """Make JOOR's export validation find `fields` missing on an order (`[]`: none), so that a
+        `sync=1` request with `check` 1 or 3 fails its export. Raises KeyError for an unknown order."""
+        with self.lock:
+            try:
+                order = orders.set_missing_export_fields(self, str(order_id), list(fields))
+            except orders.OrderProblem:
+                raise KeyError(order_id) from None
+            return orders.control_view(self, order)
 
     def expire_access_tokens(self) -> None:
         self.tokens.expire_access_tokens()
@@ -287,8 +303,11 @@ class JoorSandbox:
         )
 
     def _throttled(self, req: Request, account_id: str, retry_after: int) -> Response:
-        headers = [("Retry-After", str(retry_after)), ("X-Throttling-Account-Id", account_id)]
-        comment = f"Too many requests: credit limit reached, retry after {retry_after} s"
+        headers = [("X-Throttling-Account-Id", account_id)]
+        comment = "Too many requests: credit limit reached"
+        if self.config.retry_after:
+            headers.insert(0, ("Retry-After", str(retry_after)))
+            comment += f", retry after {retry_after} s"
         if req.path.startswith("/v4/"):
             resp = v4_error(429, "TOO_MANY_REQUESTS", comment)
             resp.headers += headers
@@ -299,16 +318,23 @@ class JoorSandbox:
         if route.kind == "auth":
             return route.handler(self, req)
         is_v4 = route.kind == "v4"
-        account = self.tokens.authenticate(req.headers.get("authorization"), allow_v2=not is_v4)
+        account = self.tokens.authenticate(req.headers.get("authorization"), version=route.kind)
         if account is None:
             if is_v4:
-                return v4_error(401, "UNAUTHORIZED", "missing, invalid or expired bearer token")
+                return v4_error(401, "UNAUTHORIZED", "missing, invalid or expired token")
             return v2_error(
                 401,
                 "Unauthorized: missing or invalid token",
                 log_id=req.log_id,
                 fmt=negotiate_format(req) or "json",
             )
+        resp = self._authenticated(route, req, account)
+        if not any(name.lower() == "x-throttling-account-id" for name, _ in resp.headers):
+            resp.headers.append(("X-Throttling-Account-Id", account))
+        return resp
+
+    def _authenticated(self, route: Route, req: Request, account: str) -> Response:
+        is_v4 = route.kind == "v4"
         if is_v4:
             requested = req.arg("account")
             if not requested:
@@ -373,6 +399,22 @@ def _control_place_order(sb: JoorSandbox, req: Request) -> Response:
         return json_response(201, sb.place_order(order))
     except WriteError as exc:
         return json_response(400, {"error": "; ".join(exc.problems)})
+
+
+def _control_missing_fields(sb: JoorSandbox, req: Request) -> Response:
+    """`POST /_sandbox/orders/{id}/missing-export-fields` with `{"fields": [names]}` (`[]` clears)."""
+    raw = req.segment("order_id")
+    try:
+        body = req.json_body()
+    except ValueError as exc:
+        return json_response(400, {"error": str(exc)})
+    fields = body.get("fields") if isinstance(body, dict) else None
+    if not isinstance(fields, list) or not all(isinstance(f, str) and f for f in fields):
+        return json_response(400, {"error": 'body must be {"fields": [field names]}'})
+    try:
+        return json_response(200, sb.set_missing_export_fields(raw, fields))
+    except KeyError:
+        return json_response(404, {"error": f"order {raw} not found"})
 
 
 def _control_status(sb: JoorSandbox, req: Request) -> Response:

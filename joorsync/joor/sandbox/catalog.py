@@ -13,8 +13,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .defaults import CATALOG_EPOCH, DEFAULT_ACCOUNT_ID, SEED_STYLE_ID
-from .model import Catalog, DeliveryLink, Order, OrderLine, StylePrice, StyleRecord, opaque_id
+from .defaults import CATALOG_EPOCH, DEFAULT_ACCOUNT_ID, SEED_STYLE_ID, category_id_for
+from .model import (
+    Catalog,
+    DeliveryLink,
+    Order,
+    OrderLine,
+    Retailer,
+    StylePrice,
+    StyleRecord,
+    order_line_id,
+)
 
 
 def ean13_check_digit(first12: str) -> str:
@@ -302,7 +311,7 @@ def _generated_style(
     skus_per_style: int | None = None,
 ) -> StyleRecord:
     kind = rng.choice(("apparel", "apparel", "numeric", "shoes"))
-    product, subcategory, subcategory_id = rng.choice(PRODUCTS[kind])
+    product, subcategory, _ = rng.choice(PRODUCTS[kind])  # ids: defaults.V4_CATEGORIES
     adjective = rng.choice(ADJECTIVES)
     name = f"{adjective} {product}"
     if index % 23 == 7:
@@ -392,6 +401,7 @@ def _generated_style(
     created = CATALOG_EPOCH - timedelta(seconds=rng.randrange(3600, 365 * 86400))
     age = int((CATALOG_EPOCH - created).total_seconds())
     modified = created + timedelta(seconds=rng.randrange(0, age)) if rng.random() < 0.7 else created
+    department = rng.choice(("Women's", "Men's"))
     style = StyleRecord(
         style_id=style_id,
         fields=fields,
@@ -399,11 +409,16 @@ def _generated_style(
         modified=modified,
         categories=[
             {
-                "category_parent": rng.choice(("Women's", "Men's")),
+                "category_parent": department,
                 "subcategories": [
                     {
                         "subcategory_parent": parent,
-                        "subcategory": [{"subcategory_id": subcategory_id, "subcategory_label": subcategory}],
+                        "subcategory": [
+                            {
+                                "subcategory_id": category_id_for(department, subcategory),
+                                "subcategory_label": subcategory,
+                            }
+                        ],
                     }
                 ],
             }
@@ -465,27 +480,32 @@ def _generated_style(
 
 
 def _generated_orders(catalog: Catalog, rng: random.Random, count: int) -> None:
+    """Seed orders. Ids: v2 `order_id` = v4 `id` = the order number (as a string in v4); retailer and line
+    item ids are numeric strings, as in JOOR's v4 examples. SHIPPED orders exist for v2's `order_type`
+    2 and 7 (v4 reads them as APPROVED)."""
     styles = catalog.sorted_styles()
     statuses = ("APPROVED", "APPROVED", "SHIPPED", "PENDING", "NOTES", "CANCELLED", "IN_PROGRESS")
     retailers = (
-        ("Galeries Lafayette", "GL001"),
-        ("Nordstrom", "NORD-7"),
-        ("Maison Kitsuné Tokyo", "MKT-03"),
-        ("Liberty London", "LIB-11"),
-        ("Boutique <Élan> & Fils", "ELAN-2"),
+        Retailer("900001", "Galeries Lafayette", "GL001", "Department Stores", "DEPT"),
+        Retailer("900002", "Nordstrom", "NORD-7", "Department Stores", "DEPT"),
+        Retailer("900003", "Maison Kitsuné Tokyo", "MKT-03", "Boutiques", "BTQ"),
+        Retailer("900004", "Liberty London", "LIB-11", "Department Stores", "DEPT"),
+        Retailer("900005", "Boutique <Élan> & Fils", "ELAN-2", "Boutiques", "BTQ"),
     )
     by_type: dict[str, list[StyleRecord]] = {}
-    for index, (name, code) in enumerate(retailers, start=1):
-        catalog.retailers[opaque_id("Retailer", index)] = (name, code)
+    for retailer in retailers:
+        catalog.retailers[retailer.id] = retailer
     for n in range(1, count + 1):
-        customer_name, customer_code = rng.choice(retailers)
+        retailer = rng.choice(retailers)
         created = CATALOG_EPOCH - timedelta(seconds=rng.randrange(3600, 120 * 86400))
         order = Order(
             number=n,
             po_number=f"PO-{4000 + n}",
-            retailer_id=opaque_id("Retailer", retailers.index((customer_name, customer_code)) + 1),
-            customer_name=customer_name,
-            customer_code=customer_code,
+            retailer_id=retailer.id,
+            customer_name=retailer.name,
+            customer_code=retailer.code,
+            customer_group_name=retailer.group_name,
+            customer_group_code=retailer.group_code,
             price_type_id="",
             collection_id=None,
             status=rng.choice(statuses),
@@ -509,7 +529,7 @@ def _generated_orders(catalog: Catalog, rng: random.Random, count: int) -> None:
                 entry = style.upc_entry(*combo)
                 order.lines.append(
                     OrderLine(
-                        id=opaque_id("OrderLineItem", catalog.next_line),
+                        id=order_line_id(catalog.next_line),
                         style_id=style.style_id,
                         sku_id=style.sku_ids[combo],
                         color_code=combo[0],

@@ -47,3 +47,53 @@ SEED_STYLE_ID = 1252163
 
 COLOR_TRAIT_ID = "U0tVVHJhaXQ6U3R5bGVDb2xvcg=="
 SIZE_TRAIT_ID = "U0tVVHJhaXQ6U2l6ZQ=="
+
+# v4 traits: JOOR's documented ids and names. Product traits [https://api-docs.jooraccess.com/docs/
+# how-to-use-traits] (Contains Fur, Country of Origin, Division, Fabrication Name, Heel Height),
+# [https://api-docs.jooraccess.com/docs/how-to-create-catalog-data] (Materials) and
+# [https://api-docs.jooraccess.com/changelog/api-v4-product-03172021] (Silhouette Name); the ids are
+# base64 of "ProductTrait:<CODE>". SKU traits Color and Size
+# [https://api-docs.jooraccess.com/v2.0/reference/create-skus].
+CONTAINS_FUR_TRAIT_ID = "UHJvZHVjdFRyYWl0OkNPTlRBSU5TRlVS"
+COUNTRY_OF_ORIGIN_TRAIT_ID = "UHJvZHVjdFRyYWl0OkNPVU5UUllPRk9SSUdJTg=="
+DIVISION_TRAIT_ID = "UHJvZHVjdFRyYWl0OkRJVklTSU9O"
+FABRICATION_TRAIT_ID = "UHJvZHVjdFRyYWl0OkZBQk5BTUU="
+HEEL_HEIGHT_TRAIT_ID = "UHJvZHVjdFRyYWl0OkhFRUxIRUlHSFQ="
+MATERIALS_TRAIT_ID = "UHJvZHVjdFRyYWl0Ok1BVA=="
+SILHOUETTE_TRAIT_ID = "UHJvZHVjdFRyYWl0OlNJTE5BTUU="
+
+# JOOR's category taxonomy as the sandbox serves it on GET /v4/categories: (id, name, parent_name,
+# department, v2 category_parent). The id is the v2 `subcategory_id` of the same branch, so the v2 and
+# v4 views of a style name the same categories. Shape and the 24xx rows are JOOR's
+# [https://api-docs.jooraccess.com/docs/how-to-use-categories]; the other rows are the sandbox's own
+# (JOOR: category ids may differ between Sandbox and Production
+# [https://api-docs.jooraccess.com/v2.0/reference/introduction-1]).
+_SUBCATEGORIES = (
+    (2, "Tops", "Apparel"),
+    (3, "Dresses", "Apparel"),
+    (4, "Skirts", "Apparel"),
+    (5, "Knitwear", "Apparel"),
+    (6, "Pants", "Apparel"),
+    (7, "Denim", "Apparel"),
+    (8, "Outerwear", "Apparel"),
+    (9, "Jackets", "Apparel"),
+    (11, "Boots", "Footwear"),
+    (12, "Flats", "Footwear"),
+    (13, "Sandals", "Footwear"),
+    (14, "Sneakers", "Footwear"),
+)
+MEN_CATEGORY_OFFSET = 100
+V4_CATEGORIES: tuple[tuple[str, str, str, str, str], ...] = (
+    *((str(n), name, parent, "WOMEN", "Women's") for n, name, parent in _SUBCATEGORIES),
+    *((str(n + MEN_CATEGORY_OFFSET), name, parent, "MEN", "Men's") for n, name, parent in _SUBCATEGORIES),
+    ("2405", "Stationery", "General Home", "HOME", "Home"),
+    ("2406", "Fragances", "Accessories", "HOME", "Home"),
+    ("2407", "Jumpsuits", "Apparel", "BABY_GIRLS", "Baby Girls"),
+    ("2408", "Skirts", "Apparel", "BABY_GIRLS", "Baby Girls"),
+)
+
+
+def category_id_for(category_parent: str, subcategory_label: str) -> int:
+    """The v2 `subcategory_id` of a seeded branch (Women's ids as the seed document, Men's offset)."""
+    base = next(n for n, name, _ in _SUBCATEGORIES if name == subcategory_label)
+    return base + (MEN_CATEGORY_OFFSET if category_parent == "Men's" else 0)

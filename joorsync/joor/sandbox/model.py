@@ -32,9 +32,39 @@ def decode_opaque_id(value: str, kind: str) -> int | None:
     return int(number)
 
 
+def sku_id_for(product_id: str, number: int) -> str:
+    """A v4 SKU id: base64 of `0|<product id>|<sku number>`, the shape of JOOR's sample SKU id
+    "MHw1NTE3MDk1fDE4MjMwODYy" = base64("0|5517095|18230862")
+    [https://api-docs.jooraccess.com/docs/how-to-create-update-price-data]. (In that sample the middle
+    number is not the sample's product id, 3295521: the sandbox puts the product id there; treat SKU
+    ids as opaque.)"""
+    return base64.b64encode(f"0|{product_id}|{number}".encode()).decode("ascii")
+
+
+def price_id_for(sku_id: str, price_type_id: str) -> str:
+    """The opaque v4 id of a SKU's price of one price type (JOOR shows only the placeholder
+    "price_id_333" [https://api-docs.jooraccess.com/v2.0/reference/create-prices]). Derived, not
+    stored: a SKU has at most one price per price type."""
+    return base64.b64encode(f"Price|{sku_id}|{price_type_id}".encode()).decode("ascii")
+
+
+def parse_price_id(value: str) -> tuple[str, str] | None:
+    """`(sku_id, price_type_id)` of a price id made by `price_id_for`, or None."""
+    try:
+        text = base64.b64decode(value.encode("ascii"), validate=True).decode("utf-8")
+    except (ValueError, UnicodeError):
+        return None
+    kind, _, rest = text.partition("|")
+    sku_id, _, price_type_id = rest.partition("|")
+    if kind != "Price" or not sku_id or not price_type_id:
+        return None
+    return sku_id, price_type_id
+
+
 @dataclass(slots=True)
 class PriceType:
-    """A v4 price type; its `name` is the v2 `price_label`."""
+    """A v4 price type; its `name` is the v2 `price_label`. `id` is a numeric string, as JOOR's "1234"
+    [https://api-docs.jooraccess.com/v2.0/reference/get-orders-1]."""
 
     id: str
     name: str
@@ -44,6 +74,10 @@ class PriceType:
 
 @dataclass(slots=True)
 class Season:
+    """A season. `id` is a numeric string, as JOOR's "33615"
+    [https://api-docs.jooraccess.com/docs/how-to-create-update-collection-season-data]; `code` is the v2
+    `season_code` (seasons created through v4 use their `external_id` as code)."""
+
     id: str
     name: str
     year: int | None
@@ -63,6 +97,7 @@ class Collection:
     date_delivery_end: date | None
     date_cancel: date | None
     external_id: str | None = None
+    minimum_shipping_window: int | None = None
 
 
 @dataclass(slots=True)
@@ -81,22 +116,30 @@ class DeliveryLink:
     public: bool = True
     style_comments: str | None = None
     color_exclusions: list[dict[str, Any]] = field(default_factory=list)
+    # The exact SKUs a v4 collection item names (None: all SKUs of the product, less the v2 color
+    # exclusions). v2 shows a subset as the colors it leaves out entirely.
+    sku_ids: list[str] | None = None
 
 
 @dataclass(slots=True)
 class SkuMeta:
-    """What v4 adds to a color × size: its own external id, identifier and status."""
+    """What v4 adds to a color × size: its own external id and identifier, and the identifiers that
+    are not its barcode (the barcode is the v2 `upcs` entry). Status is per color and per size, kept on
+    the color/size dicts as `v4_status` (with `v4_order_nbr`, and for sizes `v4_order_minimum`)."""
 
     external_id: str | None = None
     sku_identifier: str | None = None
-    status: str = "ACTIVE"
+    other_identifiers: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class StyleRecord:
     """One style. `fields` holds the scalar v2 fields (typed Python values, None when empty);
     `categories`, `materials`, `colors`, `sizes`, `badges`, `tags`, `upcs`, `images` hold the v2 nodes
-    as lists of plain dicts (or strings) in v2 field names."""
+    as lists of plain dicts (or strings) in v2 field names; v4-only values ride along in `v4_*` keys
+    of those dicts (and `tag_parent_id`, `identifier_type`), which the v2 view does not show.
+    `swatches`/`videos` are v4 product assets with no v2 counterpart; `asset_order` keeps the
+    `display_order` of v4-uploaded assets by path."""
 
     style_id: int
     fields: dict[str, Any]
@@ -112,6 +155,9 @@ class StyleRecord:
     tags: list[dict[str, Any]] = field(default_factory=list)
     upcs: list[dict[str, Any]] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    swatches: list[str] = field(default_factory=list)
+    videos: list[str] = field(default_factory=list)
+    asset_order: dict[str, int] = field(default_factory=dict)
     sku_ids: dict[tuple[str, str], str] = field(default_factory=dict)
     sku_meta: dict[str, SkuMeta] = field(default_factory=dict)
     sku_prices: dict[tuple[str, str], StylePrice] = field(default_factory=dict)
@@ -119,7 +165,9 @@ class StyleRecord:
 
     @property
     def product_id(self) -> str:
-        return opaque_id("Style", self.style_id)
+        """The v4 product id: the v2 `style_id` as a numeric string (JOOR shows product ids such as
+        "111111" and "3295521" [https://api-docs.jooraccess.com/changelog/api-v4-product-03172021])."""
+        return str(self.style_id)
 
     @property
     def style_number(self) -> str:
@@ -140,8 +188,31 @@ class StyleRecord:
         return None
 
 
+def order_line_id(number: int) -> str:
+    """The v4 id of the `number`-th order line: a numeric string, in a range of its own so that an order
+    id passed where a line item id belongs finds nothing."""
+    return str(10_000_000 + number)
+
+
+@dataclass(slots=True)
+class Retailer:
+    """A retailer (a brand's connection) that orders come from. `id` is the v4 `retailer_id`, a numeric
+    string as in JOOR's examples ("999999") [https://api-docs.jooraccess.com/v2.0/reference/get-orders-1];
+    `code` is the v2 `customer_code`, `group_name`/`group_code` the v2 customer group
+    [https://api-docs.jooraccess.com/v2.0/reference/connection-get]."""
+
+    id: str
+    name: str
+    code: str
+    group_name: str | None = None
+    group_code: str | None = None
+
+
 @dataclass(slots=True)
 class OrderLine:
+    """One SKU line of an order. `id` is the v4 line item id, a numeric string ("12345678" in
+    https://api-docs.jooraccess.com/v2.0/reference/update-line-item-quantity)."""
+
     id: str
     style_id: int
     sku_id: str
@@ -154,8 +225,19 @@ class OrderLine:
 
 @dataclass(slots=True)
 class Order:
-    """One order. `status` is the v4 status (NOTES, PENDING, APPROVED, SHIPPED, CANCELLED, IN_PROGRESS);
-    `exported_at`/`export_failed` carry v2's export marking."""
+    """One order. `status` is the order's status in JOOR: the v4 statuses IN_PROGRESS, NOTES, PENDING,
+    APPROVED, CANCELLED, plus SHIPPED, which only v2 can see (`order_type` 2 and 7) and v4 reads as
+    APPROVED (see `orders.v4_status`).
+
+    v2 export marking: `exported_at` is when a `sync=1` request last returned the order (export
+    success); `export_failed`/`export_failure` say that a `sync=1` request with `check` left it out
+    (Failed export status, with the reason). `missing_export_fields` names the fields JOOR's export
+    validation finds missing on the order (set through the sandbox control hook only).
+    `integration_status` is what v4 `bulk_update` last recorded (JOOR: "not yet available").
+
+    `id` is the v4 order id: the same number as the v2 `order_id`, as a string — JOOR tells integrators
+    to take the id from v2 GET orders and use it in v4
+    [https://api-docs.jooraccess.com/v2.0/reference/update-order-status]."""
 
     number: int
     po_number: str
@@ -172,10 +254,15 @@ class Order:
     lines: list[OrderLine] = field(default_factory=list)
     exported_at: datetime | None = None
     export_failed: bool = False
+    export_failure: str | None = None
+    customer_group_name: str | None = None
+    customer_group_code: str | None = None
+    missing_export_fields: list[str] = field(default_factory=list)
+    integration_status: str | None = None
 
     @property
     def id(self) -> str:
-        return opaque_id("Order", self.number)
+        return str(self.number)
 
 
 @dataclass(slots=True)
@@ -225,12 +312,12 @@ class Catalog:
     seasons: dict[str, Season] = field(default_factory=dict)
     collections: dict[str, Collection] = field(default_factory=dict)
     orders: dict[int, Order] = field(default_factory=dict)
-    retailers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    retailers: dict[str, Retailer] = field(default_factory=dict)
     bulk_jobs: dict[int, dict[str, Any]] = field(default_factory=dict)
     next_style_id: int = 1
     next_sku: int = 1
-    next_price_type: int = 1
-    next_season: int = 1
+    next_price_type: int = 1234  # numeric ids from JOOR's own examples: price type "1234",
+    next_season: int = 33615  # season "33615"
     next_collection: int = 1
     next_order: int = 1
     next_line: int = 1
@@ -307,9 +394,7 @@ class Catalog:
         existing = self.price_type_for(currency, name)
         if existing is not None:
             return existing
-        pt = PriceType(
-            opaque_id("PriceType", self.next_price_type), name, currency, retail_currency or currency
-        )
+        pt = PriceType(str(self.next_price_type), name, currency, retail_currency or currency)
         self.next_price_type += 1
         self.price_types[pt.id] = pt
         return pt
@@ -320,7 +405,7 @@ class Catalog:
         existing = self.season_for(name, year, code)
         if existing is not None:
             return existing
-        season = Season(opaque_id("Season", self.next_season), name, year, code, external_id)
+        season = Season(str(self.next_season), name, year, code, external_id)
         self.next_season += 1
         self.seasons[season.id] = season
         return season
@@ -338,7 +423,7 @@ class Catalog:
         live = set(combos)
         for combo in combos:
             if combo not in style.sku_ids:
-                style.sku_ids[combo] = opaque_id("SKU", self.next_sku)
+                style.sku_ids[combo] = sku_id_for(style.product_id, self.next_sku)
                 self.next_sku += 1
         for combo in [c for c in style.sku_ids if c not in live]:
             sku_id = style.sku_ids.pop(combo)
@@ -346,4 +431,39 @@ class Catalog:
             for key in [k for k in style.sku_prices if k[0] == sku_id]:
                 del style.sku_prices[key]
         style.sku_ids = {combo: style.sku_ids[combo] for combo in combos}
+        self.touch(style)
+
+    def rename_color(self, style: StyleRecord, old_code: str, new_code: str) -> None:
+        """Change a color's code (its v4 `external_id`) everywhere the style refers to it; SKU ids and
+        prices stay. Order lines of its SKUs follow (they name the SKU, and show its color)."""
+        self._rekey(style, lambda c: ((new_code if c[0] == old_code else c[0]), c[1]))
+        for color in style.colors:
+            if color["color_code"] == old_code:
+                color["color_code"] = new_code
+        for entry in style.upcs:
+            if entry.get("sku_color_code") == old_code:
+                entry["sku_color_code"] = new_code
+        for link in style.deliveries:
+            for excluded in link.color_exclusions:
+                if excluded.get("color_code") == old_code:
+                    excluded["color_code"] = new_code
+
+    def rename_size(self, style: StyleRecord, old_name: str, new_name: str) -> None:
+        """Change a size's name (its v4 `value`) everywhere the style refers to it, as `rename_color`."""
+        self._rekey(style, lambda c: (c[0], (new_name if c[1] == old_name else c[1])))
+        for size in style.sizes:
+            if size["size_name"] == old_name:
+                size["size_name"] = new_name
+        for entry in style.upcs:
+            if entry.get("sku_size") == old_name:
+                entry["sku_size"] = new_name
+
+    def _rekey(self, style: StyleRecord, new_combo: Any) -> None:
+        renamed = {combo: new_combo(combo) for combo in style.sku_ids}
+        style.sku_ids = {renamed[combo]: sku_id for combo, sku_id in style.sku_ids.items()}
+        by_sku = {sku_id: combo for combo, sku_id in style.sku_ids.items()}
+        for order in self.orders.values():
+            for line in order.lines:
+                if line.style_id == style.style_id and line.sku_id in by_sku:
+                    line.color_code, line.size_name = by_sku[line.sku_id]
         self.touch(style)

@@ -1,9 +1,15 @@
-"""JOOR's credit rate limit: per account, GET 1 credit, POST/PUT/DELETE 5, a fixed allowance per
-fixed window that starts at the first request of the window. Throttled requests cost nothing.
+"""JOOR's credit rate limit [https://api-docs.jooraccess.com/docs/rate-limits]: per account (scoped by
+`X-Throttling-Account-Id`), GET 1 credit, POST/PUT/DELETE 5 (a bulk POST too), 300 credits per fixed
+300 s window that starts at the window's first request, 429 Too Many Requests beyond it.
+
+Not documented by JOOR, the sandbox's choices: throttled requests cost nothing; unauthenticated
+requests and the token endpoint are not charged; `Retry-After` (seconds to the window's end) is sent
+on a 429 unless `SandboxConfig.retry_after` is False; the 429 body is the v2/v4 error envelope. The
+headers are set in `app.JoorSandbox` (see its module docstring).
 
 Modes: "real" (300 credits per 300 s), "off" (never throttles, still counts), "scale=N" (the window's
 allowance is 300 × N credits, N may be fractional: "scale=0.1" allows 30 credits per 300 s; costs and
-window length stay JOOR's).
+window length stay JOOR's) — the modes are a sandbox convenience.
 """
 
 from __future__ import annotations

@@ -1,7 +1,31 @@
-"""v2 style endpoints: listing with paging and date windows, by id, by number, writes, bulk inventory."""
+"""v2 style endpoints: listing with paging and date windows, by id, by number, writes, bulk inventory.
+
+Bulk inventory, `POST|PUT /v2/bulk-inventory` [https://api-docs.jooraccess.com/v2.0/reference/introduction-6]
+[https://api-docs.jooraccess.com/v2.0/reference/style-inventory-bulk-request]:
+- `overwrite` missing = 0. With 0 only the SKUs in the call change: each is set to the absolute quantity
+  sent (JOOR documents no additive mode). With 1 the account's inventory is replaced completely: the
+  listed SKUs are set and every other SKU of the account is set to 0 (the sandbox's reading of "the
+  inventory is overwritten completely for the account"; what happens to unlisted SKUs is not spelled
+  out). Anything but 0/1 is refused with 400 (sandbox convenience).
+- `dec_pending` 0/1 is accepted and has no effect (the sandbox has no pending-order allocation).
+- Items: `inventory_items` → `inventory_item` (1..n), or a bare list (zumzie, clients.md §1.2).
+  SKU by `upc` (preferred), else `style_number` + `style_identifer` (sic; `style_identifier` tolerated)
+  + `color_code` + `size`/`size_code`, else `style_id` + `color_code` + `size`/`size_code`.
+  `inventory` (integer) is required. `made_to_order: true` marks the SKU made to order and clears its
+  inventory to 0 (`false` unmarks it).
+- `warehouse`: JOOR's bulk page says required, its intro says a missing warehouse loads to the Default
+  warehouse; the sandbox follows the intro and reads a missing one as "Default". The sandbox keeps ONE
+  figure per SKU (`inventory_available` of the style's UPC row), not one per warehouse: the warehouse
+  name is only recorded on the row (`warehouse`), the last write wins whatever the warehouse.
+- Answer: `sku_count` (items that passed) and `inventory_log`, one line per item with `sku`,
+  `inventory_log_id` (a UUID string, as JOOR's field table says
+  [https://api-docs.jooraccess.com/v2.0/reference/style-individual-request]), `status` pass/fail and,
+  for a failure, `message`. JOOR's own answer example is not readable; the line layout is the sandbox's.
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -278,24 +302,64 @@ def single_inventory(sb: JoorSandbox, req: Request, fmt: str) -> Response:
     if isinstance(matched, str) or matched[0] is not style:
         raise BadRequest(matched if isinstance(matched, str) else "the UPC belongs to another style")
     _, color, size = matched
-    _set_inventory(sb, style, color, size, quantity, add=False)
+    _set_inventory(sb, style, color, size, quantity)
     doc = {"response": envelope(comment="Inventory updated", log_id=req.log_id), "sku_count": 1}
     return v2_document(200, doc, fmt)
 
 
 def _set_inventory(
-    sb: JoorSandbox, style: StyleRecord, color: str, size: str, quantity: int, *, add: bool
+    sb: JoorSandbox,
+    style: StyleRecord,
+    color: str,
+    size: str,
+    quantity: int,
+    *,
+    warehouse: str | None = None,
+    made_to_order: bool | None = None,
 ) -> None:
+    """Set one SKU's inventory to an absolute `quantity` (0 when made to order)."""
     row = style.upc_entry(color, size)
     if row is None:
         row = {"sku_color_code": color, "sku_size": size, "upc": None, "inventory_available": 0}
         style.upcs.append(row)
-    current = int(row.get("inventory_available") or 0)
-    row["inventory_available"] = current + quantity if add else quantity
+    if made_to_order is not None:
+        row["made_to_order"] = made_to_order
+    if warehouse is not None:
+        row["warehouse"] = warehouse
+    row["inventory_available"] = 0 if row.get("made_to_order") else quantity
     style.modified = sb.now()
 
 
+def _zero_unlisted(sb: JoorSandbox, listed: set[tuple[int, str, str]]) -> None:
+    """`overwrite=1`: every SKU of the account not set by the call goes to 0 (only styles whose stock
+    actually changes get a new modified date)."""
+    for style in sb.catalog.styles.values():
+        changed = False
+        for row in style.upcs:
+            key = (style.style_id, str(row.get("sku_color_code")), str(row.get("sku_size")))
+            if key not in listed and int(row.get("inventory_available") or 0) != 0:
+                row["inventory_available"] = 0
+                changed = True
+        if changed:
+            style.modified = sb.now()
+
+
+def _made_to_order(raw: Any) -> bool | None | str:
+    """The item's `made_to_order` (None when absent), or a problem text."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    return "made_to_order must be a boolean"
+
+
 def bulk_inventory(sb: JoorSandbox, req: Request, fmt: str) -> Response:
+    """`POST|PUT /v2/bulk-inventory`: see the module docstring for the rules and their sources."""
     try:
         data = req.document_body()
     except ValueError as exc:
@@ -305,14 +369,13 @@ def bulk_inventory(sb: JoorSandbox, req: Request, fmt: str) -> Response:
     items = as_list(data["inventory_items"], "inventory_item")
     if not items:
         raise BadRequest("inventory_items holds no inventory_item")
-    overwrite = req.arg("overwrite") or "1"
-    if overwrite not in ("0", "1") or (req.arg("dec_pending") or "0") not in ("0", "1"):
+    overwrite = (req.arg("overwrite") or "0").strip()
+    if overwrite not in ("0", "1") or (req.arg("dec_pending") or "0").strip() not in ("0", "1"):
         raise BadRequest("overwrite and dec_pending must be 0 or 1")
-    catalog = sb.catalog
     log: list[dict[str, Any]] = []
+    listed: set[tuple[int, str, str]] = set()
     for item in items:
-        entry: dict[str, Any] = {"inventory_log_id": catalog.next_inventory_log}
-        catalog.next_inventory_log += 1
+        entry: dict[str, Any] = {"inventory_log_id": str(uuid.uuid4())}
         if not isinstance(item, dict):
             log.append({"sku": "", **entry, "status": "fail", "message": "inventory_item must be an object"})
             continue
@@ -324,20 +387,25 @@ def bulk_inventory(sb: JoorSandbox, req: Request, fmt: str) -> Response:
         )
         entry = {"sku": sku, **entry}
         problems = []
-        if not str(item.get("warehouse") or "").strip():
-            problems.append("warehouse is required")
         quantity = _inventory_value(item.get("inventory"))
         if quantity is None:
             problems.append("inventory is required and must be an integer")
+        made_to_order = _made_to_order(item.get("made_to_order"))
+        if isinstance(made_to_order, str):
+            problems.append(made_to_order)
         matched = _match_item(sb, item) if not problems else None
         if isinstance(matched, str):
             problems.append(matched)
-        if problems or matched is None or quantity is None:
+        if problems or matched is None or quantity is None or isinstance(made_to_order, str):
             log.append({**entry, "status": "fail", "message": "; ".join(problems)})
             continue
         style, color, size = matched
-        _set_inventory(sb, style, color, size, quantity, add=overwrite == "0")
+        warehouse = str(item.get("warehouse") or "").strip() or "Default"
+        _set_inventory(sb, style, color, size, quantity, warehouse=warehouse, made_to_order=made_to_order)
+        listed.add((style.style_id, color, size))
         log.append({**entry, "status": "pass"})
+    if overwrite == "1":
+        _zero_unlisted(sb, listed)
     doc = {
         "response": envelope(log_id=req.log_id),
         "sku_count": sum(1 for e in log if e["status"] == "pass"),

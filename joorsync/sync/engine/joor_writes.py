@@ -78,5 +78,5 @@ class JoorWrites:
         stock, self.stock = self.stock, []
         if not stock:
             return []
-        results = self.client.bulk_inventory(stock, overwrite=True)
+        results = self.client.bulk_inventory(stock)
         return [f"{r.sku}: {r.message or r.status}" for r in results if not r.ok]

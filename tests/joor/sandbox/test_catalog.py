@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from collections import Counter
 from decimal import Decimal
 
 import pytest
 
 from joorsync.joor.sandbox.catalog import ean13_check_digit, generate_catalog, is_valid_ean13
-from joorsync.joor.sandbox.defaults import CATALOG_EPOCH, SEED_STYLE_ID
+from joorsync.joor.sandbox.defaults import CATALOG_EPOCH, SEED_STYLE_ID, V4_CATEGORIES
 from joorsync.joor.sandbox.views import style_view
 
 
@@ -93,6 +94,30 @@ def test_every_combo_has_a_sku_and_skus_are_unique() -> None:
     assert len(ids) == len(set(ids))
     for style in catalog.styles.values():
         assert list(style.sku_ids) == style.combos()
+
+
+def test_v4_ids_are_joors_formats() -> None:
+    catalog = generate_catalog(30, 1)
+    for style in catalog.styles.values():
+        assert style.product_id == str(style.style_id)
+        for sku_id in style.sku_ids.values():
+            prefix, product_id, number = base64.b64decode(sku_id).decode().split("|")
+            assert (prefix, product_id) == ("0", style.product_id) and number.isdigit()
+    assert all(pt.isdigit() for pt in catalog.price_types) and all(s.isdigit() for s in catalog.seasons)
+
+
+def test_categories_come_from_the_v4_taxonomy() -> None:
+    catalog = generate_catalog(200, 2)
+    taxonomy = {(int(i), name, parent, v2_parent) for i, name, parent, _, v2_parent in V4_CATEGORIES}
+    used = {
+        (item["subcategory_id"], item["subcategory_label"], sub["subcategory_parent"], cat["category_parent"])
+        for s in catalog.styles.values()
+        for cat in s.categories
+        for sub in cat["subcategories"]
+        for item in sub["subcategory"]
+    }
+    assert used <= taxonomy
+    assert {parent for *_, parent in used} == {"Women's", "Men's"}
 
 
 def test_at_least_one_style() -> None:

@@ -1,8 +1,8 @@
-"""Style images through v2 upload and v4 product assets."""
+"""Style images through v2 upload, v4 product assets and v4 SKU trait value assets."""
 
 from __future__ import annotations
 
-from joorsync.joor.sandbox.defaults import SEED_STYLE_ID
+from joorsync.joor.sandbox.defaults import COLOR_TRAIT_ID, SEED_STYLE_ID
 
 from .conftest import ACCOUNT, client_for, login, raw_client
 
@@ -50,34 +50,99 @@ def test_upload_refusals(client) -> None:
     )
 
 
-def test_v4_product_assets(sandbox) -> None:
+def _v4_post(sandbox, path, body, **params):
     token = login(sandbox)["access_token"]
-    client = raw_client(sandbox)
+    return raw_client(sandbox).post(
+        path, params={**ACCOUNT, **params}, json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def _asset(product_id, kind, filename, order=None):
+    item = {
+        "product": {"id": product_id},
+        "asset": {"type": kind, "filename": filename, "source_url": f"https://cdn.example.com/{filename}"},
+    }
+    if order is not None:
+        item["display_order"] = order
+    return item
+
+
+def test_v4_product_assets(sandbox) -> None:
     seed = sandbox.catalog.styles[SEED_STYLE_ID]
+    pid = seed.product_id
+    body = [
+        _asset(pid, "image", "b.gif", 1),
+        _asset(pid, "image", "a.jpg", 0),
+        _asset(pid, "video", "c.mp4"),
+        _asset(pid, "swatch", "s.png"),
+        _asset(pid, "image", "x" * 97 + ".jpg"),
+        _asset(pid, "image", "c.webp"),
+        _asset(pid, "video", "d.mov"),
+        _asset(pid, "model", "m.jpg"),
+        {**_asset(pid, "image", "e.jpg"), "asset": {"type": "image", "filename": "e.jpg", "source_url": "x"}},
+        _asset("999", "image", "f.jpg"),
+        _asset(pid, "video", "g.mp4"),
+    ]
+    resp = _v4_post(sandbox, "/v4/assets/products", body, replace_all="true")
+    assert resp.status_code == 200
+    data, errors = resp.json()["data"], resp.json()["errors"]
+    assert [(a["type"], a["filename"]) for a in data] == [
+        ("image", "b.gif"),
+        ("image", "a.jpg"),
+        ("video", "c.mp4"),
+        ("swatch", "s.png"),
+    ]
+    assert [e["details"]["index"] for e in errors] == [4, 5, 6, 7, 8, 9, 10]
+    assert all(e["status"] == "INVALID" and e["details"]["product_id"] for e in errors)
+    assert "one video" in errors[-1]["message"]
+    # display_order sorts (viveren sends 0-based positions); replace_all dropped the seed image
+    assert [p.rsplit("/", 1)[1] for p in seed.images] == ["a.jpg", "b.gif"]
+    assert [p.rsplit("/", 1)[1] for p in seed.videos] == ["c.mp4"]
+    v2 = client_for(sandbox).get(f"/v2/style/{SEED_STYLE_ID}").json()["styles"]["style"]
+    assert [p.rsplit("/", 1)[1] for p in v2["images"]] == ["a.jpg", "b.gif"]
+    # replace_all replaces only the types the request uploads
+    again = _v4_post(sandbox, "/v4/assets/products", [_asset(pid, "video", "h.mp4")], replace_all="true")
+    assert again.json()["errors"] == []
+    assert [p.rsplit("/", 1)[1] for p in seed.videos] == ["h.mp4"] and len(seed.images) == 2
+    added = _v4_post(sandbox, "/v4/assets/products", [_asset(pid, "image", "z.png")])
+    assert added.json()["errors"] == []
+    assert [p.rsplit("/", 1)[1] for p in seed.images] == ["a.jpg", "b.gif", "z.png"]
+
+
+def test_v4_sku_trait_value_assets(sandbox) -> None:
+    seed = sandbox.catalog.styles[SEED_STYLE_ID]
+    pid = seed.product_id
     body = [
         {
-            "product": {"id": seed.product_id},
-            "asset": {"type": "image", "filename": "a.jpg", "source_url": "https://cdn.example.com/a.jpg"},
-            "display_order": 1,
+            "product": {"id": pid},
+            "sku_trait_value": {"trait": {"name": "color"}, "value": {"external_id": "C2"}},
+            "asset": {"type": "swatch", "filename": "c2.png", "source_url": "https://cdn.example.com/c2.png"},
         },
         {
-            "product": {"id": seed.product_id},
-            "asset": {"type": "image", "filename": "b.jpg", "source_url": "https://cdn.example.com/b.jpg"},
-            "display_order": 2,
+            "product": {"id": pid},
+            "sku_trait_value": {"trait": {"id": COLOR_TRAIT_ID}, "value": {"value": "Combo 1"}},
+            "asset": {"type": "image", "filename": "c1.jpg", "source_url": "https://cdn.example.com/c1.jpg"},
         },
         {
-            "product": {"id": seed.product_id},
-            "asset": {"type": "video", "filename": "c.mp4", "source_url": "x"},
+            "product": {"id": pid},
+            "sku_trait_value": {"trait": {"name": "size"}, "value": {"external_id": "34"}},
+            "asset": {"type": "swatch", "filename": "s.png", "source_url": "https://cdn.example.com/s.png"},
+        },
+        {
+            "product": {"id": pid},
+            "sku_trait_value": {"trait": {"name": "color"}, "value": {"external_id": "C9"}},
+            "asset": {"type": "swatch", "filename": "c9.png", "source_url": "https://cdn.example.com/c9.png"},
         },
     ]
-    resp = client.post(
-        "/v4/assets/products",
-        params={**ACCOUNT, "replace_all": "true"},
-        json=body,
-        headers={"Authorization": f"Bearer {token}"},
-    )
+    resp = _v4_post(sandbox, "/v4/assets/sku_trait_values/", body)
     assert resp.status_code == 200
-    assert len(resp.json()["data"]) == 2 and resp.json()["errors"][0]["details"]["index"] == 2
-    assert [p.rsplit("/", 1)[1] for p in seed.images] == ["a.jpg", "b.jpg"]
-    v2 = client_for(sandbox).get(f"/v2/style/{SEED_STYLE_ID}").json()["styles"]["style"]
-    assert [p.rsplit("/", 1)[1] for p in v2["images"]] == ["a.jpg", "b.jpg"]
+    assert len(resp.json()["data"]) == 2
+    assert [e["details"]["index"] for e in resp.json()["errors"]] == [2, 3]
+    assert seed.colors[1]["color_image"].endswith("/c2.png")
+    token = login(sandbox)["access_token"]
+    skus = raw_client(sandbox).get(
+        "/v4/skus", params={**ACCOUNT, "product_ids": pid}, headers={"Authorization": f"Bearer {token}"}
+    )
+    by_color = {s["trait_values"][0]["external_id"]: s["trait_values"][0] for s in skus.json()["data"]}
+    assert by_color["C2"]["swatch"].endswith("/c2.png")
+    assert [p.rsplit("/", 1)[1] for p in by_color["C1"]["images"]] == ["c1.jpg"]

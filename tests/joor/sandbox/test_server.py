@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from joorsync.joor.sandbox.defaults import DEFAULT_TOKEN
+from joorsync.joor.sandbox.defaults import DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN
 from joorsync.joor.sandbox.faults import FaultConfig
 from joorsync.joor.sandbox.server import serve_in_thread
 
@@ -26,6 +26,7 @@ def test_serve_in_thread_answers_over_a_socket(sandbox) -> None:
         resp = httpx.get(f"{base_url}/v2/style", params={"count": 2}, headers=HEADERS, timeout=5)
         assert resp.status_code == 200
         assert resp.json()["response"]["next_start"] == 2
+        assert resp.headers["X-Throttling-Account-Id"] == DEFAULT_ACCOUNT_ID
         unicode_path = httpx.get(f"{base_url}/v2/style-number/Écru/x", headers=HEADERS, timeout=5)
         assert unicode_path.status_code == 404
         assert "Écru" in unicode_path.json()["response"]["comment"]

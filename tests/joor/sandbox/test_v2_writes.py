@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import uuid
 from datetime import timedelta
 
 import pytest
 
-from joorsync.joor.sandbox.defaults import SEED_STYLE_ID
+from joorsync.joor.sandbox.defaults import DEFAULT_TOKEN, SEED_STYLE_ID
 from joorsync.joor.sandbox.writes import WriteError
 
 from .conftest import client_for
@@ -152,7 +154,7 @@ def test_bulk_inventory_pass_and_fail(client, sandbox, clock) -> None:
                     "inventory": "7",
                 },
                 {"warehouse": "Main", "upc": "0000000000000", "inventory": 3},
-                {"upc": "5414855153722", "inventory": 3},
+                {"upc": "5414855153722", "inventory": 3},  # no warehouse: JOOR's Default warehouse
                 {"warehouse": "Main", "upc": "5414855153722", "inventory": "three"},
                 {
                     "warehouse": "Main",
@@ -169,13 +171,16 @@ def test_bulk_inventory_pass_and_fail(client, sandbox, clock) -> None:
     assert resp.status_code == 200
     doc = resp.json()
     assert doc["response"]["code"] == "0"
-    assert doc["sku_count"] == 2
+    assert doc["sku_count"] == 3
     statuses = [entry["status"] for entry in doc["inventory_log"]]
-    assert statuses == ["pass", "pass", "fail", "fail", "fail", "fail"]
+    assert statuses == ["pass", "pass", "fail", "pass", "fail", "fail"]
     assert all(entry.get("message") for entry in doc["inventory_log"] if entry["status"] == "fail")
-    assert len({entry["inventory_log_id"] for entry in doc["inventory_log"]}) == 6
+    log_ids = [entry["inventory_log_id"] for entry in doc["inventory_log"]]
+    assert len(set(log_ids)) == 6 and all(str(uuid.UUID(i)) == i for i in log_ids)
     assert seed.upc_entry("C1", "36")["inventory_available"] == 12
     assert seed.upc_entry("C2", "44")["inventory_available"] == 7
+    assert seed.upc_entry("C1", "38")["inventory_available"] == 3
+    assert seed.upc_entry("C1", "38")["warehouse"] == "Default"
     assert seed.modified > before
     upcs = as_list(client.get(f"/v2/style/{SEED_STYLE_ID}").json()["styles"]["style"]["upcs"], "style_upc")
     assert {u["upc"]: str(u["inventory_available"]) for u in upcs}["5414855153715"] == "12"
@@ -197,11 +202,83 @@ def test_bulk_inventory_upc_wins_over_style_fields(client, sandbox) -> None:
     assert seed.upc_entry("C2", "44")["inventory_available"] == 0
 
 
-def test_bulk_inventory_add_mode(client, sandbox) -> None:
+def test_bulk_inventory_overwrite_0_is_the_default_and_sets_absolute_levels(client, sandbox) -> None:
+    seed = sandbox.catalog.styles[SEED_STYLE_ID]
+    other = sandbox.catalog.sorted_styles()[3]
+    other_row = next(u for u in other.upcs if u.get("upc"))
+    other_row["inventory_available"] = 17
     item = {"warehouse": "Main", "upc": "5414855153715", "inventory": 4}
     client.post("/v2/bulk-inventory", json={"inventory_items": {"inventory_item": [item]}})
     client.post("/v2/bulk-inventory?overwrite=0", json={"inventory_items": {"inventory_item": [item]}})
-    assert sandbox.catalog.styles[SEED_STYLE_ID].upc_entry("C1", "36")["inventory_available"] == 8
+    assert seed.upc_entry("C1", "36")["inventory_available"] == 4  # set, never added
+    assert other_row["inventory_available"] == 17  # unlisted SKUs keep their stock
+
+
+def test_bulk_inventory_overwrite_1_replaces_the_whole_account(client, sandbox, clock) -> None:
+    seed = sandbox.catalog.styles[SEED_STYLE_ID]
+    styles = sandbox.catalog.sorted_styles()
+    stocked, untouched = styles[3], styles[4]
+    for u in stocked.upcs:
+        u["inventory_available"] = 9
+    for u in untouched.upcs:
+        u["inventory_available"] = 0
+    untouched_modified = untouched.modified
+    clock.advance(5)
+    item = {"warehouse": "Main", "upc": "5414855153715", "inventory": 4}
+    doc = client.post(
+        "/v2/bulk-inventory?overwrite=1", json={"inventory_items": {"inventory_item": [item]}}
+    ).json()
+    assert doc["sku_count"] == 1
+    assert seed.upc_entry("C1", "36")["inventory_available"] == 4
+    assert all(u["inventory_available"] == 0 for u in seed.upcs if u["upc"] != "5414855153715")
+    assert all(u["inventory_available"] == 0 for u in stocked.upcs)
+    assert untouched.modified == untouched_modified  # nothing changed there
+    assert stocked.modified > untouched_modified
+
+
+def test_bulk_inventory_made_to_order_clears_the_sku(client, sandbox) -> None:
+    seed = sandbox.catalog.styles[SEED_STYLE_ID]
+    items = [
+        {"warehouse": "Main", "upc": "5414855153715", "inventory": 8, "made_to_order": True},
+        {"warehouse": "Main", "upc": "5414855153722", "inventory": 5, "made_to_order": "maybe"},
+    ]
+    doc = client.post("/v2/bulk-inventory", json={"inventory_items": {"inventory_item": items}}).json()
+    assert [e["status"] for e in doc["inventory_log"]] == ["pass", "fail"]
+    row = seed.upc_entry("C1", "36")
+    assert row["made_to_order"] is True and row["inventory_available"] == 0
+    unmark = {"warehouse": "Main", "upc": "5414855153715", "inventory": 8, "made_to_order": False}
+    client.post("/v2/bulk-inventory", json={"inventory_items": {"inventory_item": [unmark]}})
+    assert row["made_to_order"] is False and row["inventory_available"] == 8
+
+
+def test_bulk_inventory_zumzie_bare_list_and_bearer_base64(sandbox) -> None:
+    """zumzie's request as it sends it (clients.md §1.2): `Bearer base64(v2 token)`, a bare list."""
+    client = client_for(sandbox, token=None)
+    encoded = base64.b64encode(DEFAULT_TOKEN.encode()).decode()
+    resp = client.post(
+        "/v2/bulk-inventory",
+        headers={"Authorization": f"Bearer {encoded}"},
+        json={
+            "inventory_items": [
+                {
+                    "warehouse": "Default",
+                    "inventory_date": "IMMEDIATE",
+                    "upc": "5414855153715",
+                    "inventory": -2,
+                }
+            ]
+        },
+    )
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["inventory_log"][0]["status"] == "pass"
+    assert sandbox.catalog.styles[SEED_STYLE_ID].upc_entry("C1", "36")["inventory_available"] == -2
+
+
+@pytest.mark.parametrize("query", ["overwrite=2", "overwrite=true", "dec_pending=5"])
+def test_bulk_inventory_flags_must_be_0_or_1(client, query) -> None:
+    item = {"warehouse": "Main", "upc": "5414855153715", "inventory": 4}
+    resp = client.post(f"/v2/bulk-inventory?{query}", json={"inventory_items": {"inventory_item": [item]}})
+    assert resp.status_code == 400
 
 
 def test_bulk_inventory_casepack_without_upc(client, sandbox) -> None:
