@@ -70,16 +70,22 @@ class OAuthState(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """One received webhook, unique by Shopify's event id so retries and replays are processed once."""
+    """One received webhook, unique by Shopify's event id so retries and replays are processed once.
+
+    Shopify does not send again an event the app answered with 200, so a handler that fails is retried
+    here: each run is an attempt (`attempts`, `last_attempt_at`, the last `error`); a failed attempt
+    waits until `next_attempt_at`, and after the last allowed one the delivery is `dead`.
+    """
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         PROCESSING = "processing", "Processing"
         PROCESSED = "processed", "Processed"
-        FAILED = "failed", "Failed"
+        FAILED = "failed", "Failed (retried later)"
         IGNORED = "ignored", "Ignored"
         # Its handlers' prefilters told at receipt that there was nothing to do: no task was queued.
         HANDLED = "handled", "Handled at receipt"
+        DEAD = "dead", "Gave up (every attempt failed)"
 
     shop = models.ForeignKey(Shop, null=True, blank=True, on_delete=models.CASCADE, related_name="webhooks")
     shop_domain = models.CharField(max_length=255)
@@ -93,12 +99,16 @@ class WebhookDelivery(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["shop_domain", "topic"]),
             models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_retry_due_idx"),
         ]
         verbose_name_plural = "webhook deliveries"
 

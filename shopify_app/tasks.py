@@ -21,5 +21,6 @@ def shop_webhooks_register(shop_id: int) -> None:
 
 
 def webhook_deliveries_requeue() -> int:
-    """For a periodic Schedule: re-queue deliveries whose enqueue was lost."""
+    """The `shopify-webhook-retry` Schedule's function (every minute): re-queue failed deliveries
+    that are due, deliveries whose enqueue was lost and those whose worker died."""
     return webhook_deliveries_requeue_service()

@@ -1,19 +1,26 @@
 """Recognising the webhooks Shopify sends back for the sync's own writes, before they queue a job.
 
 Right before a `productSet` or `inventorySetQuantities` request the sync records what it is about to
-write: a hash of the product content, or one quantity at one location. A `products/*` or
-`inventory_levels/update` webhook that shows exactly such a state, within an hour, is our own echo and
-costs nothing. Both sides are reduced to the same normal form (tags as a sorted set, money to cents,
-null and "" alike, variants keyed by their option values), so a `ProductSetInput` and Shopify's
-REST-shaped payload for the same product hash alike, and any edit made after our write does not.
+write: a hash of the product content, or one quantity at one location. A stock write records the
+product as it leaves it as well, because Shopify sends `products/update` for a stock change too. A
+`products/*` or `inventory_levels/update` webhook that shows exactly such a state, for an event within
+an hour of the write, is our own echo and costs nothing. Both sides are reduced to the same normal
+form (tags as a sorted set, money to cents, null and "" alike, variants keyed by their option values),
+so a `ProductSetInput`, a product as the Admin API returns it and Shopify's REST-shaped payload for the
+same product hash alike, and any edit made after our write does not.
 
 Stock set by a create is expected per SKU, since its inventory items have no id yet. The create's own
 `products/create` echo names each variant's inventory item, so it keys those expectations by item as
 well: the stock webhooks that follow are then known without waiting for the variants to be linked.
 
-An expectation is not used up by its first match (one write can fire several webhooks). It ends when
-a newer expectation of the same product or item matches, when a webhook shows some other state of it
-(so a merchant reverting to our value later is seen as the edit it is), or after the hour.
+Time is the webhook's event time (`X-Shopify-Triggered-At`), not when it is received or processed: a
+delivery Shopify retries for hours after an outage, or one that waited in the queue while the workers
+were down, is judged by when it happened. An expectation is not used up by its first match (one
+write can fire several webhooks). A webhook showing a newer expectation of the same product or item,
+or some other state of it, supersedes the older ones at its event time: webhooks of later events no
+longer match them (so a merchant reverting to our value later is seen as the edit it is), while a
+webhook of an earlier event, arriving late or out of order, still does. Rows are kept for as long as
+Shopify retries a delivery.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -34,6 +41,10 @@ from joorsync.sync.models import ShopifyWriteEcho, VariantLink
 from shopify_app.models import Shop
 
 ECHO_WINDOW = timedelta(hours=1)
+#: Shopify's clock against ours: an event may be stamped a little before our record of the write.
+CLOCK_SKEW = timedelta(minutes=2)
+#: Shopify retries a delivery 8 times over 4 hours: an echo of a write may arrive that late.
+RETENTION = ECHO_WINDOW + timedelta(hours=5)
 PRUNE_EVERY_SECONDS = 60.0
 PRODUCT_GID = "gid://shopify/Product/"
 PRODUCT_TOPICS = frozenset({"products/create", "products/update"})
@@ -167,6 +178,35 @@ def product_payload_hash(payload: Mapping[str, Any]) -> tuple[str, str] | None:
     return content, _text(payload.get("status")).lower()
 
 
+def product_node_hash(node: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(content hash, status) of a product as the Admin API returns it (`ProductFields`, or a bulk
+    export's node); None when it lacks what the hash needs."""
+    if any(key not in node for key in ("title", "descriptionHtml", "productType", "tags")):
+        return None
+    variants_in = node.get("variants")
+    nodes = variants_in.get("nodes") if isinstance(variants_in, Mapping) else variants_in
+    if not isinstance(nodes, list) or not nodes:
+        return None
+    variants = []
+    for item in nodes:
+        if not isinstance(item, Mapping):
+            return None
+        options = {
+            str(option.get("name")): str(option.get("value"))
+            for option in item.get("selectedOptions") or ()
+            if isinstance(option, Mapping) and option.get("name") is not None
+        }
+        variants.append(_variant(options, item, sku=item.get("sku"), compare_at=item.get("compareAtPrice")))
+    content = _content_hash(
+        title=node["title"],
+        body=node["descriptionHtml"],
+        product_type=node["productType"],
+        tags=node["tags"],
+        variants=variants,
+    )
+    return content, _text(node.get("status")).lower()
+
+
 def _stock_hash(*, location_id: Any, quantity: Any, sku: str = "") -> str:
     return _digest({"location": _numeric_id(location_id), "available": int(quantity), "sku": sku})
 
@@ -215,8 +255,15 @@ def _input_stock(product_input: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
                 )
 
 
-def shopify_echo_expect_stock(*, shop_id: int, quantities: Iterable[Mapping[str, Any]]) -> None:
-    """Record `inventorySetQuantities` quantities (`available`) about to be sent."""
+def shopify_echo_expect_stock(
+    *,
+    shop_id: int,
+    quantities: Iterable[Mapping[str, Any]],
+    products: Iterable[Mapping[str, Any]] = (),
+) -> None:
+    """Record `inventorySetQuantities` quantities (`available`) about to be sent, and the products
+    they belong to as Shopify has them (`products`: Admin API nodes), whose `products/update` a stock
+    change fires as well."""
     rows = [
         ShopifyWriteEcho(
             shop_id=shop_id,
@@ -227,30 +274,66 @@ def shopify_echo_expect_stock(*, shop_id: int, quantities: Iterable[Mapping[str,
         for entry in quantities
         if entry.get("inventoryItemId") and entry.get("quantity") is not None
     ]
+    for node in products:
+        hashed = product_node_hash(node)
+        product_gid = _product_gid(node.get("id"))
+        if hashed is not None and product_gid:
+            rows.append(
+                ShopifyWriteEcho(
+                    shop_id=shop_id,
+                    kind=Kind.PRODUCT,
+                    shopify_product_id=product_gid,
+                    handle=_text(node.get("handle")),
+                    content_hash=hashed[0],
+                    status=hashed[1],
+                )
+            )
     ShopifyWriteEcho.objects.bulk_create(rows, batch_size=500)
     _prune()
 
 
 def _prune() -> None:
-    """Drop expired rows, at most once a minute per process: one indexed DELETE."""
+    """Drop rows no retried delivery can match any more, at most once a minute per process: one
+    indexed DELETE."""
     global _last_prune  # noqa: PLW0603 - a per-process throttle, nothing to share
     now = time.monotonic()
     if now - _last_prune < PRUNE_EVERY_SECONDS:
         return
     _last_prune = now
-    ShopifyWriteEcho.objects.filter(created_at__lt=timezone.now() - ECHO_WINDOW).delete()
+    ShopifyWriteEcho.objects.filter(created_at__lt=timezone.now() - RETENTION).delete()
 
 
 # -- matching ----------------------------------------------------------------------------------
 
 
-def shopify_echo_matches(*, shop: Shop, topic: str, payload: Mapping[str, Any]) -> bool:
-    """Whether a webhook shows exactly a state the sync wrote within the hour (then it needs no job)."""
+def shopify_echo_matches(
+    *, shop: Shop, topic: str, payload: Mapping[str, Any], at: datetime | None = None
+) -> bool:
+    """Whether a webhook shows exactly a state the sync wrote within the hour before its event (then
+    it needs no job). `at`: the event time (`X-Shopify-Triggered-At`); now when unknown, or when it
+    names a time no delivery of a recorded write can have (a clock gone wrong)."""
+    now = timezone.now()
+    if at is None or not now - RETENTION <= at <= now + CLOCK_SKEW:
+        at = now
     if topic in PRODUCT_TOPICS:
-        return _product_matches(shop, payload)
+        return _product_matches(shop, payload, at)
     if topic == STOCK_TOPIC:
-        return _stock_matches(shop, payload)
+        return _stock_matches(shop, payload, at)
     return False
+
+
+def _valid_at(at: datetime) -> Q:
+    """Rows that can be the cause of an event at `at`: written within the hour before it (give or
+    take the clocks' skew) and not superseded by a state Shopify showed before it."""
+    return Q(created_at__gte=at - ECHO_WINDOW, created_at__lte=at + CLOCK_SKEW) & (
+        Q(superseded_at__isnull=True) | Q(superseded_at__gt=at)
+    )
+
+
+def _usable(row: ShopifyWriteEcho, at: datetime) -> bool:
+    return at - ECHO_WINDOW <= row.created_at <= at + CLOCK_SKEW and (
+        row.superseded_at is None or row.superseded_at > at
+    )
 
 
 def _newest_first(rows: Iterable[ShopifyWriteEcho]) -> list[ShopifyWriteEcho]:
@@ -259,18 +342,22 @@ def _newest_first(rows: Iterable[ShopifyWriteEcho]) -> list[ShopifyWriteEcho]:
     return sorted(rows, key=lambda row: (row.created_at, row.pk), reverse=True)
 
 
-def _settle(candidates: list[ShopifyWriteEcho], match: ShopifyWriteEcho | None) -> None:
-    """A match retires the older expectations of the same product or item; no match retires them all
-    (the product moved on, so our states seen again later are somebody's edits)."""
+def _settle(candidates: list[ShopifyWriteEcho], match: ShopifyWriteEcho | None, at: datetime) -> None:
+    """Shopify showed, at `at`, the state of `match` (or another state altogether): the expectations
+    written before it (all of them, for another state) are superseded from `at` on — webhooks of
+    later events showing them again are somebody's edits, webhooks of earlier events may still match
+    them."""
     if match is None:
         stale = [row.pk for row in candidates]
     else:
         stale = [row.pk for row in candidates if row.created_at < match.created_at]
     if stale:
-        ShopifyWriteEcho.objects.filter(pk__in=stale).delete()
+        ShopifyWriteEcho.objects.filter(
+            Q(superseded_at__isnull=True) | Q(superseded_at__gt=at), pk__in=stale
+        ).update(superseded_at=at)
 
 
-def _product_matches(shop: Shop, payload: Mapping[str, Any]) -> bool:
+def _product_matches(shop: Shop, payload: Mapping[str, Any], at: datetime) -> bool:
     product_gid = _product_gid(payload.get("admin_graphql_api_id") or payload.get("id"))
     handle = _text(payload.get("handle"))
     if not (product_gid or handle):
@@ -281,12 +368,11 @@ def _product_matches(shop: Shop, payload: Mapping[str, Any]) -> bool:
     if handle:
         keys |= Q(shop=shop, handle=handle)
     rows = list(ShopifyWriteEcho.objects.filter(keys))
-    since = timezone.now() - ECHO_WINDOW
     candidates = _newest_first(
         row
         for row in rows
         if row.kind == Kind.PRODUCT
-        and row.created_at >= since
+        and _usable(row, at)
         and (row.shopify_product_id == product_gid if row.shopify_product_id else row.handle == handle)
     )
     if not candidates:
@@ -299,7 +385,7 @@ def _product_matches(shop: Shop, payload: Mapping[str, Any]) -> bool:
             (row for row in candidates if row.content_hash == content and _status_agrees(row, status)),
             None,
         )
-    _settle(candidates, match)
+    _settle(candidates, match, at)
     if match is not None:
         _key_stock_by_item(match, payload, rows)
     return match is not None
@@ -346,15 +432,13 @@ def _status_agrees(row: ShopifyWriteEcho, status: str) -> bool:
     return row.status == status
 
 
-def _stock_matches(shop: Shop, payload: Mapping[str, Any]) -> bool:
+def _stock_matches(shop: Shop, payload: Mapping[str, Any], at: datetime) -> bool:
     item = _numeric_id(payload.get("inventory_item_id"))
     available = payload.get("available")
     if not item or isinstance(available, bool) or not isinstance(available, int):
         return False
     location = payload.get("location_id")
-    recent = ShopifyWriteEcho.objects.filter(
-        shop=shop, kind=Kind.STOCK, created_at__gte=timezone.now() - ECHO_WINDOW
-    )
+    recent = ShopifyWriteEcho.objects.filter(_valid_at(at), shop=shop, kind=Kind.STOCK)
     candidates = _newest_first(recent.filter(inventory_item_id=item))
     match = _stock_match(candidates, location, available)
     if match is None:
@@ -374,7 +458,7 @@ def _stock_matches(shop: Shop, payload: Mapping[str, Any]) -> bool:
             match = _stock_match(candidates, location, available)
     if not candidates:
         return False
-    _settle(candidates, match)
+    _settle(candidates, match, at)
     return match is not None
 
 

@@ -26,7 +26,7 @@ def sync_run(
     """Run `job` (already claimed as running) to the end; raise on a failure worth a retry.
 
     Clients default to the shop's own (credentials from the database); progress and events go to the
-    job's row and event log.
+    job's row and event log, and a batch may step aside for a person's job (`SyncJobYield`).
     """
     account = job.shop.joor_account
     owned = []
@@ -43,6 +43,7 @@ def sync_run(
         shopify=shopify,
         progress=progress or (lambda **kw: jobs.sync_job_progress(job=job, **kw)),
         event=event or (lambda **kw: jobs.sync_event_record(job=job, **kw)),
+        yield_point=(lambda: jobs.sync_job_yield_point(job=job)) if progress is None else None,
     )
     # A worker's job proves it is alive even while it waits (a bulk operation, JOOR's credit window).
     beating = jobs.sync_job_heartbeat_thread(job=job) if progress is None else contextlib.nullcontext()

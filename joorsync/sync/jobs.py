@@ -9,7 +9,15 @@ Life of a job: `queued` → (claimed by one worker) `running` → `succeeded` | 
   final status only apply while the job is still `running` under that attempt. A worker whose job was
   recovered as stale (or cancelled) gets `SyncJobLost` on its next progress call and stops.
 - Work resumes from `checkpoint`: a killed worker's job is put back to `queued` by
-  `sync_job_recover_stale` with its checkpoint, and the engine continues from there.
+  `sync_job_recover_stale` with its checkpoint, and the engine continues from there. A job whose
+  worker was lost `max_attempts()` times is failed with a reason the job page shows.
+- What runs next is decided by the rows, not by the order of the task queue: every task a job is
+  queued with runs the shop's next queued job by `priority` (a person's job, then scheduled syncs,
+  then webhook jobs), then age (`sync_job_dispatch`). django-q2 has no priorities of its own, and
+  this holds on the ORM broker and on Redis alike. A webhook batch steps aside (back to `queued`,
+  checkpoint kept) between two products when a person's job is waiting (`sync_job_yield_point`).
+- Webhook jobs of one shop collect in one batch job until a worker starts it (a partial unique
+  constraint, `one_open_webhook_batch_per_shop`): its target lists the products.
 """
 
 from __future__ import annotations
@@ -40,13 +48,22 @@ MAX_ERROR_LENGTH = 2000
 
 Status = SyncJob.Status
 Kind = SyncJob.Kind
+Priority = SyncJob.Priority
+Trigger = SyncJob.Trigger
 ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 #: Keys a targeted job's `target` may carry, in the order used to recognise "the same product".
 TARGET_KEYS = ("shopify_product_id", "link_id", "joor_style_id")
+#: A batch target: `{"products": [target, …]}`, each item shaped like a one-product target.
+BATCH_KEY = "products"
+_PRIORITY_BY_TRIGGER = {Trigger.SCHEDULE: Priority.SCHEDULE, Trigger.WEBHOOK: Priority.WEBHOOK}
 
 
 class SyncJobLost(Exception):
     """The job is no longer running under this worker's attempt (recovered as stale, or cancelled)."""
+
+
+class SyncJobYield(Exception):
+    """A person's job is waiting for this shop: the running batch stops between two products."""
 
 
 class SyncJobNotRunnable(Exception):
@@ -70,6 +87,12 @@ def max_attempts() -> int:
 # -- creating and queueing ----------------------------------------------------------------------
 
 
+def job_priority(trigger: str) -> int:
+    """A person's job (by hand, command line, conflict resolution) runs before scheduled syncs, and
+    those before webhook jobs."""
+    return int(_PRIORITY_BY_TRIGGER.get(trigger, Priority.PERSON))
+
+
 def _target_key(target: Mapping[str, Any] | None) -> tuple[str, Any] | None:
     if not target:
         return None
@@ -77,6 +100,54 @@ def _target_key(target: Mapping[str, Any] | None) -> tuple[str, Any] | None:
         if target.get(key) not in (None, ""):
             return key, target[key]
     return None
+
+
+def target_items(target: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The one-product targets of a job's `target`: the products of a batch, or the target itself."""
+    if not target:
+        return []
+    products = target.get(BATCH_KEY)
+    if isinstance(products, list):
+        return [dict(item) for item in products if isinstance(item, Mapping)]
+    return [dict(target)]
+
+
+def _item_keys(item: Mapping[str, Any]) -> set[tuple[str, Any]]:
+    return {(key, item[key]) for key in TARGET_KEYS if item.get(key) not in (None, "")}
+
+
+def _with_item(target: Mapping[str, Any] | None, item: Mapping[str, Any]) -> dict[str, Any]:
+    """`target` with one more product; one it already names is merged into its entry instead."""
+    items = target_items(target)
+    keys = _item_keys(item)
+    for entry in items:
+        if _item_keys(entry) & keys:
+            entry.update(item)
+            break
+    else:
+        items.append(dict(item))
+    return items[0] if len(items) == 1 else {BATCH_KEY: items}
+
+
+def _open_batch(shop_id: int) -> Any:
+    """The shop's webhook batch that no worker has started yet (at most one: a unique constraint)."""
+    return SyncJob.objects.filter(
+        shop_id=shop_id,
+        kind=Kind.TARGETED,
+        trigger=Trigger.WEBHOOK,
+        status=Status.QUEUED,
+        dry_run=False,
+        started_at__isnull=True,
+    )
+
+
+def _join(job: SyncJob, target: Mapping[str, Any], direction: str) -> SyncJob:
+    """Add a product to a queued job whose row the caller holds locked."""
+    job.target = _with_item(job.target, target)
+    if job.direction != direction:
+        job.direction = Direction.BOTH
+    job.save(update_fields=["target", "direction"])
+    return job
 
 
 def _default_direction(shop: Shop) -> str:
@@ -102,13 +173,15 @@ def _create(
     key = _target_key(target)
     if kind == Kind.TARGETED and key is None:
         raise SyncJobStateError(f"a targeted job needs a target with one of {', '.join(TARGET_KEYS)}")
+    priority = job_priority(trigger)
     with transaction.atomic():
         # Serialises job creation per shop, so two webhooks for one product cannot both add a job.
         Shop.objects.select_for_update().filter(pk=shop.pk).first()
         direction = direction or _default_direction(shop)
         if kind == Kind.TARGETED and not dry_run and key is not None:
             waiting = (
-                SyncJob.objects.filter(
+                SyncJob.objects.select_for_update()
+                .filter(
                     shop=shop,
                     kind=Kind.TARGETED,
                     status=Status.QUEUED,
@@ -123,16 +196,33 @@ def _create(
                 waiting.target = {**(waiting.target or {}), **dict(target or {})}
                 if waiting.direction != direction:
                     waiting.direction = Direction.BOTH
-                waiting.save(update_fields=["target", "direction"])
+                fields = ["target", "direction"]
+                if priority < waiting.priority:  # a person asked for it: it runs as theirs
+                    waiting.priority, waiting.trigger = priority, trigger
+                    fields += ["priority", "trigger"]
+                waiting.save(update_fields=fields)
                 return waiting, False
-        job = SyncJob.objects.create(
-            shop=shop,
-            kind=kind,
-            direction=direction,
-            dry_run=dry_run,
-            target=dict(target) if target else None,
-            trigger=trigger,
-        )
+            if trigger == Trigger.WEBHOOK:
+                batch = _open_batch(shop.pk).select_for_update().first()
+                if batch is not None:
+                    return _join(batch, target or {}, direction), False
+        try:
+            with transaction.atomic():
+                job = SyncJob.objects.create(
+                    shop=shop,
+                    kind=kind,
+                    direction=direction,
+                    dry_run=dry_run,
+                    target=dict(target) if target else None,
+                    trigger=trigger,
+                    priority=priority,
+                )
+        except IntegrityError:
+            # Only the open-batch constraint refuses a new job: another webhook made the batch first.
+            batch = _open_batch(shop.pk).select_for_update().first()
+            if batch is None or key is None:
+                raise
+            return _join(batch, target or {}, direction), False
     return job, True
 
 
@@ -148,7 +238,8 @@ def sync_job_create(
     """A queued job (not yet handed to a worker: see `sync_job_enqueue`).
 
     A targeted job for a product that already has a queued targeted job is merged into it (debounce)
-    and that job is returned. `direction` defaults to the account's setting.
+    and that job is returned; a webhook's targeted job joins the shop's open webhook batch. The
+    priority follows the trigger (`job_priority`). `direction` defaults to the account's setting.
     """
     job, _ = _create(
         shop=shop, kind=kind, direction=direction, dry_run=dry_run, target=target, trigger=trigger
@@ -179,7 +270,7 @@ def sync_job_request(
     target: Mapping[str, Any] | None = None,
     trigger: str = "",
 ) -> SyncJob:
-    """Create and enqueue a job; a debounced (merged) targeted job is not queued a second time."""
+    """Create and enqueue a job; a debounced (merged or batched) targeted job is not queued again."""
     job, created = _create(
         shop=shop, kind=kind, direction=direction, dry_run=dry_run, target=target, trigger=trigger
     )
@@ -256,16 +347,66 @@ def _finish(job: SyncJob, status: str, error: str) -> bool:
     return bool(done)
 
 
+def _next_queued(shop_id: int) -> SyncJob | None:
+    """The shop's queued job that runs next: the highest priority, then the oldest."""
+    return (
+        SyncJob.objects.filter(shop_id=shop_id, status=Status.QUEUED)
+        .order_by("priority", "created_at", "pk")
+        .first()
+    )
+
+
 def sync_job_wake_next(*, shop_id: int) -> SyncJob | None:
-    """Queue the shop's oldest waiting job for a worker, unless one of its jobs is running."""
+    """Queue the shop's next waiting job for a worker, unless one of its jobs is running."""
     if SyncJob.objects.filter(shop_id=shop_id, status=Status.RUNNING).exists():
         return None
-    waiting = (
-        SyncJob.objects.filter(shop_id=shop_id, status=Status.QUEUED).order_by("created_at", "pk").first()
-    )
+    waiting = _next_queued(shop_id)
     if waiting is not None:
         sync_job_enqueue(job=waiting)
     return waiting
+
+
+def sync_job_dispatch(*, job_id: int) -> SyncJob | None:
+    """What a worker's task runs: the next job of `job_id`'s shop by priority, then age — `job_id`
+    itself or one that should go before it (a person's "Sync now" before webhook jobs queued
+    earlier). Returns the job that ran (or stays queued because the shop has a running job), or the
+    job `job_id` when the shop has nothing queued. Every queued job was queued with a task of its own
+    and every finished job wakes the next, so each queued job runs."""
+    shop_id = SyncJob.objects.filter(pk=job_id).values_list("shop_id", flat=True).first()
+    if shop_id is None:
+        return None
+    job = _next_queued(shop_id)
+    if job is None:
+        return SyncJob.objects.filter(pk=job_id).first()
+    return sync_job_execute(job_id=job.pk)
+
+
+def sync_job_should_yield(*, job: SyncJob) -> bool:
+    """Whether a job of a higher priority (a person's) is waiting for this job's shop."""
+    return SyncJob.objects.filter(
+        shop_id=job.shop_id, status=Status.QUEUED, priority__lt=job.priority
+    ).exists()
+
+
+def sync_job_yield_point(*, job: SyncJob) -> None:
+    """Called by a batch between two products (its checkpoint committed): raises `SyncJobYield` when
+    a person's job is waiting, and the batch goes back to the queue behind it."""
+    if job.priority > Priority.PERSON and sync_job_should_yield(job=job):
+        raise SyncJobYield(f"sync job {job.pk} steps aside for a job of higher priority")
+
+
+def _step_aside(job: SyncJob) -> None:
+    now = timezone.now()
+    stepped = SyncJob.objects.filter(pk=job.pk, status=Status.RUNNING, attempts=job.attempts).update(
+        status=Status.QUEUED, yields=F("yields") + 1, heartbeat_at=now
+    )
+    if stepped:
+        sync_event_record(
+            job=job,
+            action="job_yielded",
+            message="paused for a sync a person asked for; it continues where it stopped",
+            details={"checkpoint": job.checkpoint or {}},
+        )
 
 
 def sync_job_execute(*, job_id: int) -> SyncJob | None:
@@ -290,6 +431,9 @@ def sync_job_execute(*, job_id: int) -> SyncJob | None:
         _engine_run()(job=job)
     except SyncJobLost:
         logger.info("sync job %s stopped: it is no longer running under attempt %s", job.pk, job.attempts)
+    except SyncJobYield:
+        logger.info("sync job %s steps aside for a job of higher priority", job.pk)
+        _step_aside(job)
     except SyncJobNotRunnable as exc:
         logger.warning("sync job %s not run: %s", job.pk, exc)
         _finish(job, Status.FAILED, error_reason(exc, shop=job.shop))
@@ -376,12 +520,49 @@ def sync_job_heartbeat_thread(*, job: SyncJob, every: float = 60.0) -> Iterator[
         thread.join(timeout=5)
 
 
+def gave_up_reason(*, attempts: int) -> str:
+    """What the job page says about a job that used up its attempts."""
+    tries = f"{attempts} attempt{'' if attempts == 1 else 's'}"
+    each = "each time, " if attempts > 1 else ""
+    return (
+        f"Gave up after {tries}: {each}the background process running this sync ended before the sync "
+        "finished (a restart, a crash or a time limit). Nothing is lost: Retry continues from where "
+        "it stopped."
+    )
+
+
+def sync_job_waiting_reason(*, job: SyncJob) -> str:
+    """Why a queued job has not started yet, in a merchant's words ("" for a job that is not queued)."""
+    if job.status != Status.QUEUED:
+        return ""
+    running = SyncJob.objects.filter(shop_id=job.shop_id, status=Status.RUNNING).exclude(pk=job.pk).first()
+    ahead = (
+        SyncJob.objects.filter(shop_id=job.shop_id, status=Status.QUEUED)
+        .filter(Q(priority__lt=job.priority) | Q(priority=job.priority, created_at__lt=job.created_at))
+        .exclude(pk=job.pk)
+        .count()
+    )
+    reasons = []
+    if running is not None:
+        reasons.append(f"sync #{running.pk} of this shop is running (one sync runs at a time)")
+    if ahead:
+        reasons.append(f"{ahead} queued sync{'s' if ahead != 1 else ''} run{'' if ahead != 1 else 's'} first")
+    if not reasons:
+        return "Waiting for a free worker."
+    paused = (
+        " It was paused for a sync a person asked for and continues where it stopped." if job.yields else ""
+    )
+    return "Waiting: " + "; ".join(reasons) + "." + paused
+
+
 def sync_job_recover_stale(*, older_than: timedelta | None = None, now: datetime | None = None) -> list[int]:
     """Put running jobs whose worker died back in the queue (checkpoint kept) and queue them.
 
-    A job that already used `max_attempts()` claims is failed instead, so a job that kills its worker
-    every time cannot loop forever. Queued jobs left waiting longer than `older_than` without a
-    running job for their shop (a lost enqueue) are queued again too. Returns the ids queued.
+    A job that already lost its worker `max_attempts()` times is failed instead, with a reason the
+    job page shows, so a job that kills its worker every time cannot loop forever (claims it gave up
+    for a person's job do not count). Queued jobs left waiting longer than `older_than` without a
+    running job for their shop (a lost enqueue) are queued again too, and so is the next job of a
+    shop whose job was failed here. Returns the ids queued.
     """
     now = now or timezone.now()
     cutoff = now - (older_than if older_than is not None else stale_after())
@@ -390,14 +571,12 @@ def sync_job_recover_stale(*, older_than: timedelta | None = None, now: datetime
     )
     limit = max_attempts()
     requeued: list[int] = []
+    freed_shops: set[int] = set()
     for job in SyncJob.objects.filter(stale).order_by("pk"):
-        give_up = job.attempts >= limit
+        lost = job.attempts - job.yields
+        give_up = lost >= limit
         fields: dict[str, Any] = (
-            {
-                "status": Status.FAILED,
-                "finished_at": now,
-                "error": f"the worker was lost {job.attempts} times; retry to resume from the checkpoint",
-            }
+            {"status": Status.FAILED, "finished_at": now, "error": gave_up_reason(attempts=lost)}
             if give_up
             else {"status": Status.QUEUED}
         )
@@ -414,17 +593,19 @@ def sync_job_recover_stale(*, older_than: timedelta | None = None, now: datetime
             ),
             details={"attempts": job.attempts, "checkpoint": job.checkpoint or {}},
         )
-        if not give_up:
+        if give_up:
+            freed_shops.add(job.shop_id)
+        else:
             requeued.append(job.pk)
     for job_id in requeued:
         sync_job_enqueue(job=SyncJob(pk=job_id))
-    waiting_shops = (
+    waiting_shops = set(
         SyncJob.objects.filter(status=Status.QUEUED, created_at__lt=cutoff)
         .exclude(pk__in=requeued)
         .values_list("shop_id", flat=True)
         .distinct()
     )
-    for shop_id in list(waiting_shops):
+    for shop_id in sorted(waiting_shops | freed_shops):
         woken = sync_job_wake_next(shop_id=shop_id)
         if woken is not None and woken.pk not in requeued:
             requeued.append(woken.pk)
@@ -434,10 +615,27 @@ def sync_job_recover_stale(*, older_than: timedelta | None = None, now: datetime
 
 
 def sync_job_retry(*, job: SyncJob) -> SyncJob:
-    """Queue a failed (or cancelled) job again; it resumes from its checkpoint."""
-    updated = SyncJob.objects.filter(pk=job.pk, status__in=(Status.FAILED, Status.CANCELLED)).update(
-        status=Status.QUEUED, error="", finished_at=None
-    )
+    """Queue a failed (or cancelled) job again; it resumes from its checkpoint.
+
+    A webhook batch cancelled before it started joins the shop's open batch instead (at most one
+    may wait unstarted); that batch is returned.
+    """
+    retryable = Q(pk=job.pk, status__in=(Status.FAILED, Status.CANCELLED))
+    try:
+        with transaction.atomic():
+            updated = SyncJob.objects.filter(retryable).update(
+                status=Status.QUEUED, error="", finished_at=None
+            )
+    except IntegrityError:
+        with transaction.atomic():
+            Shop.objects.select_for_update().filter(pk=job.shop_id).first()
+            batch = _open_batch(job.shop_id).select_for_update().first()
+            if batch is None:
+                raise
+            for item in target_items(SyncJob.objects.get(pk=job.pk).target):
+                _join(batch, item, batch.direction)
+            SyncJob.objects.filter(retryable).update(error=f"merged into job #{batch.pk}")
+        return batch
     if not updated:
         job.refresh_from_db()
         raise SyncJobStateError(
@@ -530,8 +728,9 @@ def sync_events_record(*, job: SyncJob, events: Iterable[Mapping[str, Any]]) -> 
 
 
 def sync_incremental_run(*, shop_id: int) -> SyncJob | None:
-    """The scheduled sync: create an incremental job and run it here, unless the shop is not
-    syncing (uninstalled, no JOOR account) or a full/incremental job is already queued or running."""
+    """The scheduled sync: create an incremental job and run the shop's next job here (the new one,
+    unless a job of a higher priority waits), unless the shop is not syncing (uninstalled, no JOOR
+    account) or a full/incremental job is already queued or running."""
     shop = Shop.objects.filter(pk=shop_id).first()
     if (
         shop is None
@@ -550,5 +749,6 @@ def sync_incremental_run(*, shop_id: int) -> SyncJob | None:
             kind=Kind.INCREMENTAL,
             direction=_default_direction(shop),
             trigger=SyncJob.Trigger.SCHEDULE,
+            priority=Priority.SCHEDULE,
         )
-    return sync_job_execute(job_id=job.pk)
+    return sync_job_dispatch(job_id=job.pk)

@@ -256,9 +256,17 @@ class SyncJob(models.Model):
         WEBHOOK = "webhook", "Shopify webhook"
         CONFLICT = "conflict", "Conflict resolution"
 
+    class Priority(models.IntegerChoices):
+        """Which queued job of a shop runs next: the lowest number, then the oldest."""
+
+        PERSON = 0, "Asked for by a person"
+        SCHEDULE = 1, "Scheduled"
+        WEBHOOK = 2, "Shopify webhook"
+
     shop = models.ForeignKey("shopify_app.Shop", on_delete=models.CASCADE, related_name="sync_jobs")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INCREMENTAL)
     trigger = models.CharField(max_length=10, choices=Trigger.choices, blank=True, default="")
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.PERSON)
     direction = models.CharField(max_length=20, choices=Direction.choices, default=Direction.BOTH)
     dry_run = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -271,6 +279,9 @@ class SyncJob(models.Model):
     plan = models.JSONField(null=True, blank=True, help_text="The planned writes of a dry run.")
     error = models.TextField(blank=True, default="")
     attempts = models.PositiveIntegerField(default=0)
+    # Claims that ended by stepping aside for a person's job: not failures, so not held against
+    # the attempt limit.
+    yields = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -281,8 +292,23 @@ class SyncJob(models.Model):
             models.UniqueConstraint(
                 fields=["shop"], condition=Q(status="running"), name="one_running_job_per_shop"
             ),
+            # Webhooks of one shop collect in one batch job until a worker starts it.
+            models.UniqueConstraint(
+                fields=["shop"],
+                condition=Q(
+                    kind="targeted",
+                    trigger="webhook",
+                    status="queued",
+                    dry_run=False,
+                    started_at__isnull=True,
+                ),
+                name="one_open_webhook_batch_per_shop",
+            ),
         ]
-        indexes = [models.Index(fields=["shop", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["shop", "status", "created_at"]),
+            models.Index(fields=["shop", "status", "priority", "created_at"], name="sync_job_next_idx"),
+        ]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -364,12 +390,14 @@ class ProductProblem(models.Model):
 
 
 class ShopifyWriteEcho(models.Model):
-    """A state the sync is about to write to Shopify, kept for an hour so the webhooks Shopify sends
-    back for our own writes are recognised before they queue a job.
+    """A state the sync is about to write to Shopify, so the webhooks Shopify sends back for our own
+    writes are recognised before they queue a job.
 
     A product row holds the content hash of a `ProductSetInput` (keyed by product id, or by handle
-    for a create); a stock row holds one quantity at one location (keyed by inventory item, or by
-    SKU while a created product's items are not known yet).
+    for a create), or of the product as a stock write leaves it; a stock row holds one quantity at
+    one location (keyed by inventory item, or by SKU while a created product's items are not known
+    yet). Rows are judged by the webhook's event time, so a delivery Shopify retries hours later is
+    still known, and they are kept for as long as Shopify retries.
     """
 
     class Kind(models.TextChoices):
@@ -386,6 +414,9 @@ class ShopifyWriteEcho(models.Model):
     status = models.CharField(max_length=16, blank=True, default="")
     content_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When Shopify showed a newer state of the same product or item (its event time): from then on
+    # this state seen again is somebody's edit. Webhooks of earlier events may still match it.
+    superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -1,8 +1,11 @@
-"""django-q2 Schedules: one incremental sync per shop at the account's interval, one stale-job sweeper.
+"""django-q2 Schedules: one incremental sync per shop at the account's interval, one stale-job sweeper,
+and shopify_app's webhook retry (every minute).
 
 The per-shop schedule is derived state: `shop_schedule_sync` makes it match the account (interval,
 installed shop) whenever either changes, and removes it when syncing is off or the shop is gone;
 the sweeper also runs `schedules_reconcile`, which repairs any drift (a reinstall, a deleted row).
+The global schedules are made by migrations (sync 0003, shopify_app 0003) and made again here if
+their rows went missing.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django_q.models import Schedule
 from joorsync.sync.models import JoorAccount
 from joorsync.sync.selectors import shop_has_admin_access
 from shopify_app.models import Shop
+from shopify_app.services.webhooks import webhook_retry_schedule_ensure
 
 INCREMENTAL_TASK = "joorsync.sync.tasks.sync_incremental_for_shop"
 RECOVER_TASK = "joorsync.sync.tasks.sync_recover_stale"
@@ -72,7 +76,9 @@ def shop_schedule_sync(*, account: JoorAccount) -> Schedule | None:
 
 
 def schedules_ensure_global() -> Schedule:
-    """The one sweeper that requeues jobs whose worker died; idempotent."""
+    """The one sweeper that requeues jobs whose worker died, and the webhook retry; idempotent.
+    Returns the sweeper."""
+    webhook_retry_schedule_ensure()
     schedule, _ = Schedule.objects.get_or_create(
         name=RECOVER_SCHEDULE_NAME,
         defaults={
@@ -90,6 +96,7 @@ def schedules_reconcile() -> tuple[int, int]:
     """Bring every shop's schedule in line with its account: made for connected, installed shops with an
     interval (e.g. after a reinstall, which runs no hook here), removed where the shop or its account
     is gone. Returns (schedules made or updated, schedules removed)."""
+    schedules_ensure_global()
     made = 0
     keep: set[str] = set()
     for account in JoorAccount.objects.select_related("shop").filter(sync_interval_minutes__gt=0):

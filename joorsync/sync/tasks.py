@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from joorsync.sync.jobs import sync_incremental_run, sync_job_execute, sync_job_recover_stale
+from joorsync.sync.jobs import sync_incremental_run, sync_job_dispatch, sync_job_recover_stale
 from joorsync.sync.schedules import schedules_reconcile
 
 
 def sync_job_run(job_id: int) -> str | None:
-    """Run one queued job; returns its status afterwards (shown in django-q's task list)."""
-    job = sync_job_execute(job_id=job_id)
+    """Run the next queued job of `job_id`'s shop (by priority, then age: usually `job_id` itself);
+    returns that job's status afterwards (shown in django-q's task list)."""
+    job = sync_job_dispatch(job_id=job_id)
     return job.status if job is not None else None
 
 

@@ -1,7 +1,8 @@
 """Shopify webhooks the sync reacts to, and the shop lifecycle hooks (uninstall, erase).
 
 Handlers are thin: find the shop and the product, then call a service. A product change queues a
-targeted, debounced job (not for the echo of the sync's own write, see `joorsync.sync.echo`); a
+targeted, debounced job, collected with the shop's other webhook jobs in one batch (not for the echo
+of the sync's own write, see `joorsync.sync.echo`); a
 deletion in Shopify only marks the link — nothing is deleted in JOOR without a person (or the
 account's archive policy, applied by that product's next job).
 
@@ -106,7 +107,7 @@ def product_changed(*, delivery: WebhookDelivery) -> None:
     gid = _gid(payload, PRODUCT_GID, "id")
     if gid is None:
         raise ValueError(f"{delivery.topic} payload has no product id")
-    if shopify_echo_matches(shop=shop, topic=delivery.topic, payload=payload):
+    if shopify_echo_matches(shop=shop, topic=delivery.topic, payload=payload, at=delivery.triggered_at):
         return  # our own write coming back
     if _already_synced(shop, gid, payload):
         return
@@ -173,7 +174,7 @@ def inventory_changed(*, delivery: WebhookDelivery) -> None:
     if link is None:
         # Not a linked variant: the next incremental sync lists it with the unmatched items.
         return
-    if shopify_echo_matches(shop=shop, topic=delivery.topic, payload=payload):
+    if shopify_echo_matches(shop=shop, topic=delivery.topic, payload=payload, at=delivery.triggered_at):
         return  # our own stock write coming back
     target: dict[str, Any] = {"link_id": link.pk}
     if link.shopify_product_id:
@@ -182,10 +183,14 @@ def inventory_changed(*, delivery: WebhookDelivery) -> None:
 
 
 def sync_echo(*, delivery: WebhookDelivery) -> bool:
-    """Prefilter of `product_changed` and `inventory_changed`: our own write coming back needs no task."""
+    """Prefilter of `product_changed` and `inventory_changed`: our own write coming back (a product
+    write, or a stock write's `inventory_levels/update` and `products/update`) needs no task. Judged
+    at the event's time, so a delivery Shopify retries late is still known."""
     if delivery.shop is None or not isinstance(delivery.payload, dict):
         return False
-    return shopify_echo_matches(shop=delivery.shop, topic=delivery.topic, payload=delivery.payload)
+    return shopify_echo_matches(
+        shop=delivery.shop, topic=delivery.topic, payload=delivery.payload, at=delivery.triggered_at
+    )
 
 
 def shop_uninstalled(*, shop: Shop) -> None:

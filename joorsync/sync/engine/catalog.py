@@ -11,6 +11,9 @@
 3. What is left: Shopify products no style claimed (created in JOOR where the direction, the price
    mapping and the gate allow, else listed with the reason), and links whose style JOOR no longer
    has (flagged, or archived by policy).
+
+The checkpoint records the JOOR pass as complete with its last page (`joor_pass_done`), so a job
+whose worker dies in step 3 resumes with step 3 instead of reading every JOOR page again.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from joorsync.sync.engine.run import SyncRun
 
 INCREMENTAL_OVERLAP = timedelta(minutes=5)  # re-read a little before the last run: clocks differ
+JOOR_PASS_DONE = "joor_pass_done"  # noqa: S105 - the checkpoint key of a finished JOOR pass
 
 
 class CatalogRun:
@@ -58,26 +62,18 @@ class CatalogRun:
             products = spool_dir.open("shopify")
             self._export(products, since=self._since() if self.incremental else None)
             checkpoint = self.run.job.checkpoint or {}
+            pass_done = bool(checkpoint.get(JOOR_PASS_DONE))
             start_from = int(checkpoint.get("joor_start_from", 0)) if not self.incremental else 0
-            done = int(checkpoint.get("done", 0)) if start_from else 0
-            self.resumed = start_from > 0
-            window: dict[str, Any] = {}
-            if self.incremental and self.run.account.last_joor_sync_at is not None:
-                window = {"modified_since": self._since(), "modified_until": timezone.now()}
-            for page in self.run.joor.pages(
-                page_size=self.run.joor_page_size, start_from=start_from, window=window
-            ):
-                for problem in page.problems:
-                    self._unreadable(problem.style_id, problem.message)
-                self._page(page.styles, products)
-                done += len(page.styles)
+            done = int(checkpoint.get("done", 0)) if start_from or pass_done else 0
+            self.resumed = start_from > 0 or pass_done
+            if pass_done:
                 self.run.done = done
-                self.run.progress(
-                    done=done,
-                    counters=self.run.counts.as_dict(),
-                    api_usage=self.run.api_usage(),
-                    checkpoint={"joor_start_from": page.envelope.next_start or 0, "done": done},
+                self.run.event(
+                    action="resumed_after_joor_pass",
+                    message="the JOOR pass had finished before the worker stopped: resuming after it",
                 )
+            else:
+                self._joor_pass(products, start_from=start_from, done=done)
             if self.incremental:
                 self._changed_in_shopify_only(products)
             creating.finish_unmatched_shopify(self.run, products, self.unlinked, self.seen_styles)
@@ -85,6 +81,37 @@ class CatalogRun:
                 self._flag_styles_gone()
         finally:
             spool_dir.cleanup()
+
+    def _joor_pass(self, products: Spool, *, start_from: int, done: int) -> None:
+        """Step 2, page by page; the last page's checkpoint marks the pass as complete."""
+        window: dict[str, Any] = {}
+        if self.incremental and self.run.account.last_joor_sync_at is not None:
+            window = {"modified_since": self._since(), "modified_until": timezone.now()}
+        for page in self.run.joor.pages(
+            page_size=self.run.joor_page_size, start_from=start_from, window=window
+        ):
+            for problem in page.problems:
+                self._unreadable(problem.style_id, problem.message)
+            self._page(page.styles, products)
+            done += len(page.styles)
+            self.run.done = done
+            next_start = page.envelope.next_start
+            checkpoint: dict[str, Any] = {"joor_start_from": next_start or 0, "done": done}
+            if not next_start:
+                checkpoint[JOOR_PASS_DONE] = True
+            self.run.progress(
+                done=done,
+                counters=self.run.counts.as_dict(),
+                api_usage=self.run.api_usage(),
+                checkpoint=checkpoint,
+            )
+        # Also when JOOR listed nothing at all: the post-pass never needs the pages again.
+        self.run.progress(
+            done=done,
+            counters=self.run.counts.as_dict(),
+            api_usage=self.run.api_usage(),
+            checkpoint={"joor_start_from": 0, "done": done, JOOR_PASS_DONE: True},
+        )
 
     def _since(self) -> datetime | None:
         last = self.run.account.last_joor_sync_at
@@ -148,9 +175,16 @@ class CatalogRun:
         self.seen_styles.update(ids)
 
     def _linked(self, link: ProductLink, product: CanonicalProduct, products: Spool) -> None:
+        from joorsync.sync.engine.run import TRANSIENT_FAILURES
+
         node = products.get(link.shopify_product_id)
         if node is None and self.incremental:
-            node = self.run.shopify.product(link.shopify_product_id)
+            try:
+                node = self.run.shopify.product(link.shopify_product_id)
+            except TRANSIENT_FAILURES as exc:
+                self.seen_products.add(link.shopify_product_id)
+                self.run.product_failed(exc, link=link)
+                return
         if node is None:
             shopify_product_gone(self.run, link)
             return
@@ -225,6 +259,8 @@ class CatalogRun:
 
     def _changed_in_shopify_only(self, products: Spool) -> None:
         """Incremental: linked products Shopify changed whose style JOOR did not change in the window."""
+        from joorsync.sync.engine.run import TRANSIENT_FAILURES
+
         ids = [pid for pid in products.keys() if pid not in self.seen_products]
         links = ProductLink.objects.filter(
             shop=self.shop, shopify_product_id__in=ids, status=ProductLink.Status.LINKED
@@ -235,8 +271,12 @@ class CatalogRun:
             node = products.get(link.shopify_product_id) or {}
             if shopify_side_unchanged(self.run, link, node):
                 continue  # e.g. the echo of this app's own write: nothing to read JOOR for
-            style = self.run.joor.style(link.joor_style_id)
             self.seen_products.add(link.shopify_product_id)
+            try:
+                style = self.run.joor.style(link.joor_style_id)
+            except TRANSIENT_FAILURES as exc:
+                self.run.product_failed(exc, link=link)
+                continue
             self.run.sync_pair(link, self.run.joor.canonical(style), node)
         self.run.apply.flush_stock()
 

@@ -5,6 +5,11 @@ A dry run is the same cycle with `apply.Preview` as the apply step: the plan tha
 becomes the preview, and nothing is written.
 Writes are idempotent (productSet by id or by a handle derived from the style, style writes by style
 number, absolute stock levels), so a job that dies anywhere can run again and converge.
+
+A side that fails transiently for one product (after the clients' own bounded retries with backoff)
+makes a problem of that product, listed on /problems and solved by its next successful sync; the run
+goes on. Only when product after product fails that way (the side is down) does the run stop, with
+the reason, to resume from its checkpoint on retry.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from joorsync.joor.client import JoorClient
+from joorsync.joor.errors import JoorRateLimited, JoorTransientError
 from joorsync.sync.canonical import CanonicalProduct, parse_variant_path
+from joorsync.sync.engine import linkrows
 from joorsync.sync.engine.apply import Applier, Preview
 from joorsync.sync.engine.gate import GateContext, review_pair
 from joorsync.sync.engine.joor_side import JoorSide
@@ -25,11 +32,26 @@ from joorsync.sync.engine.settings import gate_context_for, pair_settings_for, p
 from joorsync.sync.engine.shopify_side import ShopifySide
 from joorsync.sync.joor_mapping import PriceMapping
 from joorsync.sync.merge import Ownership
-from joorsync.sync.models import Conflict, JoorAccount, ProductLink, SyncJob
+from joorsync.sync.models import Conflict, JoorAccount, ProductLink, ProductProblem, SyncJob
 from shopify_app.admin.client import AdminClient
+from shopify_app.admin.errors import ShopifyThrottled, ShopifyTimeout, ShopifyTransientError
 
 ProgressFn = Callable[..., None]
 EventFn = Callable[..., None]
+YieldFn = Callable[[], None]
+
+#: Failures that say nothing about the product: the side did not answer (5xx, timeouts, throttling)
+#: even after the client's own retries. They become a problem of that one product.
+TRANSIENT_FAILURES: tuple[type[Exception], ...] = (
+    ShopifyTransientError,
+    ShopifyThrottled,
+    ShopifyTimeout,
+    JoorTransientError,
+    JoorRateLimited,
+)
+#: Products in a row failing that way before the run stops: then the side is down, not one product.
+TRANSIENT_STREAK_LIMIT = 10
+UNAVAILABLE = "unavailable"  # the problem code of a product a side did not answer for
 
 
 @dataclass(slots=True)
@@ -56,6 +78,7 @@ class SyncRun:
         event: EventFn | None = None,
         bulk_poll_interval: float = 1.0,
         joor_page_size: int = 500,
+        yield_point: YieldFn | None = None,
     ) -> None:
         self.job = job
         self.shop = job.shop
@@ -80,6 +103,9 @@ class SyncRun:
         self.preview: list[dict[str, Any]] = []
         self.progress = progress or (lambda **kwargs: None)
         self._event = event or (lambda **kwargs: None)
+        # Called between two products of a batch, its checkpoint saved: may raise to pause the batch.
+        self.yield_point = yield_point or (lambda: None)
+        self._transient_streak = 0
         self.joor_page_size = joor_page_size
         self._started = time.monotonic()
         self._joor_usage_start = _joor_usage(joor)
@@ -118,7 +144,7 @@ class SyncRun:
         from joorsync.sync.engine import catalog, targeted
 
         if self.job.kind in (SyncJob.Kind.TARGETED, SyncJob.Kind.RESOLVE):
-            targeted.run_targeted(self, self.job.target or {})
+            targeted.run_batch(self, self.job.target or {})
         else:
             catalog.run_catalog(self, incremental=self.job.kind == SyncJob.Kind.INCREMENTAL)
             self.event(action="summary", message=_summary(self.counts, dry_run=self.dry_run))
@@ -149,6 +175,62 @@ class SyncRun:
 
     def event(self, **kwargs: Any) -> None:
         self._event(**kwargs)
+
+    # ------------------------------------------------------------------ one product's failure
+
+    def product_failed(
+        self,
+        exc: Exception,
+        *,
+        link: ProductLink | None = None,
+        subject: str = "",
+        title: str = "",
+        refusals: list[Refusal] | None = None,
+    ) -> None:
+        """A side did not answer for one product (`TRANSIENT_FAILURES`): a problem of that product,
+        the run goes on. Raises `exc` once `TRANSIENT_STREAK_LIMIT` products in a row failed so."""
+        self._transient_streak += 1
+        if self._transient_streak >= TRANSIENT_STREAK_LIMIT:
+            raise exc
+        self.counts.errors += 1
+        side = Side.JOOR if isinstance(exc, JoorTransientError | JoorRateLimited) else Side.SHOPIFY
+        message = (
+            f"{side.label} did not answer for this product ({type(exc).__name__}: {exc}); "
+            "it is synced again by the next run"
+        )[:2000]
+        refusal = Refusal(side=side, code=UNAVAILABLE, message=message)
+        linked = link is not None and bool(link.pk)
+        subject = linkrows.subject_of(link=link) if linked else subject
+        if refusals is None and subject:
+            # Nothing was planned for it this time: the product keeps the problems it has.
+            refusals = [
+                Refusal(side=p.side, code=p.code, message=p.message, path=p.field_path, details=p.details)
+                for p in ProductProblem.objects.filter(
+                    shop=self.shop, subject=subject, status=ProductProblem.Status.OPEN
+                ).exclude(code=UNAVAILABLE)
+            ]
+        if linked:
+            self.apply.problems(link, [*(refusals or []), refusal])
+        elif subject and not self.dry_run:
+            opened = linkrows.problems_record(
+                shop=self.shop,
+                subject=subject,
+                refusals=[*(refusals or []), refusal],
+                job=self.job,
+                title=title,
+            )
+            self.counts.problems += len(opened)
+        self.event(
+            action="product_failed",
+            level="error",
+            side=side,
+            link=link if link is not None and link.pk else None,
+            message=message,
+        )
+
+    def product_done(self) -> None:
+        """A product went through: the side answers, so the next failure counts from one again."""
+        self._transient_streak = 0
 
     # ------------------------------------------------------------------ one linked pair
 
@@ -181,7 +263,12 @@ class SyncRun:
                     "nothing is written to this product until they are",
                 )
             )
-        self.apply.pair(link=link, plan=plan, data=data, node=node, open_conflicts=open_conflicts)
+        try:
+            self.apply.pair(link=link, plan=plan, data=data, node=node, open_conflicts=open_conflicts)
+        except TRANSIENT_FAILURES as exc:
+            self.product_failed(exc, link=link, refusals=plan.refusals)
+        else:
+            self.product_done()
 
 
 def _unpriced(plan: PairPlan, data: PairData, gate: GateContext) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.text import slugify
 
 from joorsync.sync.canonical import CanonicalProduct
-from joorsync.sync.engine.shopify_writes import ShopifyWrites
+from joorsync.sync.engine.shopify_writes import ShopifyWrites, bulk_finish_waiter
 from joorsync.sync.joor_mapping import with_variant_skus
 from joorsync.sync.matching import ShopifyItem
 from joorsync.sync.shopify_mapping import (
@@ -130,9 +130,12 @@ class ShopifySide:
         """Started again when starting it failed in transit: a bulk query only reads, so a second
         one is harmless (Shopify runs several at once)."""
         document = products_export_query(search)
+        wait = bulk_finish_waiter(self.client, shop_id=self._shop_id, poll_interval=self._bulk_poll_interval)
         for attempt in range(1, EXPORT_ATTEMPTS + 1):
             try:
-                result = run_bulk_query(self.client, document, poll_interval=self._bulk_poll_interval)
+                result = run_bulk_query(
+                    self.client, document, poll_interval=self._bulk_poll_interval, wait=wait
+                )
                 break
             except ShopifyTransientError:
                 if attempt == EXPORT_ATTEMPTS:
@@ -149,6 +152,10 @@ class ShopifySide:
                 location_id=self.location_id,
                 idempotency_prefix=self._prefix,
                 shop_id=self._shop_id,
+                bulk_poll_interval=self._bulk_poll_interval,
+                bulk_wait=bulk_finish_waiter(
+                    self.client, shop_id=self._shop_id, poll_interval=self._bulk_poll_interval
+                ),
             )
         return self._writes
 
@@ -179,7 +186,7 @@ class ShopifySide:
         item_id = (found.get("inventoryItem") or {}).get("id") if found else None
         if not item_id:
             return False
-        self.writes.set_quantity(inventory_item_id=item_id, quantity=quantity)
+        self.writes.set_quantity(inventory_item_id=item_id, quantity=quantity, product=node)
         return True
 
     def create_payload(

@@ -1,8 +1,12 @@
-"""One-product runs: a Shopify webhook, a conflict resolution, a manual link.
+"""One-product runs: a Shopify webhook, a conflict resolution, a manual link — and batches of them
+(the webhooks of one shop collected in one job).
 
 A product Shopify reports that has no link yet is linked when it names its style (identity
 metafields) or when its barcodes are exactly a known unlinked style's UPCs; otherwise it is created
 in JOOR when the direction, the price mapping and the gate allow, or listed with the reason.
+
+A batch records after each product where it is (`batch_next`), so a resumed job goes on with the
+next one, and between two products it may step aside for a job a person asked for.
 """
 
 from __future__ import annotations
@@ -14,22 +18,69 @@ from joorsync.joor.client import JoorNotFound
 from joorsync.joor.records import Style
 from joorsync.sync.engine import creating, linkrows
 from joorsync.sync.engine.catalog import shopify_product_gone, shopify_side_unchanged
+from joorsync.sync.jobs import target_items
 from joorsync.sync.models import Conflict, ProductLink, SyncJob, VariantLink
 from joorsync.sync.shopify_mapping import product_identity
 
 if TYPE_CHECKING:
     from joorsync.sync.engine.run import SyncRun
 
+BATCH_CHECKPOINT = "batch_next"
+
+
+def run_batch(run: SyncRun, target: Mapping[str, Any]) -> None:
+    """Every product of the job's target, one after the other, from where a resumed job stopped."""
+    from joorsync.sync.engine.run import TRANSIENT_FAILURES
+
+    items = target_items(target) or [{}]
+    batch = len(items) > 1
+    start = int((run.job.checkpoint or {}).get(BATCH_CHECKPOINT, 0)) if batch else 0
+    run.done = start
+    for index in range(start, len(items)):
+        item = items[index]
+        try:
+            run_targeted(run, item)
+        except TRANSIENT_FAILURES as exc:
+            link = _link_of(run, item)
+            run.product_failed(exc, link=link, subject=_subject_of(item), title=_title_of(item))
+        run.done = index + 1
+        if batch:
+            run.progress(
+                done=run.done,
+                total=len(items),
+                counters=run.counts.as_dict(),
+                api_usage=run.api_usage(),
+                checkpoint={BATCH_CHECKPOINT: index + 1},
+            )
+            if index + 1 < len(items):
+                run.yield_point()
+
+
+def _link_of(run: SyncRun, target: Mapping[str, Any]) -> ProductLink | None:
+    shop = run.shop
+    if target.get("link_id"):
+        return ProductLink.objects.filter(shop=shop, pk=target["link_id"]).first()
+    if target.get("shopify_product_id"):
+        return ProductLink.objects.filter(shop=shop, shopify_product_id=target["shopify_product_id"]).first()
+    if target.get("joor_style_id"):
+        return ProductLink.objects.filter(shop=shop, joor_style_id=target["joor_style_id"]).first()
+    return None
+
+
+def _subject_of(target: Mapping[str, Any]) -> str:
+    if target.get("shopify_product_id"):
+        return f"shopify:{target['shopify_product_id']}"
+    if target.get("joor_style_id"):
+        return f"joor:{target['joor_style_id']}"
+    return ""
+
+
+def _title_of(target: Mapping[str, Any]) -> str:
+    return str(target.get("shopify_product_id") or target.get("joor_style_id") or "")
+
 
 def run_targeted(run: SyncRun, target: Mapping[str, Any]) -> None:
-    shop = run.shop
-    link = None
-    if target.get("link_id"):
-        link = ProductLink.objects.filter(shop=shop, pk=target["link_id"]).first()
-    elif target.get("shopify_product_id"):
-        link = ProductLink.objects.filter(shop=shop, shopify_product_id=target["shopify_product_id"]).first()
-    elif target.get("joor_style_id"):
-        link = ProductLink.objects.filter(shop=shop, joor_style_id=target["joor_style_id"]).first()
+    link = _link_of(run, target)
     node: Mapping[str, Any] | None = None
     waiting = link is None or (link.status in linkrows.OPEN_STATUSES and link.joor_style_id is None)
     if waiting and target.get("shopify_product_id"):
@@ -54,12 +105,11 @@ def run_targeted(run: SyncRun, target: Mapping[str, Any]) -> None:
     ):
         # The webhook reported this app's own write: Shopify holds what was agreed, so there is
         # nothing to carry to JOOR and no JOOR credit to spend finding that out.
-        run.done = 1
+        run.product_done()
         return
     style = run.joor.style(link.joor_style_id)
     run.sync_pair(link, run.joor.canonical(style), node)
     run.apply.flush_stock()
-    run.done = 1
 
 
 def _new_shopify_product(

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from joorsync.sync.jobs import SyncJobStateError, sync_job_retry
+from joorsync.sync.jobs import SyncJobStateError, sync_job_retry, sync_job_waiting_reason, target_items
 from joorsync.sync.models import SyncJob
 from joorsync.sync.selectors import sync_events_for, sync_job_get
 from joorsync.sync.ui.auth import shop_required
@@ -56,6 +56,8 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "polling": job.status in (SyncJob.Status.QUEUED, SyncJob.Status.RUNNING),
         "plan_rows": plan_rows(job.plan) if job.dry_run else [],
         "counters": counter_rows(job.counters),
+        "waiting": sync_job_waiting_reason(job=job),
+        "products": len(target_items(job.target)) if job.kind == SyncJob.Kind.TARGETED else 0,
     }
     return page(request, "sync/job_detail.html", context, nav="jobs")
 
