@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -31,20 +33,20 @@ def sandbox_url():
         yield base_url, app
 
 
-def run(*args: str) -> tuple[str, str]:
+def run(*args: str, token: str | None = DEFAULT_TOKEN) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
-    call_command("joor_styles", *args, stdout=out, stderr=err)
+    env = {"JOOR_TOKEN": token} if token is not None else {}
+    with mock.patch.dict(os.environ, env):
+        if token is None:
+            os.environ.pop("JOOR_TOKEN", None)
+        call_command("joor_styles", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
 def test_xml_and_json_print_identical_lines(sandbox_url):
     base_url, app = sandbox_url
-    json_out, json_err = run(
-        "--base-url", base_url, "--token", DEFAULT_TOKEN, "--format", "json", "--page-size", "7"
-    )
-    xml_out, xml_err = run(
-        "--base-url", base_url, "--token", DEFAULT_TOKEN, "--format", "xml", "--page-size", "7"
-    )
+    json_out, json_err = run("--base-url", base_url, "--format", "json", "--page-size", "7")
+    xml_out, xml_err = run("--base-url", base_url, "--format", "xml", "--page-size", "7")
     lines = json_out.splitlines()
     assert json_out == xml_out
     assert len(lines) == 25 and json_err == xml_err == ""
@@ -56,28 +58,40 @@ def test_xml_and_json_print_identical_lines(sandbox_url):
 
 def test_limit_and_modified_since(sandbox_url):
     base_url, app = sandbox_url
-    out, _ = run("--base-url", base_url, "--token", DEFAULT_TOKEN, "--limit", "3")
+    out, _ = run("--base-url", base_url, "--limit", "3")
     assert len(out.splitlines()) == 3
     newest = sorted(r.modified for r in app.catalog.styles.values())[-2]
-    out, _ = run("--base-url", base_url, "--token", DEFAULT_TOKEN, "--modified-since", newest.isoformat())
+    out, _ = run("--base-url", base_url, "--modified-since", newest.isoformat())
     assert len(out.splitlines()) == 2
 
 
 def test_a_bad_token_exits_with_one_line_and_no_secret(sandbox_url):
     base_url, _ = sandbox_url
     with pytest.raises(CommandError) as info:
-        run("--base-url", base_url, "--token", "wrong-token-value")
+        run("--base-url", base_url, token="wrong-token-value")
     message = str(info.value)
     assert message.startswith("JoorAuthError: JOOR GET /v2/style: HTTP 401")
     assert "\n" not in message and "wrong-token-value" not in message
 
 
+def test_the_token_never_comes_from_the_command_line(sandbox_url):
+    base_url, _ = sandbox_url
+    with pytest.raises(CommandError, match="JOOR_TOKEN") as info:
+        run("--base-url", base_url, "--token", "argv-token-value")
+    assert "argv-token-value" not in str(info.value)
+    with pytest.raises(CommandError, match="JOOR_TOKEN"):
+        run("--base-url", base_url, token=None)
+    with mock.patch("sys.stdin", io.StringIO(f"JOOR_TOKEN={DEFAULT_TOKEN}\n")):
+        out, _ = run("--base-url", base_url, "--stdin", "--limit", "2", token="wrong-in-env")
+    assert len(out.splitlines()) == 2
+
+
 def test_bad_arguments_are_command_errors(sandbox_url):
     base_url, _ = sandbox_url
     with pytest.raises(CommandError, match="ISO 8601"):
-        run("--base-url", base_url, "--token", DEFAULT_TOKEN, "--modified-since", "yesterday")
+        run("--base-url", base_url, "--modified-since", "yesterday")
     with pytest.raises(CommandError, match="page_size"):
-        run("--base-url", base_url, "--token", DEFAULT_TOKEN, "--page-size", "5000")
+        run("--base-url", base_url, "--page-size", "5000")
 
 
 def test_a_hostile_answer_fails_cleanly_as_a_subprocess():
@@ -99,8 +113,6 @@ def test_a_hostile_answer_fails_cleanly_as_a_subprocess():
                 "joor_styles",
                 "--base-url",
                 base_url,
-                "--token",
-                "t0ken-secret",
                 "--format",
                 "xml",
             ],
@@ -109,6 +121,7 @@ def test_a_hostile_answer_fails_cleanly_as_a_subprocess():
             timeout=60,
             check=False,
             cwd=REPO_ROOT,
+            env={**os.environ, "JOOR_TOKEN": "t0ken-secret"},
         )
     assert proc.returncode == 1
     assert proc.stdout == ""
@@ -136,7 +149,7 @@ def test_problems_go_to_stderr_and_the_listing_goes_on():
         return [body]
 
     with serve_in_thread(app) as base_url:
-        out, err = run("--base-url", base_url, "--token", "tok-abc")
+        out, err = run("--base-url", base_url, token="tok-abc")
     assert [json.loads(line)["style_id"] for line in out.splitlines()] == [1, 3]
     assert err.startswith("style 2 skipped:") and len(err.strip().splitlines()) == 1
 
@@ -176,6 +189,6 @@ def test_retries_stay_quiet_at_default_verbosity():
         )
     )
     with serve_in_thread(app) as base_url:
-        out, err = run("--base-url", base_url, "--token", DEFAULT_TOKEN, "--page-size", "2")
+        out, err = run("--base-url", base_url, "--page-size", "2")
     assert len(out.splitlines()) == 6 and err == ""
     assert app.faults.counts["truncate"] == 2  # two bodies were cut and the pages fetched again, silently

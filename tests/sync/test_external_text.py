@@ -79,8 +79,10 @@ def test_the_sync_command_prints_a_stored_error_clean(shop, monkeypatch):
         raise RuntimeError("failed")
 
     install_engine(monkeypatch, engine)
-    # A job error stored before errors were cleaned on the way in.
-    monkeypatch.setattr("joorsync.sync.jobs.error_reason", lambda exc, *, shop: f"RuntimeError: {COMMENT}")
+    # A job error stored before errors were cleaned on the way in (without NUL: PostgreSQL never
+    # stored one in a text column).
+    stored = COMMENT.replace("\x00", "")
+    monkeypatch.setattr("joorsync.sync.jobs.error_reason", lambda exc, *, shop: f"RuntimeError: {stored}")
     with pytest.raises(CommandError) as raised:
         call_command("sync", "--shop", shop.shop_domain, stdout=StringIO())
     assert str(raised.value) == f"sync failed: RuntimeError: {CLEAN}"

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import json
 import logging
-import os
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from joorsync.core.command_secrets import (
+    STDIN_HELP,
+    retired_secret_options_add,
+    retired_secret_options_refuse,
+    secrets_read,
+)
 from joorsync.joor.budget import CreditBudget
 from joorsync.joor.client import MAX_STYLE_PAGE_SIZE, JoorClient
 from joorsync.joor.errors import JoorError
@@ -31,6 +37,9 @@ def parse_when(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+RETIRED = {"--token": "JOOR_TOKEN"}
+
+
 class Command(BaseCommand):
     help = "Print a JOOR account's styles (v2) as one normalized JSON object per line."
 
@@ -40,9 +49,8 @@ class Command(BaseCommand):
             default=None,
             help="API root, e.g. https://api.jooraccess.com (default: JOOR_API_BASE_URL)",
         )
-        parser.add_argument(
-            "--token", default=None, help="v2 API token (default: the JOOR_TOKEN environment variable)"
-        )
+        parser.add_argument("--stdin", action="store_true", help=STDIN_HELP)
+        retired_secret_options_add(parser, RETIRED)
         parser.add_argument(
             "--format",
             dest="fmt",
@@ -65,9 +73,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         base_url = options["base_url"] or settings.JOOR_API_BASE_URL
-        token = options["token"] or os.environ.get("JOOR_TOKEN")
+        retired_secret_options_refuse(options, RETIRED)
+        token = secrets_read(["JOOR_TOKEN"], stdin=sys.stdin if options["stdin"] else None)["JOOR_TOKEN"]
         if not token:
-            raise CommandError("a JOOR v2 token is required (--token or JOOR_TOKEN)")
+            raise CommandError(
+                "a JOOR v2 token is required: set JOOR_TOKEN, or pass JOOR_TOKEN=… with --stdin"
+            )
         if options["limit"] is not None and options["limit"] < 0:
             raise CommandError("--limit must not be negative")
         since = parse_when(options["modified_since"]) if options["modified_since"] else None
