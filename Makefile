@@ -24,13 +24,17 @@ run: migrate
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-# Performance figures: JOOR parsing, webhook latency, a full sync at two catalog sizes, UI pages.
+# Performance figures: JOOR parsing, webhook latency, a full sync at two catalog sizes, UI pages,
+# recovery under faults and worker kills.
 bench: migrate
 	$(BIN)/python manage.py joor_bench
 	$(BIN)/python manage.py webhook_bench
@@ -38,6 +42,7 @@ bench: migrate
 	$(BIN)/python manage.py sync_bench --styles 2000 --skus-per-style 12
 	$(BIN)/python manage.py echo_bench --products 2000
 	$(BIN)/python manage.py ui_bench --rows 10000
+	$(BIN)/python manage.py chaos_bench --styles 2000 --shopify-only 300 --kills 10
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -39,5 +39,5 @@ class SecretsHidingReporterFilter(SafeExceptionReporterFilter):
     def cleanse_setting(self, key: Any, value: Any) -> Any:
         return url_credentials_hide(super().cleanse_setting(key, value), self.cleansed_substitute)
 
-    def cleanse_special_types(self, request: HttpRequest, value: Any) -> Any:
+    def cleanse_special_types(self, request: HttpRequest | None, value: Any) -> Any:
         return url_credentials_hide(super().cleanse_special_types(request, value), self.cleansed_substitute)

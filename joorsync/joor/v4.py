@@ -122,7 +122,8 @@ def _attribute(error: Mapping[str, Any], batch: Sequence[Mapping[str, Any]]) -> 
     JOOR documents `details` only as an object, so no key is relied on: a position (which only some
     servers give) is used when present, else any id or identifier the request itself carried.
     """
-    details = error.get("details") if isinstance(error.get("details"), dict) else {}
+    raw_details = error.get("details")
+    details = raw_details if isinstance(raw_details, dict) else {}
     for key in ("index", "item_index", "position"):
         index = details.get(key)
         if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(batch):
@@ -514,14 +515,18 @@ class V4Mixin:
             ids = [str(obj["id"]) for obj in data if obj.get("id") not in (None, "")]
             (result.created if kind == "created" else result.updated).extend(ids)
             for error in _errors(doc, label):
-                details = error.get("details") if isinstance(error.get("details"), dict) else {}
+                raw_details = error.get("details")
+                details = raw_details if isinstance(raw_details, dict) else {}
                 status = str(error.get("status") or "ERROR")
                 message = str(error.get("message") or "")[:500]
                 items: Sequence[Mapping[str, Any] | None] = _attribute(error, batch)
                 if not items:
                     # An error about no item in particular: on a refused request (4xx) it applies to
                     # the whole batch; on a 200 nobody can say which item it was.
-                    items = batch if response.status_code >= 400 else [None]
+                    if response.status_code >= 400:
+                        items = batch
+                    else:
+                        items = [None]
                 for item in items:
                     result.failures.append(
                         BulkFailure(item=item, status=status, message=message, details=dict(details))

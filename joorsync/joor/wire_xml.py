@@ -11,7 +11,7 @@ body is refused before it costs memory.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -94,7 +94,8 @@ def load_xml_tree(body: bytes | str) -> tuple[str, Any]:
         expat.EndElementHandler = target.end
     try:
         parser.feed(body)
-        root = parser.close()
+        # close() returns what the target's close() returns (the stubs say an Element).
+        root = cast("tuple[str, Any] | None", parser.close())
     except DefusedXmlException as exc:
         raise JoorBadPayload(f"XML answer refused: {type(exc).__name__}") from None
     except ParseError as exc:

@@ -8,7 +8,7 @@ URLs can only lead to JOOR (`joorsync.sync.clients.joor_destinations`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -284,7 +284,7 @@ def _clean_flag(name: str, value: Any) -> bool:
     raise JoorAccountInvalid(f"{name} must be on or off")
 
 
-_CLEANERS = {
+_CLEANERS: dict[str, Callable[[Any], Any]] = {
     "ownership": _clean_ownership,
     "direction": lambda v: _clean_choice("direction", v, set(Direction.values)),
     "sync_interval_minutes": _clean_interval,

@@ -297,7 +297,7 @@ class ProductLinkAdmin(ReadOnlyAdmin):
         if not count:
             return "0"
         url = reverse("admin:sync_conflict_changelist")
-        query = urlencode({"link__id__exact": obj.pk, "status__exact": Conflict.Status.OPEN})
+        query = urlencode({"link__id__exact": str(obj.pk), "status__exact": Conflict.Status.OPEN.value})
         return format_html('<a href="{}?{}">{}</a>', url, query, count)
 
     @admin.display(description="snapshot (last synced values)")

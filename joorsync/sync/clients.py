@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -144,9 +145,9 @@ def joor_client_for(
     caller (a settings page's "Test connection") fail fast. Every request goes through
     `joor_transport()`, whichever transport is given.
     """
-    extra = {"max_retries": max_retries} if max_retries is not None else {}
+    extra: dict[str, Any] = {"max_retries": max_retries} if max_retries is not None else {}
     seconds = float(timeout if timeout is not None else settings.JOOR_HTTP_TIMEOUT)
-    common = {
+    common: dict[str, Any] = {
         "base_url": account.base_url,
         "transport": joor_transport(
             inner=transport if transport is not None else _overrides.joor, timeout=seconds

@@ -38,7 +38,10 @@ UNCLEARABLE_FIELDS = frozenset({"title"})
 UNCLEARABLE_VARIANT_ATTRIBUTES = frozenset({"price", "compare_at_price", "inventory", "sku"})
 EMPTY_VALUE_MESSAGE = "Type a value, or choose 'Clear this field' to empty it on both sides"
 REQUIRED_VALUE_MESSAGE = "Type a value: this field cannot be empty on either side"
-_SIDE_NAMES = {Conflict.Resolution.KEEP_SHOPIFY: "Shopify's", Conflict.Resolution.KEEP_JOOR: "JOOR's"}
+_SIDE_NAMES: dict[str, str] = {
+    Conflict.Resolution.KEEP_SHOPIFY: "Shopify's",
+    Conflict.Resolution.KEEP_JOOR: "JOOR's",
+}
 _MISSING = object()
 
 

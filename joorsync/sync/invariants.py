@@ -498,10 +498,10 @@ def _partner_stock(state: Observed, item: str) -> set[int]:
                 found.add(sku.inventory)
     else:
         key = rest.partition(":")[2]
-        sku = next((s for s in style.skus if variant_key(s.color_code, s.size) == key), None)
+        keyed = next((s for s in style.skus if variant_key(s.color_code, s.size) == key), None)
         ids = {vid for vid, color, size in link.variants if variant_key(color, size) == key}
         for variant in product.variants:
-            if variant.id in ids or (sku and sku.upc and variant.barcode == sku.upc):
+            if variant.id in ids or (keyed and keyed.upc and variant.barcode == keyed.upc):
                 found.add(variant.inventory)
     return found
 
@@ -665,9 +665,9 @@ def drafts_stay_drafts(before: Observed, after: Observed, people: PeopleDid) -> 
         if style.id in before.joor or item in people.created:
             continue
         link = after.link_of_style(style.id)
-        product = after.shopify.get(link.shopify_product_id) if link else None
-        if product is not None and product.status == "DRAFT":
-            out.append(f"{describe(after, item)} was created in JOOR from the Shopify draft {product.id}")
+        linked = after.shopify.get(link.shopify_product_id) if link else None
+        if linked is not None and linked.status == "DRAFT":
+            out.append(f"{describe(after, item)} was created in JOOR from the Shopify draft {linked.id}")
     return out
 
 
@@ -769,7 +769,7 @@ def _pairs(
     name (or code) and size."""
     by_id = {vid: variant_key(color, size) for vid, color, size in link.variants}
     skus = {variant_key(s.color_code, s.size): s for s in style.skus}
-    by_name = {}
+    by_name: dict[tuple[str | None, str | None], str] = {}
     for sku in style.skus:
         for name in (sku.color_name, sku.color_code, f"{sku.color_name} ({sku.color_code})"):
             by_name.setdefault((name, sku.size), variant_key(sku.color_code, sku.size))

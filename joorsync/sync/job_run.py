@@ -29,7 +29,7 @@ def sync_run(
     job's row and event log, and a batch may step aside for a person's job (`SyncJobYield`).
     """
     account = job.shop.joor_account
-    owned = []
+    owned: list[JoorClient | AdminClient] = []
     if joor is None:
         joor = clients.joor_client_for(account=account)
         owned.append(joor)

@@ -8,9 +8,11 @@ Life of a job: `queued` → (claimed by one worker) `running` → `succeeded` | 
 - Each claim increments `attempts`, which then acts as the worker's lease: progress updates and the
   final status only apply while the job is still `running` under that attempt. A worker whose job was
   recovered as stale (or cancelled) gets `SyncJobLost` on its next progress call and stops.
-- Work resumes from `checkpoint`: a killed worker's job is put back to `queued` by
-  `sync_job_recover_stale` with its checkpoint, and the engine continues from there. A job whose
-  worker was lost `max_attempts()` times is failed with a reason the job page shows.
+- Work resumes from `checkpoint`: a killed worker's job is put back to `queued` with its checkpoint
+  (at once by `sync_job_recover_orphans` when its worker process is known to be gone, else by
+  `sync_job_recover_stale` once its heartbeat is stale), and the engine continues from there. A job
+  that lost its worker `max_attempts()` times in a row without getting any further is failed with a
+  reason the job page shows.
 - What runs next is decided by the rows, not by the order of the task queue: every task a job is
   queued with runs the shop's next queued job by `priority` (a person's job, then scheduled syncs,
   then webhook jobs), then age (`sync_job_dispatch`). django-q2 has no priorities of its own, and
@@ -39,6 +41,7 @@ from django_q.tasks import async_task
 from joorsync.core.text import strip_controls
 from joorsync.sync.models import Direction, JoorAccount, ProductLink, SyncEvent, SyncJob
 from joorsync.sync.selectors import shop_has_admin_access
+from joorsync.sync.workers import worker_alive, worker_identity
 from shopify_app.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -55,7 +58,10 @@ ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 TARGET_KEYS = ("shopify_product_id", "link_id", "joor_style_id")
 #: A batch target: `{"products": [target, …]}`, each item shaped like a one-product target.
 BATCH_KEY = "products"
-_PRIORITY_BY_TRIGGER = {Trigger.SCHEDULE: Priority.SCHEDULE, Trigger.WEBHOOK: Priority.WEBHOOK}
+_PRIORITY_BY_TRIGGER: dict[str, Priority] = {
+    Trigger.SCHEDULE: Priority.SCHEDULE,
+    Trigger.WEBHOOK: Priority.WEBHOOK,
+}
 
 
 class SyncJobLost(Exception):
@@ -163,6 +169,7 @@ def _create(
     dry_run: bool,
     target: Mapping[str, Any] | None,
     trigger: str,
+    join_waiting_full: bool = False,
 ) -> tuple[SyncJob, bool]:
     if kind not in Kind.values:
         raise SyncJobStateError(f"unknown job kind {kind!r}")
@@ -206,6 +213,20 @@ def _create(
                 batch = _open_batch(shop.pk).select_for_update().first()
                 if batch is not None:
                     return _join(batch, target or {}, direction), False
+        if join_waiting_full and kind == Kind.FULL and not dry_run and priority == Priority.PERSON:
+            waiting = (
+                SyncJob.objects.select_for_update()
+                .filter(shop=shop, kind=Kind.FULL, status=Status.QUEUED, dry_run=False, direction=direction)
+                .order_by("priority", "created_at", "pk")
+                .first()
+            )
+            if waiting is not None:
+                # A full sync that has not started (or was put back after its worker died) does what
+                # a second one would: the person's request joins it, so it does not wait behind it.
+                if priority < waiting.priority:
+                    waiting.priority, waiting.trigger = priority, trigger
+                    waiting.save(update_fields=["priority", "trigger"])
+                return waiting, False
         try:
             with transaction.atomic():
                 job = SyncJob.objects.create(
@@ -270,11 +291,27 @@ def sync_job_request(
     target: Mapping[str, Any] | None = None,
     trigger: str = "",
 ) -> SyncJob:
-    """Create and enqueue a job; a debounced (merged or batched) targeted job is not queued again."""
+    """Create and enqueue a job; a debounced (merged or batched) targeted job is not queued again.
+
+    When a person asks: a running job of the shop whose worker is gone is put back first
+    (`sync_job_recover_orphans`), so it does not hold the shop until its heartbeat goes stale; and a
+    full sync joins the shop's full sync that has not started yet (same direction, not a preview),
+    which is returned and queued for a worker once more (an extra task is harmless), so the person's
+    sync does not wait for a whole other full sync to finish first.
+    """
+    person = job_priority(trigger) == Priority.PERSON
+    if person:
+        sync_job_recover_orphans(shop_id=shop.pk)
     job, created = _create(
-        shop=shop, kind=kind, direction=direction, dry_run=dry_run, target=target, trigger=trigger
+        shop=shop,
+        kind=kind,
+        direction=direction,
+        dry_run=dry_run,
+        target=target,
+        trigger=trigger,
+        join_waiting_full=person,
     )
-    if created:
+    if created or (person and kind == Kind.FULL):
         sync_job_enqueue(job=job)
     return job
 
@@ -301,6 +338,7 @@ def _claim(job_id: int, now: datetime) -> bool:
                 heartbeat_at=now,
                 finished_at=None,
                 attempts=F("attempts") + 1,
+                worker=worker_identity(),
             )
     except IntegrityError:
         return False  # another job of this shop is running: this one waits its turn
@@ -375,6 +413,8 @@ def sync_job_dispatch(*, job_id: int) -> SyncJob | None:
     shop_id = SyncJob.objects.filter(pk=job_id).values_list("shop_id", flat=True).first()
     if shop_id is None:
         return None
+    # A job whose worker died on this machine must not hold the shop until its heartbeat goes stale.
+    sync_job_recover_orphans(shop_id=shop_id)
     job = _next_queued(shop_id)
     if job is None:
         return SyncJob.objects.filter(pk=job_id).first()
@@ -531,6 +571,24 @@ def gave_up_reason(*, attempts: int) -> str:
     )
 
 
+def _lost_in_a_row(job: SyncJob) -> int:
+    """How many workers the job has lost one after the other without getting anywhere, this loss
+    included. An attempt after which the checkpoint moved, or that recorded a change on a product,
+    starts the count again: the attempt limit stops a job that kills its worker every time, not one
+    that restarting workers interrupt while it moves on."""
+    last = SyncEvent.objects.filter(job=job, action="job_recovered").order_by("-pk").first()
+    if last is None:
+        return max(1, job.attempts - job.yields)  # claims it gave up for a person's job do not count
+    details = last.details or {}
+    moved = details.get("checkpoint", {}) != (job.checkpoint or {})
+    if moved or SyncEvent.objects.filter(job=job, pk__gt=last.pk, link__isnull=False).exists():
+        return 1
+    before = details.get("lost_in_a_row")
+    if not isinstance(before, int):  # recorded before losses were counted this way
+        before = SyncEvent.objects.filter(job=job, action="job_recovered").count()
+    return before + 1
+
+
 def sync_job_waiting_reason(*, job: SyncJob) -> str:
     """Why a queued job has not started yet, in a merchant's words ("" for a job that is not queued)."""
     if job.status != Status.QUEUED:
@@ -555,53 +613,143 @@ def sync_job_waiting_reason(*, job: SyncJob) -> str:
     return "Waiting: " + "; ".join(reasons) + "." + paused
 
 
-def sync_job_recover_stale(*, older_than: timedelta | None = None, now: datetime | None = None) -> list[int]:
-    """Put running jobs whose worker died back in the queue (checkpoint kept) and queue them.
-
-    A job that already lost its worker `max_attempts()` times is failed instead, with a reason the
-    job page shows, so a job that kills its worker every time cannot loop forever (claims it gave up
-    for a person's job do not count). Queued jobs left waiting longer than `older_than` without a
-    running job for their shop (a lost enqueue) are queued again too, and so is the next job of a
-    shop whose job was failed here. Returns the ids queued.
-    """
-    now = now or timezone.now()
-    cutoff = now - (older_than if older_than is not None else stale_after())
-    stale = Q(status=Status.RUNNING) & (
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+def _waiting_full_sync(job: SyncJob) -> SyncJob | None:
+    """A full sync of the job's shop, asked for while the job's worker was gone, that would do what
+    this (full) job does: same direction, not a preview, not started yet."""
+    if job.kind != Kind.FULL or job.dry_run:
+        return None
+    return (
+        SyncJob.objects.filter(
+            shop_id=job.shop_id, kind=Kind.FULL, status=Status.QUEUED, dry_run=False, direction=job.direction
+        )
+        .exclude(pk=job.pk)
+        .order_by("priority", "created_at", "pk")
+        .first()
     )
+
+
+def _take_back(
+    jobs: Iterable[SyncJob], *, still: Q, now: datetime, why: Callable[[SyncJob], str]
+) -> tuple[list[int], set[int]]:
+    """Put running jobs whose worker died back in the queue (checkpoint kept), or fail the ones that
+    lost their worker `max_attempts()` times in a row without getting further (`_lost_in_a_row`).
+    `still` re-checks, in the UPDATE, what made the job look dead, and the attempt and worker must be
+    unchanged: a worker that reported meanwhile, or a new claim, keeps the job.
+
+    A full sync for which a person asked another full sync meanwhile (it waits behind this one) is
+    continued by that one instead: it takes over the checkpoint, this job ends as cancelled with the
+    reason, and the person's job starts now rather than after this one has finished. Returns the ids
+    to queue and the shops whose job was failed."""
     limit = max_attempts()
     requeued: list[int] = []
     freed_shops: set[int] = set()
-    for job in SyncJob.objects.filter(stale).order_by("pk"):
-        lost = job.attempts - job.yields
+    for job in jobs:
+        lost = _lost_in_a_row(job)
         give_up = lost >= limit
-        fields: dict[str, Any] = (
-            {"status": Status.FAILED, "finished_at": now, "error": gave_up_reason(attempts=lost)}
-            if give_up
-            else {"status": Status.QUEUED}
-        )
-        # Re-checks the staleness: a worker that reported progress meanwhile keeps its job.
-        if not SyncJob.objects.filter(stale, pk=job.pk, attempts=job.attempts).update(**fields):
-            continue
+        successor = None if give_up else _waiting_full_sync(job)
+        fields: dict[str, Any] = {"status": Status.QUEUED}
+        outcome = "resuming from the checkpoint"
+        if give_up:
+            fields = {"status": Status.FAILED, "finished_at": now, "error": gave_up_reason(attempts=lost)}
+            outcome = "failed"
+        elif successor is not None:
+            reason = f"Continued by sync #{successor.pk}, which a person asked for meanwhile."
+            fields = {"status": Status.CANCELLED, "finished_at": now, "error": reason}
+            outcome = f"continued by sync #{successor.pk}, which a person asked for meanwhile"
+        unchanged = Q(pk=job.pk, status=Status.RUNNING, attempts=job.attempts, worker=job.worker)
+        handed_over = False
+        with transaction.atomic():
+            if not SyncJob.objects.filter(still, unchanged).update(**fields):
+                continue
+            if successor is not None and not successor.checkpoint:
+                handed_over = bool(
+                    SyncJob.objects.filter(pk=successor.pk, status=Status.QUEUED).update(
+                        checkpoint=job.checkpoint or {}, progress_done=job.progress_done
+                    )
+                )
+        details: dict[str, Any] = {
+            "attempts": job.attempts,
+            "lost_in_a_row": lost,
+            "checkpoint": job.checkpoint or {},
+        }
+        if successor is not None:
+            details["continued_by"] = successor.pk
+            sync_event_record(
+                job=successor,
+                action="job_took_over",
+                message=f"continues sync #{job.pk}, whose worker stopped"
+                + (", from its checkpoint" if handed_over else ""),
+                details={"from_job": job.pk, "checkpoint": job.checkpoint or {}},
+            )
         sync_event_record(
             job=job,
             action="job_gave_up" if give_up else "job_recovered",
             level=SyncEvent.Level.ERROR if give_up else SyncEvent.Level.WARNING,
-            message=(
-                f"no heartbeat since {job.heartbeat_at or job.started_at}; "
-                + ("failed" if give_up else "resuming from the checkpoint")
-            ),
-            details={"attempts": job.attempts, "checkpoint": job.checkpoint or {}},
+            message=f"{why(job)}; {outcome}",
+            details=details,
         )
         if give_up:
             freed_shops.add(job.shop_id)
         else:
-            requeued.append(job.pk)
+            requeued.append(successor.pk if successor is not None else job.pk)
+    return requeued, freed_shops
+
+
+def sync_job_recover_orphans(*, shop_id: int | None = None, now: datetime | None = None) -> list[int]:
+    """Put back running jobs whose worker process is known to be gone — it ran on this machine and
+    no longer exists (killed, crashed) — without waiting for their heartbeat to go stale; a job past
+    its attempts fails as a stale one does. Jobs of other machines are left to `sync_job_recover_stale`.
+
+    Runs when a worker process starts, before a worker picks a shop's next job, and when a person asks
+    for a sync. Returns the ids queued (the shop's next job, when a failed one freed it).
+    """
+    running = SyncJob.objects.filter(status=Status.RUNNING).exclude(worker="")
+    if shop_id is not None:
+        running = running.filter(shop_id=shop_id)
+    dead = [job for job in running.order_by("pk") if worker_alive(job.worker) is False]
+    if not dead:
+        return []
+    requeued, freed_shops = _take_back(
+        dead, still=Q(), now=now or timezone.now(), why=lambda job: "its worker process is gone"
+    )
+    for job_id in requeued:
+        sync_job_enqueue(job=SyncJob(pk=job_id))
+    for freed in sorted(freed_shops):
+        woken = sync_job_wake_next(shop_id=freed)
+        if woken is not None:
+            requeued.append(woken.pk)
+    if requeued:
+        logger.warning("requeued sync jobs %s: their worker process is gone", requeued)
+    return requeued
+
+
+def sync_job_recover_stale(*, older_than: timedelta | None = None, now: datetime | None = None) -> list[int]:
+    """Put running jobs whose worker died back in the queue (checkpoint kept) and queue them.
+
+    A job that lost its worker `max_attempts()` times in a row without getting further is failed
+    instead, with a reason the job page shows, so a job that kills its worker every time cannot loop
+    forever (claims it gave up for a person's job do not count). Queued jobs left waiting longer than
+    `older_than` without a running job for their shop (a lost enqueue) are queued again too, and so
+    is the next job of a shop whose job was failed here. Jobs whose worker is known to be gone go
+    first, whatever their heartbeat says (`sync_job_recover_orphans`). Returns the ids queued.
+    """
+    now = now or timezone.now()
+    orphans = sync_job_recover_orphans(now=now)
+    cutoff = now - (older_than if older_than is not None else stale_after())
+    stale = Q(status=Status.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    requeued, freed_shops = _take_back(
+        SyncJob.objects.filter(stale).order_by("pk"),
+        still=stale,
+        now=now,
+        why=lambda job: f"no heartbeat since {job.heartbeat_at or job.started_at}",
+    )
     for job_id in requeued:
         sync_job_enqueue(job=SyncJob(pk=job_id))
     waiting_shops = set(
         SyncJob.objects.filter(status=Status.QUEUED, created_at__lt=cutoff)
-        .exclude(pk__in=requeued)
+        .exclude(pk__in=requeued + orphans)
         .values_list("shop_id", flat=True)
         .distinct()
     )
@@ -611,7 +759,7 @@ def sync_job_recover_stale(*, older_than: timedelta | None = None, now: datetime
             requeued.append(woken.pk)
     if requeued:
         logger.warning("requeued sync jobs %s", requeued)
-    return requeued
+    return orphans + [job_id for job_id in requeued if job_id not in orphans]
 
 
 def sync_job_retry(*, job: SyncJob) -> SyncJob:

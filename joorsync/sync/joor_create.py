@@ -9,6 +9,7 @@ Without either, no style is created: the product is listed for a person instead.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -116,7 +117,7 @@ def style_create_v4(client: JoorClient, product: CanonicalProduct, *, new: NewSt
         ],
     )
     created.raise_for_failures()
-    product_id = (created.created or [None])[0]
+    product_id = created.created[0] if created.created else None
     if not product_id:
         raise CannotCreate("JOOR created no product")
     skus: list[dict[str, Any]] = []
@@ -157,6 +158,7 @@ def style_create_v4(client: JoorClient, product: CanonicalProduct, *, new: NewSt
 
 def _price_type(client: JoorClient, new: NewStylePrices) -> str:
     types = client.list_price_types()
+    wanted: Callable[[dict[str, Any]], bool]
     for wanted in (
         lambda t: t.get("currency_code") == new.currency and t.get("name") == new.label,
         lambda t: t.get("currency_code") == new.currency,

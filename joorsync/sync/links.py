@@ -37,7 +37,7 @@ def product_link_manual(
             rows[0] if rows else None
         )
         for row in rows:
-            if row.pk != keep.pk:
+            if keep is not None and row.pk != keep.pk:
                 row.delete()
         link = keep or ProductLink(shop=shop)
         link.shopify_product_id = shopify_product_id

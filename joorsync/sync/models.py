@@ -282,6 +282,9 @@ class SyncJob(models.Model):
     # Claims that ended by stepping aside for a person's job: not failures, so not held against
     # the attempt limit.
     yields = models.PositiveIntegerField(default=0)
+    # The process that claimed it last (`joorsync.sync.workers.worker_identity`): on its machine, a
+    # job whose worker is gone is recovered at once instead of after its heartbeat goes stale.
+    worker = models.CharField(max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -96,7 +96,7 @@ def _variant_entries(
         for c in metafields.get("colors") or []
         if isinstance(c, dict) and c.get("color_name")
     }
-    entries = []
+    entries: list[tuple[CanonicalVariant, Mapping[str, Any]]] = []
     for node in _nodes(product.get("variants")):
         options = {o["name"]: o["value"] for o in node.get("selectedOptions") or []}
         color_name = options.get(COLOR_OPTION)

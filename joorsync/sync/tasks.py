@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from joorsync.sync.jobs import sync_incremental_run, sync_job_dispatch, sync_job_recover_stale
+import logging
+from typing import Any
+
+from joorsync.sync.jobs import (
+    sync_incremental_run,
+    sync_job_dispatch,
+    sync_job_recover_orphans,
+    sync_job_recover_stale,
+)
 from joorsync.sync.schedules import schedules_reconcile
+
+logger = logging.getLogger(__name__)
 
 
 def sync_job_run(job_id: int) -> str | None:
@@ -23,3 +33,12 @@ def sync_recover_stale() -> int:
     """The global Schedule's function: requeue jobs whose worker died, repair schedule drift."""
     schedules_reconcile()
     return len(sync_job_recover_stale())
+
+
+def worker_started(sender: Any, **kwargs: Any) -> None:
+    """django-q's `post_spawn` (a worker process started, e.g. after its cluster was killed): jobs
+    whose worker died on this machine resume now, not once their heartbeat goes stale."""
+    try:
+        sync_job_recover_orphans()
+    except Exception:  # a worker must start even when this fails; the sweeper recovers them later
+        logger.exception("could not recover the jobs of dead workers")

@@ -52,7 +52,7 @@ def _gid(payload: dict[str, Any], prefix: str, id_key: str) -> str | None:
     if isinstance(gid, str) and gid.startswith(prefix):
         return gid
     raw = payload.get(id_key)
-    if isinstance(raw, bool) or raw in (None, ""):
+    if raw is None or isinstance(raw, bool) or raw == "":
         return None
     try:
         return f"{prefix}{int(raw)}"

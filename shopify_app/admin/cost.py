@@ -106,6 +106,7 @@ class CostTracker:
     def wait_after_throttle(self, operation_name: str, cost: QueryCost | None) -> float:
         """Seconds to wait after a THROTTLED answer, from the throttle status that came with it."""
         with self._lock:
+            status: ThrottleStatus | None
             if cost is not None and cost.throttle_status is not None:
                 status = cost.throttle_status
             else:

@@ -7,6 +7,8 @@ Routes:
   POST /_sandbox/products/{id}                 a merchant edit in the Shopify admin (fires webhooks)
   POST /_sandbox/staged-uploads                multipart upload target of stagedUploadsCreate
   GET  /_sandbox/bulk/{id}.jsonl               bulk operation results
+  POST /_sandbox/faults                        other fault rates from now on ({"faults": "5xx=0.1,…"})
+  GET  /_sandbox/status                        Admin API requests and cost points so far, faults injected
 The shop comes from the `X-Sandbox-Shop-Domain` header, else `?shop=`/body `shop`, else the default shop.
 """
 
@@ -30,7 +32,7 @@ from shopify_app.sandbox import bulk as _bulk  # noqa: F401 - registers bulk res
 from shopify_app.sandbox import graphql_api
 from shopify_app.sandbox.config import BUCKET_SIZE, KNOWN_API_VERSIONS, RESTORE_RATES, SandboxConfig
 from shopify_app.sandbox.cost import RateLimiter
-from shopify_app.sandbox.faults import ConnectionDropped
+from shopify_app.sandbox.faults import ConnectionDropped, parse_rates
 from shopify_app.sandbox.models import Product, parse_gid, shop_number
 from shopify_app.sandbox.oauth import OAuthError, OAuthService
 from shopify_app.sandbox.payloads import inventory_level_json, product_json
@@ -114,6 +116,9 @@ class ShopifySandbox:
             senders=self.config.webhook_senders,
         )
         self._ids = itertools.count(1_000_000_001)
+        # What the Admin API served: requests (faulted ones included) and Σ actualQueryCost.
+        self.api_requests = 0
+        self.cost_points = 0
         self.shops: dict[str, ShopState] = {}
         for domain in self.config.shops:
             state = ShopState(
@@ -321,7 +326,11 @@ class ShopifySandbox:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        fault = self.config.faults.draw() if path.startswith("/admin/api/") else None
+        fault = None
+        if path.startswith("/admin/api/"):
+            with self.lock:
+                self.api_requests += 1
+            fault = self.config.faults.draw()
         if fault == "drop":
             raise ConnectionDropped(path)
         if fault == "timeout":
@@ -383,6 +392,10 @@ class ShopifySandbox:
         match = BULK_RESULT_PATH.match(path)
         if match and method == "GET":
             return self.bulk_result(int(match["id"]), environ)
+        if path == "/_sandbox/faults" and method == "POST":
+            return self.set_faults(environ)
+        if path == "/_sandbox/status" and method == "GET":
+            return self.status()
         return HttpResponse(404, {"errors": "Not Found"})
 
     # ----- request helpers -----------------------------------------------------------------------
@@ -533,6 +546,8 @@ class ShopifySandbox:
         actual = graphql_api.actual_cost(prepared, body.get("data"), requested)
         if actual < requested:
             self.rate_limiter.refund(state.domain, requested - actual)
+        with self.lock:
+            self.cost_points += actual
         body["extensions"] = {"cost": self._cost(state, requested, actual)}
         self.dispatch(state, context.changes)
         return body
@@ -562,6 +577,29 @@ class ShopifySandbox:
             return HttpResponse(status, {"errors": str(exc)})
         return HttpResponse(200, {"product": product})
 
+    def set_faults(self, environ: dict[str, Any]) -> HttpResponse:
+        try:
+            body = json.loads(self._body(environ) or b"{}")
+            spec = body.get("faults") if isinstance(body, dict) else None
+            if not isinstance(spec, str):
+                raise ValueError('expected {"faults": "kind=rate,…"}')
+            self.config.faults.set_rates(parse_rates(spec))
+        except ValueError as exc:
+            return HttpResponse(400, {"errors": str(exc)})
+        return HttpResponse(200, {"faults": dict(self.config.faults.rates)})
+
+    def status(self) -> HttpResponse:
+        with self.lock:
+            return HttpResponse(
+                200,
+                {
+                    "requests": self.api_requests,
+                    "cost": self.cost_points,
+                    "faults": dict(self.config.faults.counts),
+                    "products": {domain: len(state.products) for domain, state in self.shops.items()},
+                },
+            )
+
     def staged_upload(self, environ: dict[str, Any]) -> HttpResponse:
         content_type = environ.get("CONTENT_TYPE", "")
         if "multipart/form-data" not in content_type:
@@ -574,7 +612,8 @@ class ShopifySandbox:
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
             if name:
-                fields[str(name)] = part.get_payload(decode=True) or b""
+                payload = part.get_payload(decode=True)  # bytes, or None
+                fields[str(name)] = payload if isinstance(payload, bytes) else b""
         key = fields.get("key", b"").decode()
         if "file" not in fields or not key:
             return HttpResponse(400, "Missing key or file")

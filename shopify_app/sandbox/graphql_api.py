@@ -18,6 +18,7 @@ from graphql import (
     execute_sync,
     get_named_type,
     is_input_object_type,
+    is_input_type,
     is_list_type,
     is_non_null_type,
     parse,
@@ -39,7 +40,7 @@ from shopify_app.sandbox.shaping import (
 SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
 __all__ = ["MAX_QUERY_COST", "MUTATION_COST", "prepare", "run", "schema"]
 MAX_INPUT_ARRAY = 250
-INPUT_ARRAY_LIMITS = {("productSet", "input", "variants"): 2048}
+INPUT_ARRAY_LIMITS: dict[tuple[str, ...], int] = {("productSet", "input", "variants"): 2048}
 IDEMPOTENT_FROM = "2026-04"
 IDEMPOTENT_MUTATIONS = {"inventorySetQuantities"}
 CHANGE_FROM_REQUIRED = {"inventorySetQuantities": ("quantities", "InventoryQuantityInput")}
@@ -117,7 +118,7 @@ def coerce_variables(
     for definition in operation.variable_definitions or ():
         name = definition.variable.name.value
         var_type = type_from_ast(schema(), definition.type)
-        assert var_type is not None
+        assert is_input_type(var_type)  # validated: known types, and input types only
         location = definition.variable.loc
         from graphql.language import get_location
 
@@ -269,7 +270,9 @@ def directive_errors(prepared: Prepared, api_version: str) -> tuple[list[dict], 
                 continue
         if api_version >= IDEMPOTENT_FROM and name in CHANGE_FROM_REQUIRED:
             list_key, input_type = CHANGE_FROM_REQUIRED[name]
-            definition = schema().mutation_type.fields[name]
+            mutation_type = schema().mutation_type
+            assert mutation_type is not None  # the schema has mutations
+            definition = mutation_type.fields[name]
             args = get_argument_values(definition, node, prepared.variables)
             entries = (args.get("input") or {}).get(list_key) or []
             if any("changeFromQuantity" not in entry for entry in entries):

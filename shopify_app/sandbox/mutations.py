@@ -358,9 +358,10 @@ def metafields_set(_: Any, info: GraphQLResolveInfo, metafields: list[dict[str, 
 def idempotency_key(info: GraphQLResolveInfo) -> str | None:
     for directive in info.field_nodes[0].directives or ():
         if directive.name.value == "idempotent":
-            for argument in directive.arguments:
+            for argument in directive.arguments or ():
                 if argument.name.value == "key":
-                    variables = info.variable_values
+                    # graphql-core 3.3 wraps the variables (`.coerced`); in 3.2 they are the dict itself.
+                    variables: Any = info.variable_values
                     coerced = getattr(variables, "coerced", variables)
                     return str(value_from_ast_untyped(argument.value, coerced))
     return None

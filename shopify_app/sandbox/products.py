@@ -160,6 +160,7 @@ def _plan_options(
 ) -> tuple[list[dict[str, Any]], list[UserError]]:
     """Normalised option plan: [{name, position, values: [names], id}] in position order."""
     errors: list[UserError] = []
+    plan: list[dict[str, Any]]
     if options_in is None:
         plan = [
             {"id": o.id, "name": o.name, "position": o.position, "values": [v.name for v in o.values]}
@@ -566,7 +567,7 @@ def create_product(
     options, option_errors = _plan_options(None, data.get("productOptions"), root=["productOptions"])
     if option_errors:
         return None, [{**e, "code": None} for e in option_errors]
-    plan = {"handle": handle, "options": options, "tuples": []}
+    plan: dict[str, Any] = {"handle": handle, "options": options, "tuples": []}
     if options:
         # Recorded (product-create-with-options[-multi-value]-parity): one variant, made of the first
         # value of each option; the other values exist without variants.
@@ -593,6 +594,6 @@ def update_product(
     errors = length_errors(data, handle, root=["input"]) + errors
     if errors:
         return product, [{**e, "code": None} for e in errors]
-    plan = {"handle": handle, "options": [], "tuples": []}
+    plan: dict[str, Any] = {"handle": handle, "options": [], "tuples": []}
     fields = {k: v for k, v in data.items() if k not in ("handle", "id")}
     return apply_product_set(state, fields, product, plan, changes), []

@@ -121,7 +121,8 @@ def _copy(node: Any, **changes: Any) -> Any:
 def cut_schema(real: str | ast.DocumentNode, spec: dict[str, str] = SPEC) -> str:
     """The SDL of the subset of the real schema (SDL text or parsed document) that `spec` describes."""
     document = parse(real, no_location=True) if isinstance(real, str) else real
-    definitions = {
+    # Walked by shape (`fields`, `interfaces`), whatever the kind of type definition.
+    definitions: dict[str, Any] = {
         d.name.value: d
         for d in document.definitions
         if hasattr(d, "name") and not isinstance(d, ast.DirectiveDefinitionNode)
@@ -137,7 +138,7 @@ def cut_schema(real: str | ast.DocumentNode, spec: dict[str, str] = SPEC) -> str
         done.add(name)
         definition = definitions[name]
         if isinstance(definition, ast.EnumTypeDefinitionNode):
-            emitted.append(_copy(definition, values=tuple(_copy(v) for v in definition.values)))
+            emitted.append(_copy(definition, values=tuple(_copy(v) for v in definition.values or ())))
             return
         if isinstance(definition, ast.ScalarTypeDefinitionNode):
             emitted.append(_copy(definition))
@@ -146,7 +147,7 @@ def cut_schema(real: str | ast.DocumentNode, spec: dict[str, str] = SPEC) -> str
             raise SchemaCutError(f"type {name} is referenced but not in SPEC")
         wanted = _parse_spec(spec[name])
         if isinstance(definition, ast.UnionTypeDefinitionNode):
-            members = tuple(t for t in definition.types if wanted is None or t.name.value in wanted)
+            members = tuple(t for t in definition.types or () if wanted is None or t.name.value in wanted)
             pending.extend(t.name.value for t in members)
             emitted.append(_copy(definition, types=members))
             return

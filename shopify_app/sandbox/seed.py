@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from shopify_app.sandbox.models import Location
 from shopify_app.sandbox.products import apply_product_set, validate_product_set
@@ -64,7 +65,7 @@ def seed_products(state: ShopState, *, count: int, seed: int, vendor: str) -> No
         colors = rng.sample(COLORS, k=2 + rng.randrange(2))
         sizes = list(SIZES[rng.randrange(2) :][:3])
         price = f"{rng.randrange(19, 240)}.{rng.choice(('00', '50', '95'))}"
-        variants = []
+        variants: list[dict[str, Any]] = []
         for color in colors:
             for size in sizes:
                 number = seed * 10**9 + index * 1000 + len(variants)

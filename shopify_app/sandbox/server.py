@@ -37,9 +37,11 @@ class QuietHandler(WSGIRequestHandler):
             return
         if not self.parse_request():
             return
+        # The stubs type wfile as BufferedIOBase and ServerHandler's stdout as IO[bytes]; wsgiref's own
+        # WSGIRequestHandler passes wfile just the same.
         handler = _DroppingServerHandler(
             self.rfile,
-            self.wfile,
+            self.wfile,  # type: ignore[arg-type]
             self.get_stderr(),
             self.get_environ(),
             multithread=True,

@@ -6,6 +6,7 @@ See `reference/shopify/recorded/2025-01--graphql-base-validation-unhappy-paths.j
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLError, Source, TokenKind
@@ -145,11 +146,13 @@ def _token_at(query: str, line: int, column: int) -> str:
     return "character"
 
 
-_PATTERNS: list[tuple[re.Pattern[str], Any]] = []
+#: A validation message matched by a pattern → graphql-ruby's message and extensions.
+Rewrite = Callable[[re.Match[str]], tuple[str, dict[str, Any]]]
+_PATTERNS: list[tuple[re.Pattern[str], Rewrite]] = []
 
 
-def _rule(pattern: str) -> Any:
-    def register(fn: Any) -> Any:
+def _rule(pattern: str) -> Callable[[Rewrite], Rewrite]:
+    def register(fn: Rewrite) -> Rewrite:
         _PATTERNS.append((re.compile(pattern, re.S), fn))
         return fn
 

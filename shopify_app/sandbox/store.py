@@ -86,7 +86,8 @@ class ShopState:
         return None
 
     def metafield(self, metafield_id: int) -> Metafield | None:
-        for owner in itertools.chain(self.products.values(), self.variants()):
+        owners: Iterator[Product | Variant] = itertools.chain(self.products.values(), self.variants())
+        for owner in owners:
             for metafield in owner.metafields:
                 if metafield.id == metafield_id:
                     return metafield

@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +57,7 @@ class Delivery:
     def payload(self) -> Any:
         return json.loads(self.body)
 
-    def __iter__(self):  # noqa: ANN204 - lets tests unpack (topic, uri, status)
+    def __iter__(self) -> Iterator[str | int | None]:  # lets tests unpack (topic, uri, status)
         return iter((self.topic, self.uri, self.status))
 
 

@@ -157,7 +157,10 @@ def shop_erase(*, shop_domain: str, keep_delivery_id: int | None = None) -> bool
                 # Roll everything back: a half-erased shop is worse than a retried erase.
                 raise ShopHookError("; ".join(failures))
             shop.delete()
-        WebhookDelivery.objects.filter(shop_domain=shop_domain).exclude(pk=keep_delivery_id).delete()
+        deliveries = WebhookDelivery.objects.filter(shop_domain=shop_domain)
+        if keep_delivery_id is not None:
+            deliveries = deliveries.exclude(pk=keep_delivery_id)
+        deliveries.delete()
         OAuthState.objects.filter(shop_domain=shop_domain).delete()
     logger.info("erased all data of %s", shop_domain)
     return shop is not None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -155,7 +156,7 @@ def shop_admin_client(
         current["token"] = shop_token_refresh(shop=shop, rejected_token=current["token"], transport=transport)
         return current["token"]
 
-    extra = {"max_retries": max_retries} if max_retries is not None else {}
+    extra: dict[str, Any] = {"max_retries": max_retries} if max_retries is not None else {}
     return AdminClient(
         **extra,
         shop=shop.shop_domain,

@@ -155,7 +155,7 @@ def retry_delay(*, attempts: int) -> timedelta:
     return RETRY_DELAYS[min(max(attempts, 1), len(RETRY_DELAYS)) - 1]
 
 
-def _failed(delivery_id: int, *, attempts: int, error: str, now: Any, status: str) -> str:
+def _failed(delivery_id: int, *, attempts: int, error: str, now: Any, status: str) -> WebhookDelivery.Status:
     """Record the failed `attempts`-th attempt of a delivery in `status` (its lease: a worker whose
     attempt was given up meanwhile records nothing): retried after its delay, or `dead` after the
     last one allowed."""

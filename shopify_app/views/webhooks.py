@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
+from django.db.models import Field
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -40,7 +41,9 @@ def _header(request: HttpRequest, *names: str, field: str) -> str | None:
     its column. The HMAC does not cover headers, and PostgreSQL answers an over-long value or a NUL
     with an error, not a truncation."""
     value = next((v for v in (request.headers.get(n, "") for n in names) if v), "").strip()
-    too_long = len(value) > WebhookDelivery._meta.get_field(field).max_length
+    column = WebhookDelivery._meta.get_field(field)
+    limit = column.max_length if isinstance(column, Field) else None
+    too_long = limit is not None and len(value) > limit
     return None if too_long or _CONTROL.search(value) else value
 
 

@@ -92,7 +92,9 @@ class DestinationPolicy:
     public_addresses_only: bool = False
 
     @classmethod
-    def allowing(cls, hosts: Iterable[str], *, https_only: bool = True, public_only: bool = True):
+    def allowing(
+        cls, hosts: Iterable[str], *, https_only: bool = True, public_only: bool = True
+    ) -> DestinationPolicy:
         return cls(
             hosts=frozenset(_normal_host(h) for h in hosts if h.strip()),
             https_only=https_only,

@@ -15,6 +15,7 @@ client must also cope without it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -131,6 +132,7 @@ def _routes() -> list[Route]:
             "POST", "/_sandbox/orders/{order_id}/missing-export-fields", _control_missing_fields, "control"
         ),
         _route("GET", "/_sandbox/status", _control_status, "control"),
+        _route("POST", "/_sandbox/faults", _control_faults, "control"),
     ]
 
 
@@ -417,6 +419,21 @@ def _control_missing_fields(sb: JoorSandbox, req: Request) -> Response:
         return json_response(404, {"error": f"order {raw} not found"})
 
 
+def _control_faults(sb: JoorSandbox, req: Request) -> Response:
+    """`POST /_sandbox/faults` with `{"faults": "5xx=0.1,429=0.05"}` (the CLI form; "off": none):
+    the rates from now on. Answers the rates in force and the faults injected so far."""
+    try:
+        body = req.json_body()
+        spec = body.get("faults") if isinstance(body, dict) else None
+        if not isinstance(spec, str):
+            raise ValueError('body must be {"faults": "kind=rate,…"}')
+        config = FaultConfig.parse(spec)
+    except ValueError as exc:
+        return json_response(400, {"error": str(exc)})
+    sb.faults.reconfigure(config)
+    return json_response(200, {"faults": dataclasses.asdict(config), "injected": dict(sb.faults.counts)})
+
+
 def _control_status(sb: JoorSandbox, req: Request) -> Response:
     return json_response(
         200,
@@ -428,5 +445,7 @@ def _control_status(sb: JoorSandbox, req: Request) -> Response:
             "rate_limit": sb.config.rate_limit,
             "faults": sb.faults.counts,
             "requests": len(sb.request_log),
+            # The API's own (control routes such as this one left out).
+            "api_requests": sum(1 for _, path, _ in sb.request_log if not path.startswith("/_sandbox/")),
         },
     )

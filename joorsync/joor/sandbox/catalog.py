@@ -364,7 +364,7 @@ def _generated_style(
                 "minimum": rng.choice((0, 0, 2, 6)),
             }
         )
-    size_rows = [
+    size_rows: list[dict[str, Any]] = [
         {
             "size_name": s,
             "size_code": s,

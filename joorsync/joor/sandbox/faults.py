@@ -11,6 +11,9 @@ Kinds (rates are probabilities per request; their sum must not exceed 1):
   `ConnectionDropped` raised out of the application: `serve_in_thread` closes the socket; over
   `httpx.WSGITransport` the exception propagates to the caller, which must treat an exception raised
   by the transport as a network error.
+
+A running sandbox switches to other rates with `POST /_sandbox/faults` (`{"faults": "5xx=0.1,…"}`, the
+CLI form; "off" for none).
 """
 
 from __future__ import annotations
@@ -108,6 +111,12 @@ class FaultInjector:
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self.counts: dict[str, int] = {kind: 0 for kind, _ in self._ORDER}
+
+    def reconfigure(self, config: FaultConfig) -> None:
+        """Switch to other rates while serving (`POST /_sandbox/faults`); the draw sequence and the
+        counts carry on."""
+        with self._lock:
+            self.config = config
 
     def draw(self) -> FaultKind | None:
         if not self.config.enabled:

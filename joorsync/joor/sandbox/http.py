@@ -118,7 +118,7 @@ def _element_data(element: Any) -> Any:
     return data
 
 
-class _Repeated(list):  # type: ignore[type-arg]
+class _Repeated(list[Any]):
     """A list made of repeated XML elements (as opposed to a value that is itself a list)."""
 
     _repeated = True

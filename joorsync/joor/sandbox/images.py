@@ -124,7 +124,8 @@ def _v4_asset(item: Any, types: tuple[str, ...]) -> tuple[str, str]:
 def _product(sb: JoorSandbox, item: Any) -> StyleRecord:
     if not isinstance(item, dict):
         raise ItemError("INVALID", "each item must be an object")
-    product = item.get("product") if isinstance(item.get("product"), dict) else {}
+    raw = item.get("product")
+    product = raw if isinstance(raw, dict) else {}
     style = style_of_product(sb, product.get("id"))
     if style is None:
         raise ItemError("INVALID", "product.id must name an existing product", product_id=product.get("id"))
@@ -192,8 +193,10 @@ def sku_trait_value_assets(sb: JoorSandbox, req: Request) -> Response:
     for index, item in enumerate(bulk_items(req)):
         try:
             style = _product(sb, item)
-            ref = item.get("sku_trait_value") if isinstance(item.get("sku_trait_value"), dict) else {}
-            trait = ref.get("trait") if isinstance(ref.get("trait"), dict) else {}
+            raw_ref = item.get("sku_trait_value")
+            ref = raw_ref if isinstance(raw_ref, dict) else {}
+            raw_trait = ref.get("trait")
+            trait = raw_trait if isinstance(raw_trait, dict) else {}
             if trait.get("id") != COLOR_TRAIT_ID and str(trait.get("name") or "").strip().lower() != "color":
                 raise ItemError("INVALID", "sku_trait_value.trait must be the Color trait (id or name)")
             value = ref.get("value")

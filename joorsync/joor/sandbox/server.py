@@ -46,7 +46,15 @@ class _RequestHandler(WSGIRequestHandler):
             return
         if not self.parse_request():
             return
-        handler = _Handler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(), multithread=True)
+        # The stubs type wfile as BufferedIOBase and ServerHandler's stdout as IO[bytes]; wsgiref's own
+        # WSGIRequestHandler passes wfile just the same.
+        handler = _Handler(
+            self.rfile,
+            self.wfile,  # type: ignore[arg-type]
+            self.get_stderr(),
+            self.get_environ(),
+            multithread=True,
+        )
         handler.request_handler = self  # type: ignore[attr-defined]
         handler.run(self.server.get_app())  # type: ignore[attr-defined]
         if handler.dropped:

@@ -255,8 +255,8 @@ def _match_item(sb: JoorSandbox, item: dict[str, Any]) -> tuple[StyleRecord, str
     if upc not in (None, ""):
         found = catalog.find_upc(str(upc))
         if found is not None:
-            style, entry = found
-            return style, str(entry["sku_color_code"]), str(entry["sku_size"])
+            upc_style, entry = found
+            return upc_style, str(entry["sku_color_code"]), str(entry["sku_size"])
     style: StyleRecord | None = None
     if item.get("style_id") not in (None, ""):
         sid = str(item["style_id"])
@@ -396,7 +396,7 @@ def bulk_inventory(sb: JoorSandbox, req: Request, fmt: str) -> Response:
         matched = _match_item(sb, item) if not problems else None
         if isinstance(matched, str):
             problems.append(matched)
-        if problems or matched is None or quantity is None or isinstance(made_to_order, str):
+        if problems or not isinstance(matched, tuple) or quantity is None or isinstance(made_to_order, str):
             log.append({**entry, "status": "fail", "message": "; ".join(problems)})
             continue
         style, color, size = matched

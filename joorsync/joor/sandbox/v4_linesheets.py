@@ -383,9 +383,9 @@ def collections_bulk_update(sb: JoorSandbox, req: Request) -> Response:
         now = sb.now()
         if entries is not None:
             listed = {style.style_id for style, _, _, _ in entries}
-            for style, link in _links(sb, col):
+            for style, unlisted in _links(sb, col):
                 if style.style_id not in listed:
-                    style.deliveries.remove(link)
+                    style.deliveries.remove(unlisted)
                     style.modified = now
             for style, sku_ids, order, order_sent in entries:
                 link = next((lk for lk in style.deliveries if lk.collection_id == col.id), None)

@@ -84,14 +84,14 @@ def coerce_scalar(spec: Scalar, value: Any, path: str, problems: list[str]) -> A
             problems.append(f"{path}: must be a decimal number")
             return None
         try:
-            number = Decimal(str(value).strip())
+            amount = Decimal(str(value).strip())
         except InvalidOperation:
             problems.append(f"{path}: must be a decimal number (use . as the decimal point)")
             return None
-        if not number.is_finite() or number < 0 or number >= Decimal(100000):
+        if not amount.is_finite() or amount < 0 or amount >= Decimal(100000):
             problems.append(f"{path}: must be a non-negative decimal below 100000")
             return None
-        return number.quantize(Decimal("0.01"))
+        return amount.quantize(Decimal("0.01"))
     if kind in ("bool", "flag"):
         if isinstance(value, bool):
             return value
@@ -173,9 +173,9 @@ def validate_changes(
         if not present and f"{name}:" not in " ".join(problems):
             problems.append(f"{name}: required")
     if creating:
-        for node in ("prices", "colors", "sizes"):
-            if not changes.get(node):
-                problems.append(f"{node}: at least one {_NODE_BY_NAME[node].item} is required")
+        for node_name in ("prices", "colors", "sizes"):
+            if not changes.get(node_name):
+                problems.append(f"{node_name}: at least one {_NODE_BY_NAME[node_name].item} is required")
     _check_nodes(catalog, changes, existing, problems)
     if problems:
         raise WriteError(problems)

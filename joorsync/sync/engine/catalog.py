@@ -225,22 +225,25 @@ class CatalogRun:
                     run.apply.list_style(
                         style=by_id[sid], product=canon[sid], status=ProductLink.Status.AMBIGUOUS, note=note
                     )
-        to_create = [by_id[sid] for sid in result.unmatched_joor if sid not in ambiguous]
+        to_create = [sid for sid in result.unmatched_joor if sid not in ambiguous]
         taken = {**self.barcodes, **{b: pid for pid, item in self.unlinked.items() for b in item.barcodes}}
-        for style in list(to_create):
+        for sid in list(to_create):
+            style = by_id[sid]
             sharing = sorted({taken[u.upc] for u in style.upcs if u.upc in taken})
             if not sharing:
                 continue
             # A product that holds some of this style's UPCs may be this style: never a second one.
-            to_create.remove(style)
+            to_create.remove(sid)
             run.apply.list_style(
                 style=style,
-                product=canon[style.style_id],
+                product=canon[sid],
                 status=ProductLink.Status.AMBIGUOUS,
                 note="shares barcodes with Shopify product " + ", ".join(sharing) + ": link it by hand",
             )
         if to_create:
-            creating.create_in_shopify(run, [(s, canon[s.style_id]) for s in to_create], handles=self.handles)
+            creating.create_in_shopify(
+                run, [(by_id[sid], canon[sid]) for sid in to_create], handles=self.handles
+            )
 
     def _add_known_holders(self, items: list[JoorItem], products: Spool) -> None:
         """Products outside this run's export (an incremental run reads only recent ones) that hold

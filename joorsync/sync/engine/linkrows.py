@@ -232,8 +232,8 @@ def variant_links_update(
     Shopify has that variant and the barcode/UPC (the registry later matches consult)."""
     shopify_ids: dict[str, tuple[str, str]] = {}
     if shopify_node is not None:
-        for key, n in variant_node_map(shopify_node, variant_keys=variant_keys_of(link)).items():
-            shopify_ids[key] = (n["id"], (n.get("inventoryItem") or {}).get("id") or "")
+        for vkey, n in variant_node_map(shopify_node, variant_keys=variant_keys_of(link)).items():
+            shopify_ids[vkey] = (n["id"], (n.get("inventoryItem") or {}).get("id") or "")
     existing = {(v.color_code, v.size): v for v in link.variant_links.all()}
     wanted = {(v.color_code, v.size): v for v in joor_product.variants}
     to_create = []

@@ -37,7 +37,7 @@ from shopify_app.admin.client import AdminClient
 from shopify_app.admin.errors import ShopifyThrottled, ShopifyTimeout, ShopifyTransientError
 
 ProgressFn = Callable[..., None]
-EventFn = Callable[..., None]
+EventFn = Callable[..., object]  # what it returns is not used
 YieldFn = Callable[[], None]
 
 #: Failures that say nothing about the product: the side did not answer (5xx, timeouts, throttling)
@@ -209,7 +209,7 @@ class SyncRun:
                     shop=self.shop, subject=subject, status=ProductProblem.Status.OPEN
                 ).exclude(code=UNAVAILABLE)
             ]
-        if linked:
+        if linked and link is not None:
             self.apply.problems(link, [*(refusals or []), refusal])
         elif subject and not self.dry_run:
             opened = linkrows.problems_record(

@@ -176,9 +176,10 @@ def _style_by_barcodes(
     names = ", ".join(sorted({h.style_number or str(h.joor_style_id) for h in holders}))
     if len(holders) == 1 and holders[0].status in linkrows.OPEN_STATUSES:
         upcs = set(VariantLink.objects.filter(product_link=holders[0]).values_list("upc", flat=True))
-        if barcodes <= upcs:
+        style_id = holders[0].joor_style_id
+        if barcodes <= upcs and style_id is not None:  # holders all have a style
             try:
-                return run.joor.style(int(holders[0].joor_style_id)), ProductLink.Method.BARCODE, ""
+                return run.joor.style(style_id), ProductLink.Method.BARCODE, ""
             except JoorNotFound:
                 return None, "", ""
     return None, "", f"its barcodes belong to JOOR style {names}, which is linked or does not match exactly"

@@ -6,7 +6,7 @@ for: a new address needs them typed again."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from django.conf import settings
 from django.http import QueryDict
@@ -31,7 +31,7 @@ OWNERSHIP_CHOICES = [
 ]
 WAREHOUSE_PREFIX = "warehouse:"
 #: The secrets each API generation cannot connect without.
-REQUIRED_SECRETS = {
+REQUIRED_SECRETS: dict[str, tuple[str, ...]] = {
     ApiGeneration.V2: ("token",),
     ApiGeneration.V4: ("client_id", "client_secret", "username", "password"),
 }
@@ -104,16 +104,34 @@ def connection_input(data: QueryDict, *, account: JoorAccount | None) -> Connect
     return ConnectionInput(values=values, changed=changed or moved, secrets_cleared=moved)
 
 
-def connect_kwargs(connection: ConnectionInput) -> dict[str, str]:
+class ConnectKwargs(TypedDict, total=False):
+    """The connection arguments of `joor_account_connect`."""
+
+    api_generation: Required[str]
+    base_url: Required[str]
+    auth_url: str
+    token: str
+    client_id: str
+    client_secret: str
+    username: str
+    password: str
+    account_id: str
+
+
+def connect_kwargs(connection: ConnectionInput) -> ConnectKwargs:
     """Arguments for `joor_account_connect` (only the generation's own credentials)."""
     v = connection.values
-    common = {"api_generation": v["api_generation"], "base_url": v["base_url"]}
     if v["api_generation"] == ApiGeneration.V2:
-        return {**common, "token": v["token"]}
+        return {"api_generation": v["api_generation"], "base_url": v["base_url"], "token": v["token"]}
     return {
-        **common,
+        "api_generation": v["api_generation"],
+        "base_url": v["base_url"],
         "auth_url": v["auth_url"],
-        **{name: v[name] for name in ("client_id", "client_secret", "username", "password", "account_id")},
+        "client_id": v["client_id"],
+        "client_secret": v["client_secret"],
+        "username": v["username"],
+        "password": v["password"],
+        "account_id": v["account_id"],
     }
 
 
@@ -122,7 +140,7 @@ def settings_changes(data: QueryDict) -> dict[str, Any]:
     warehouses = {
         key[len(WAREHOUSE_PREFIX) :]: value.strip()
         for key, value in data.items()
-        if key.startswith(WAREHOUSE_PREFIX) and value.strip()
+        if key.startswith(WAREHOUSE_PREFIX) and isinstance(value, str) and value.strip()
     }
     ownership = {
         group.value: data.get(f"owner_{group.value}", DEFAULT_OWNERSHIP[group].value) for group in FieldGroup

@@ -113,3 +113,24 @@ def test_an_unexpected_error_is_a_logged_500(sandbox, monkeypatch, caplog) -> No
     assert resp.status_code == 500
     assert resp.json()["response"]["code"] == "500"
     assert "sandbox error on GET /v2/style" in caplog.text
+
+
+def test_faults_switch_while_serving(make_sandbox) -> None:
+    sb = make_sandbox()
+    client = client_for(sb)
+    assert client.get("/v2/style/1252163").status_code == 200
+    on = client.post("/_sandbox/faults", json={"faults": "5xx=1"})
+    assert on.status_code == 200 and on.json()["faults"]["error_5xx"] == 1.0
+    assert client.get("/v2/style/1252163").status_code in (500, 503)
+    off = client.post("/_sandbox/faults", json={"faults": "off"})
+    assert off.json()["injected"]["5xx"] == 1
+    assert client.get("/v2/style/1252163").status_code == 200
+    assert client.get("/_sandbox/status").json()["faults"]["5xx"] == 1
+
+
+@pytest.mark.parametrize("body", [{"faults": "boom=1"}, {"faults": 0.1}, ["5xx=1"]])
+def test_fault_switch_rejects_bad_bodies(make_sandbox, body) -> None:
+    sb = make_sandbox()
+    resp = client_for(sb).post("/_sandbox/faults", json=body)
+    assert resp.status_code == 400
+    assert sb.faults.config.enabled is False

@@ -61,6 +61,23 @@ def test_faults_leave_oauth_alone(make_sandbox) -> None:  # noqa: ANN001
     assert response.status_code == 302
 
 
+def test_faults_switch_while_serving_and_status_counts(make_sandbox) -> None:  # noqa: ANN001
+    sandbox = make_sandbox()
+    client = http(sandbox)
+    assert client.post("/admin/api/2026-07/graphql.json", json=QUERY, headers=HEADERS).status_code == 200
+    switched = client.post("/_sandbox/faults", json={"faults": "5xx=1"})
+    assert switched.status_code == 200 and switched.json()["faults"] == {"5xx": 1.0}
+    assert client.post("/admin/api/2026-07/graphql.json", json=QUERY, headers=HEADERS).status_code == 503
+    assert client.post("/_sandbox/faults", json={"faults": "off"}).json()["faults"] == {}
+    assert client.post("/admin/api/2026-07/graphql.json", json=QUERY, headers=HEADERS).status_code == 200
+    status = client.get("/_sandbox/status").json()
+    assert status["requests"] == 3 and status["faults"]["5xx"] == 1
+    assert status["cost"] == 2  # the two answered shop queries, 1 point each
+    for bad in ({"faults": "boom=1"}, {"faults": 1}, ["5xx=1"]):
+        assert client.post("/_sandbox/faults", json=bad).status_code == 400
+    assert sandbox.config.faults.enabled is False
+
+
 def test_drop_raises_connection_dropped_in_process(make_sandbox) -> None:  # noqa: ANN001
     sandbox = make_sandbox(faults=FaultConfig.parse("drop=1"))
     with pytest.raises(ConnectionDropped):

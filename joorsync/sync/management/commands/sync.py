@@ -56,6 +56,7 @@ class Command(BaseCommand):
             raise CommandError(f"no installed shop {options['shop']!r}")
         if not JoorAccount.objects.filter(shop=shop).exists():
             raise CommandError(f"{shop.shop_domain} has no JOOR connection: run joor_connect first")
+        job: SyncJob | None
         job = sync_job_create(
             shop=shop,
             kind=SyncJob.Kind.FULL if options["full"] else SyncJob.Kind.INCREMENTAL,

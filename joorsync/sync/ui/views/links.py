@@ -51,10 +51,10 @@ def link_make(request: HttpRequest, link_id: int) -> HttpResponse:
     row = _link_or_404(request, link_id)
     style_text = request.POST.get("joor_style_id", "").strip()
     style = (
-        unmatched_style_get(shop=request.shop, joor_style_id=int(style_text))
+        unmatched_style_get(shop=request.shop, joor_style_id=int(style_text))  # type: ignore[attr-defined]
         if style_text.isdigit()
         else None
-    )  # type: ignore[attr-defined]
+    )
     back = next_url(request, reverse("ui:links"))
     if style is None or not row.shopify_product_id:
         messages.error(request, "Choose a JOOR style for a product that exists in Shopify.")

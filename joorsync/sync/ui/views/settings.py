@@ -51,7 +51,7 @@ NEW_PRODUCT_STATUSES = [(NewProductStatus.DRAFT.value, "Draft"), (NewProductStat
 def _values(account: JoorAccount | None, data: QueryDict | None) -> dict[str, Any]:
     """What the inputs show: the submitted values after an error, else the stored ones. Never a secret."""
     if data is not None:
-        shown = {k: v for k, v in data.items() if k not in SECRET_FIELDS}
+        shown: dict[str, Any] = {k: v for k, v in data.items() if k not in SECRET_FIELDS}
         shown["ownership"] = {g.value: data.get(f"owner_{g.value}", "") for g in FieldGroup}
         shown["warehouses"] = {
             k[len(WAREHOUSE_PREFIX) :]: v for k, v in data.items() if k.startswith(WAREHOUSE_PREFIX)
