@@ -38,7 +38,8 @@ DEFAULT_MAX_RATE_LIMIT_RETRIES = 5
 MAX_HONOURED_RETRY_AFTER = 900.0
 #: A request, however its server drips its answer, ends after this many read timeouts.
 DEADLINE_TIMEOUTS = 4
-#: No JOOR answer is larger than this once decompressed; a larger one is refused, not read.
+#: No JOOR answer is larger than this once decompressed (a page of 1,000 styles in XML stays well
+#: under it); a larger one is refused, not read.
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _DETAIL_LIMIT = 300
 _ERROR_BODY_LIMIT = 256 * 1024
@@ -180,10 +181,8 @@ class JoorHttp:
         self.budget = budget
         self.max_retries = max_retries
         self.max_rate_limit_retries = max_rate_limit_retries
-        self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self._sleep = sleep
-        self._rng = rng
         self._redact = redact
         self.usage = outbound.Usage()
         self._backoff = outbound.Backoff(base=backoff_base, cap=backoff_cap, rng=rng)
@@ -208,10 +207,6 @@ class JoorHttp:
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
-
-    def backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter (the shared policy's), `attempt` counted from 0."""
-        return self._backoff.delay(attempt + 1)
 
     def call(
         self,

@@ -31,6 +31,7 @@ from django.conf import settings
 from joorsync.core.outbound import DestinationPolicy, Limits, PolicyTransport
 from joorsync.joor.budget import CreditBudget
 from joorsync.joor.client import JoorClient
+from joorsync.joor.transport import DEADLINE_TIMEOUTS, MAX_RESPONSE_BYTES
 from joorsync.sync.models import ApiGeneration, JoorAccount
 from shopify_app.admin.client import AdminClient
 from shopify_app.models import Shop
@@ -45,10 +46,6 @@ JOOR_HOSTS = frozenset(
         "atlas-sandbox.jooraccess.com",
     }
 )
-#: One JOOR answer: a page of 1,000 styles in XML stays well under this.
-JOOR_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-#: A whole JOOR answer may take this many read timeouts, however it trickles in.
-JOOR_DEADLINE_TIMEOUTS = 4
 
 
 def joor_destinations() -> DestinationPolicy:
@@ -69,7 +66,7 @@ def joor_transport(*, inner: httpx.BaseTransport | None, timeout: float) -> Poli
     """`inner` (None: the network) behind the outbound policy for JOOR: destinations, deadline, cap."""
     return PolicyTransport(
         inner,
-        limits=Limits(deadline=JOOR_DEADLINE_TIMEOUTS * timeout, max_body_bytes=JOOR_MAX_RESPONSE_BYTES),
+        limits=Limits(deadline=DEADLINE_TIMEOUTS * timeout, max_body_bytes=MAX_RESPONSE_BYTES),
         destinations=joor_destinations(),
     )
 
