@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "joorsync.joor",
     "shopify_app",
     "joorsync.sync",
+    "joorsync.orders",
 ]
 
 MIDDLEWARE = [
@@ -206,7 +207,8 @@ SHOPIFY_API_SECRET_PREVIOUS = env_str("SHOPIFY_API_SECRET_PREVIOUS")
 SHOPIFY_APP_URL = env_str("SHOPIFY_APP_URL", "http://127.0.0.1:8000").rstrip("/")
 SHOPIFY_API_VERSION = env_str("SHOPIFY_API_VERSION", "2026-07")
 SHOPIFY_SCOPES = env_list(
-    "SHOPIFY_SCOPES", "read_products,write_products,read_inventory,write_inventory,read_locations"
+    "SHOPIFY_SCOPES",
+    "read_products,write_products,read_inventory,write_inventory,read_locations,read_orders,write_orders,read_customers,write_customers,read_merchant_managed_fulfillment_orders,write_merchant_managed_fulfillment_orders",
 )
 # Points every shop's admin host at one base URL (the sandbox). Empty: https://{shop}.
 SHOPIFY_ADMIN_BASE_URL = env_str("SHOPIFY_ADMIN_BASE_URL").rstrip("/")

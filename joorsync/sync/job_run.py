@@ -4,6 +4,7 @@ report progress and events to the job's row, and record what the run leaves behi
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -14,6 +15,9 @@ from joorsync.sync.engine.run import EventFn, ProgressFn
 from joorsync.sync.models import JoorAccount, SyncJob
 from shopify_app.admin.client import AdminClient
 
+if TYPE_CHECKING:
+    from joorsync.orders.run import OrdersResult
+
 
 def sync_run(
     *,
@@ -22,7 +26,7 @@ def sync_run(
     shopify: AdminClient | None = None,
     progress: ProgressFn | None = None,
     event: EventFn | None = None,
-) -> RunResult:
+) -> RunResult | OrdersResult:
     """Run `job` (already claimed as running) to the end; raise on a failure worth a retry.
 
     Clients default to the shop's own (credentials from the database); progress and events go to the
@@ -36,6 +40,8 @@ def sync_run(
     if shopify is None:
         shopify = clients.shopify_client_for(shop=job.shop)
         owned.append(shopify)
+    if job.kind == SyncJob.Kind.ORDERS:
+        return _orders_run(job=job, joor=joor, shopify=shopify, progress=progress, owned=owned)
     started_at = timezone.now()
     run = SyncRun(
         job=job,
@@ -60,4 +66,32 @@ def sync_run(
         JoorAccount.objects.filter(pk=account.pk).update(
             last_joor_sync_at=started_at, last_shopify_sync_at=started_at
         )
+    return result
+
+
+def _orders_run(
+    *,
+    job: SyncJob,
+    joor: JoorClient,
+    shopify: AdminClient,
+    progress: ProgressFn | None,
+    owned: list[JoorClient | AdminClient],
+) -> OrdersResult:
+    """A job of kind "orders": the order import (`joorsync.orders.run`) under the same lease and
+    heartbeat as a catalog sync."""
+    from joorsync.orders.run import orders_run
+
+    beating = jobs.sync_job_heartbeat_thread(job=job) if progress is None else contextlib.nullcontext()
+    try:
+        with beating:
+            result = orders_run(
+                job=job,
+                joor=joor,
+                shopify=shopify,
+                progress=progress or (lambda **kw: jobs.sync_job_progress(job=job, **kw)),
+            )
+    finally:
+        for client in owned:
+            client.close()
+    SyncJob.objects.filter(pk=job.pk).update(counters=dict(result.counters))
     return result

@@ -241,6 +241,7 @@ class SyncJob(models.Model):
         INCREMENTAL = "incremental", "Incremental"
         TARGETED = "targeted", "One product"
         RESOLVE = "resolve", "Apply conflict resolutions"
+        ORDERS = "orders", "Wholesale orders"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

@@ -27,7 +27,7 @@ BUILTIN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 KEEP_DIRECTIVES = ("idempotent",)
 
 # fmt: off
-SPEC = {
+PRODUCT_SPEC = {
  "QueryRoot": "shop products(first,after,last,before,reverse,sortKey,query) product(id) productVariants(first,after,last,before,reverse,query) productVariant(id) nodes(ids) node(id) locations(first,after,last,before,reverse) location(id) productOperation(id) currentBulkOperation(type) bulkOperation(id) bulkOperations(first,after,last,before,reverse,sortKey,query) inventoryItem(id) productsCount(query) webhookSubscriptions(first,after,last,before,reverse,topics) webhookSubscription(id)",
  "Mutation": "productSet(input,synchronous,identifier) productCreate(product) productUpdate(product) productDelete(input,synchronous) productVariantsBulkUpdate(productId,variants,allowPartialUpdates) metafieldsSet(metafields) inventorySetQuantities(input) webhookSubscriptionCreate(topic,webhookSubscription) webhookSubscriptionDelete(id) bulkOperationRunQuery(query,groupObjects) bulkOperationRunMutation(mutation,stagedUploadPath,clientIdentifier) bulkOperationCancel(id) stagedUploadsCreate(input)",
  "Shop": "id name email myshopifyDomain currencyCode plan ianaTimezone url weightUnit createdAt updatedAt",
@@ -87,6 +87,31 @@ SPEC = {
  "StagedUploadInput": "*",
 }
 # fmt: on
+
+
+def merge_specs(*specs: dict[str, str]) -> dict[str, str]:
+    """One spec out of several domains' specs: a type named twice keeps the union of its fields
+    ("*" wins), so each domain lists what it needs without knowing the others."""
+    merged: dict[str, str] = {}
+    for spec in specs:
+        for name, text in spec.items():
+            if name not in merged:
+                merged[name] = text
+            elif "*" in (merged[name], text):
+                merged[name] = "*"
+            else:
+                merged[name] = f"{merged[name]} {text}"
+    return merged
+
+
+def _domain_specs() -> list[dict[str, str]]:
+    from shopify_app.sandbox.schema_customers import CUSTOMER_SPEC
+    from shopify_app.sandbox.schema_orders import ORDER_SPEC
+
+    return [PRODUCT_SPEC, ORDER_SPEC, CUSTOMER_SPEC]
+
+
+SPEC = merge_specs(*_domain_specs())
 
 
 class SchemaCutError(ValueError):

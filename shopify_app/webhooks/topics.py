@@ -11,6 +11,10 @@ SUBSCRIBED_TOPICS: tuple[str, ...] = (
     "APP_UNINSTALLED",
     "APP_SCOPES_UPDATE",
     "BULK_OPERATIONS_FINISH",
+    # Imported wholesale orders (joorsync.orders): their fulfilment and cancellation go back to JOOR.
+    "ORDERS_CANCELLED",
+    "ORDERS_FULFILLED",
+    "ORDERS_PARTIALLY_FULFILLED",
 )
 
 APP_UNINSTALLED = "app/uninstalled"
@@ -32,6 +36,9 @@ _HEADER_BY_ENUM: dict[str, str] = {
     "APP_UNINSTALLED": APP_UNINSTALLED,
     "APP_SCOPES_UPDATE": APP_SCOPES_UPDATE,
     "BULK_OPERATIONS_FINISH": BULK_OPERATIONS_FINISH,
+    "ORDERS_CANCELLED": "orders/cancelled",
+    "ORDERS_FULFILLED": "orders/fulfilled",
+    "ORDERS_PARTIALLY_FULFILLED": "orders/partially_fulfilled",
 }
 
 

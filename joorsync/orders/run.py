@@ -1,0 +1,103 @@
+"""An order run, as a sync job of kind "orders": recover and read JOOR's order export, import every
+waiting order, apply JOOR's changes to imported orders, and send Shopify's news back to JOOR.
+
+The job's one-running-job-per-shop rule, lease, heartbeat and recovery of a killed worker are the
+sync jobs' own (`joorsync.sync.jobs`); the order rows are the checkpoint: a run taken up again finds
+every order in the state the last one left it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from joorsync.joor.client import JoorClient
+from joorsync.orders.imports import ImportContext, held_orders_retry, order_import
+from joorsync.orders.lines import VariantIndex
+from joorsync.orders.pull import order_changes_pull, order_pull
+from joorsync.orders.selectors import (
+    order_settings_get,
+    orders_changed_in_joor,
+    orders_to_import,
+    orders_with_status_due,
+)
+from joorsync.orders.status import order_joor_change_apply, order_status_push
+from joorsync.sync.models import SyncJob
+from shopify_app.admin.client import AdminClient
+
+ProgressFn = Callable[..., None]
+
+
+@dataclass
+class OrdersResult:
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def bump(self, key: str, amount: int = 1) -> None:
+        self.counters[key] = self.counters.get(key, 0) + amount
+
+
+def _primary_location(shopify: AdminClient) -> str:
+    locations = [loc for loc in shopify.locations() if loc.is_active]
+    return locations[0].id if locations else ""
+
+
+def orders_run(
+    *,
+    job: SyncJob,
+    joor: JoorClient,
+    shopify: AdminClient,
+    progress: ProgressFn | None = None,
+) -> OrdersResult:
+    shop = job.shop
+    settings = order_settings_get(shop=shop)
+    result = OrdersResult()
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            usage: dict[str, Any] = {"joor": joor.usage.as_dict(), "shopify": shopify.usage}
+            progress(done=done, total=total, counters=dict(result.counters), api_usage=usage)
+
+    pulled = order_pull(shop=shop, joor=joor, settings=settings, job=job)
+    changes = order_changes_pull(shop=shop, joor=joor, settings=settings)
+    result.bump("received", pulled.received)
+    result.bump("new", pulled.new)
+    result.bump("changed_in_joor", pulled.changed + changes.changed)
+    result.bump("retried", held_orders_retry(shop_id=shop.pk))
+
+    pending = list(orders_to_import(shop=shop).values_list("pk", flat=True))
+    changed = list(orders_changed_in_joor(shop=shop))
+    due = list(orders_with_status_due(shop=shop))
+    total = len(pending) + len(changed) + len(due)
+    done = 0
+    report(done, total)
+    if pending or changed:
+        info = shopify.shop()
+        ctx = ImportContext(
+            shopify=shopify,
+            settings=settings,
+            index=VariantIndex.for_shop(shop),
+            shop_currency=info.currency_code,
+            primary_location_id=_primary_location(shopify) if settings.mark_fulfilled else "",
+            job=job,
+        )
+        for order in changed:
+            state = order_joor_change_apply(order=order, shopify=shopify, job=job)
+            result.bump(f"joor_{state}")
+            if state == "received":
+                pending.append(order.pk)
+            done += 1
+            report(done, total)
+        for pk in pending:
+            result.bump(order_import(order_pk=pk, ctx=ctx) or "gone")
+            done += 1
+            if done % 10 == 0 or done == total:
+                report(done, total)
+    if settings.send_status_to_joor:
+        account = shop.joor_account
+        for order in due:
+            order_status_push(order=order, joor=joor, account=account, job=job)
+            result.bump("status_sent")
+            done += 1
+    report(done, total)
+    return result
