@@ -35,7 +35,7 @@ from joorsync.orders.shopify_orders import (
 )
 from joorsync.sync.models import SyncJob
 from shopify_app.admin.client import AdminClient
-from shopify_app.admin.errors import ShopifyError
+from shopify_app.admin.errors import ShopifyError, ShopifyGraphQLError
 
 logger = logging.getLogger(__name__)
 State = ImportedOrder.State
@@ -220,7 +220,7 @@ def order_import(*, order_pk: int, ctx: ImportContext) -> str:
     except Hold as hold:
         _hold(row, hold, ctx)
         return State.HELD
-    except ShopifyOrderRefused as exc:
+    except (ShopifyOrderRefused, ShopifyGraphQLError) as exc:
         _hold(row, Hold("SHOPIFY_REFUSED", str(exc), {}), ctx)
         return State.HELD
     location = _fulfil_location(parsed, ctx)
@@ -243,6 +243,10 @@ def order_import(*, order_pk: int, ctx: ImportContext) -> str:
         created = order_create(ctx.shopify, variables)
     except ShopifyOrderRefused as exc:
         _hold(row, Hold("SHOPIFY_REFUSED", str(exc), {"errors": [e.message for e in exc.user_errors]}), ctx)
+        return State.HELD
+    except ShopifyGraphQLError as exc:
+        # Refused as a whole (nothing created): this order's problem, not the run's.
+        _hold(row, Hold("SHOPIFY_REFUSED", str(exc), {"errors": exc.messages}), ctx)
         return State.HELD
     _imported(row, created, ctx, adopted=False)
     _after_create(row, parsed, created, ctx, location=location, customer=customer)

@@ -196,7 +196,10 @@ def _as_list(value: Any, inner: str) -> list[Any]:
     return [value]
 
 
-def _money(doc: Mapping[str, Any], names: Sequence[str], problems: list[str], label: str) -> Decimal | None:
+def _money(
+    doc: Mapping[str, Any], names: Sequence[str], problems: list[str], label: str, *, exact: bool = False
+) -> Decimal | None:
+    """A non-negative amount (to the cent, unless `exact`: a rate such as 8.875 keeps its digits)."""
     raw = _first(doc, *names)
     if raw is None:
         return None
@@ -208,7 +211,7 @@ def _money(doc: Mapping[str, Any], names: Sequence[str], problems: list[str], la
     if not value.is_finite() or value < 0:
         problems.append(f"{label} is not a usable amount: {str(raw)[:40]!r}")
         return None
-    return value.quantize(Decimal("0.01"))
+    return value if exact else value.quantize(Decimal("0.01"))
 
 
 def _date_text(doc: Mapping[str, Any], *names: str) -> str:
@@ -305,7 +308,7 @@ def parse_v2_order(doc: Mapping[str, Any]) -> WholesaleOrder:
         line = _line(raw, position, problems)
         if line is not None:
             lines.append(line)
-    tax_rate_raw = _money(doc, ("tax_rate",), problems, "tax rate")
+    tax_rate_raw = _money(doc, ("tax_rate",), problems, "tax rate", exact=True)
     return WholesaleOrder(
         order_id=order_id,
         status=status,

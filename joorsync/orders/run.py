@@ -15,6 +15,7 @@ from typing import Any
 from joorsync.joor.client import JoorClient
 from joorsync.orders.imports import ImportContext, held_orders_retry, order_import
 from joorsync.orders.lines import VariantIndex
+from joorsync.orders.models import ImportedOrder
 from joorsync.orders.pull import order_changes_pull, order_pull
 from joorsync.orders.selectors import (
     order_settings_get,
@@ -83,13 +84,13 @@ def orders_run(
         )
         for order in changed:
             state = order_joor_change_apply(order=order, shopify=shopify, job=job)
-            result.bump(f"joor_{state}")
+            result.bump(f"joor_{ImportedOrder.State(state).value}")
             if state == "received":
                 pending.append(order.pk)
             done += 1
             report(done, total)
         for pk in pending:
-            result.bump(order_import(order_pk=pk, ctx=ctx) or "gone")
+            result.bump(ImportedOrder.State(order_import(order_pk=pk, ctx=ctx) or "skipped").value)
             done += 1
             if done % 10 == 0 or done == total:
                 report(done, total)

@@ -179,3 +179,21 @@ def order_status_push(
             order=row, action="joor_status", level=OrderEvent.Level.WARNING, message=note, job=job
         )
     _set(row, status_push_due=False, joor_status_sent=sent, status_note=note)
+
+
+def order_conflict_resolve(*, order: ImportedOrder, by: str) -> bool:
+    """A person has dealt with an order JOOR changed after it was fulfilled (in Shopify, by hand): the
+    JOOR document is taken as the one the Shopify order now stands for. False if not in conflict."""
+    row = ImportedOrder.objects.filter(pk=order.pk, state=State.CONFLICT).first()
+    if row is None:
+        return False
+    cancelled = WholesaleOrder.from_json(row.document).status == "CANCELLED"
+    _set(
+        row,
+        state=State.CANCELLED if cancelled else State.IMPORTED,
+        imported_fingerprint=row.fingerprint,
+        hold_code="",
+        hold_message="",
+    )
+    order_event_record(order=row, action="resolved", message=f"Marked resolved by {by or 'a person'}.")
+    return True

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models import Q
+
+from joorsync.orders.models import ImportedOrder, RetailerLink
 from joorsync.orders.selectors import order_by_shopify_id, order_settings_get
 from joorsync.orders.services import orders_job_request
 from joorsync.orders.status import order_shopify_status_record
@@ -54,6 +57,56 @@ def _display_fulfilment(value: object, topic: str) -> str | None:
     return None
 
 
+#: The personal fields of a stored JOOR order document (the retailer's people, not the business).
+PERSONAL_FIELDS = ("email", "phone", "contact_name", "buyer_name")
+PERSONAL_ADDRESS_FIELDS = ("contact_name", "phone")
+
+
+def customer_redact(*, delivery: WebhookDelivery) -> None:
+    """customers/redact: the retailer's contact details leave the stored order documents and links.
+
+    Orders are matched by the Shopify order ids Shopify lists and by the customer; the order facts a
+    brand needs for its books (lines, prices, the retailer's business name) stay.
+    """
+    shop = shop_get(shop_domain=delivery.shop_domain)
+    if shop is None:
+        return
+    payload = delivery.payload
+    customer = payload.get("customer") if isinstance(payload.get("customer"), dict) else {}
+    customer_id = str(customer.get("id") or "")
+    email = str(customer.get("email") or "").lower()
+    order_ids = [
+        f"gid://shopify/Order/{n}" for n in payload.get("orders_to_redact") or [] if str(n).isdigit()
+    ]
+    customer_gid = f"gid://shopify/Customer/{customer_id}" if customer_id.isdigit() else ""
+    match = Q(pk__in=[])
+    if customer_gid:
+        match |= Q(shopify_customer_id=customer_gid)
+    if email:
+        match |= Q(email__iexact=email)
+    links = RetailerLink.objects.filter(shop=shop).filter(match)
+    codes = list(links.values_list("retailer_code", flat=True))
+    links.update(email="")
+    orders = list(
+        ImportedOrder.objects.filter(shop=shop).filter(
+            Q(shopify_order_id__in=order_ids) | Q(retailer_code__in=codes)
+        )
+    )
+    for order in orders:
+        document = dict(order.document or {})
+        for key in PERSONAL_FIELDS:
+            if key in document:
+                document[key] = ""
+        for key in ("billing", "shipping"):
+            if isinstance(document.get(key), dict):
+                document[key] = {**document[key], **dict.fromkeys(PERSONAL_ADDRESS_FIELDS, "")}
+        ImportedOrder.objects.filter(pk=order.pk).update(document=document)
+    logger.info(
+        "customers/redact for %s: %d order(s), %d retailer link(s)", shop.shop_domain, len(orders), len(codes)
+    )
+
+
 def register_order_hooks() -> None:
     for topic in ORDER_TOPICS:
         register_webhook_handler(topic, order_changed)
+    register_webhook_handler("customers/redact", customer_redact)

@@ -50,10 +50,11 @@ def bulk_operations_finish(*, delivery: WebhookDelivery) -> None:
 
 
 def compliance_acknowledge(*, delivery: WebhookDelivery) -> None:
-    """customers/data_request, customers/redact: the app stores no customer data; the row is the record."""
-    logger.info(
-        "compliance %s for %s acknowledged (no customer data held)", delivery.topic, delivery.shop_domain
-    )
+    """customers/data_request, customers/redact: the delivery row is the record. The personal data
+    the app holds (a wholesale retailer's contact on imported orders) is erased by the orders
+    package's own customers/redact handler; for a data request the row tells the operator to export
+    the retailer's orders (admin: imported orders, searched by retailer)."""
+    logger.info("compliance %s for %s recorded", delivery.topic, delivery.shop_domain)
 
 
 def shop_redact(*, delivery: WebhookDelivery) -> None:

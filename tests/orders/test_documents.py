@@ -30,6 +30,7 @@ SANDBOX_SHAPE = {
     "order_discount": "10.00",
     "shipping_cost": "25",
     "tax_amount": "0.00",
+    "tax_rate": 8.875,
     "order_total": "815.00",
     "order_items": {
         "order_item": [
@@ -77,6 +78,7 @@ def test_sandbox_shape_is_read_whole() -> None:
         Decimal("815.00"),
     )
     assert order.units == 8
+    assert order.tax_rate == Decimal("8.875")
     assert order.start_ship_date == "2027-01-15"
 
 

@@ -5,6 +5,27 @@ no faults, no credits) → fault draw → v4 auth endpoint (not rate-limited) �
 v4 `account` parameter (400/403) → credit rate limit (429, nothing charged) → v2 format negotiation
 (406) → the handler, under one lock → slow/truncated answer faults.
 
+Control routes (sandbox conveniences, not JOOR's API: do not rely on them in a client; JSON in and out;
+the rules and every field are in the `order_control` docstring):
+
+  POST /_sandbox/styles/{style_id}            a brand user's style edit in JOOR's web UI (v2 fields)
+  POST /_sandbox/orders                       a retailer places an order (201, the order's control view)
+                                              {"customer_code": "BB-NY", "po_number": "BB-1001",
+                                               "sku_line_items": [{"upc": "5414855153715", "quantity": 6},
+                                               {"sku_id": "…", "quantity": 2, "discount_percentage": 10}],
+                                               "shipping_cost": 35, "comments": "Hangers required"}
+  GET  /_sandbox/orders                       every order's control view {"orders": [...]}
+  GET  /_sandbox/orders/{id}                  one order's control view (v2 fields, lines, export state)
+  POST /_sandbox/orders/{id}                  the brand edits a placed order; any change moves `modified`
+                                              {"status": "SHIPPED", "comments": "…", "lines":
+                                               [{"sku_id": "…", "quantity": 0}, {"upc": "…", "quantity": 4}]}
+  POST /_sandbox/orders/{id}/cancel           the brand cancels the order (no body)
+  POST /_sandbox/orders/{id}/missing-export-fields  {"fields": [...]}: JOOR's export validation fails it
+  POST /_sandbox/retailers                    a retailer connects (201) {"customer_name", "customer_code", …}
+  GET  /_sandbox/retailers                    every retailer {"retailers": [...]}
+  GET  /_sandbox/status                       counters
+  POST /_sandbox/faults                       other fault rates from now on
+
 Rate-limit headers [https://api-docs.jooraccess.com/docs/rate-limits]: JOOR says every response carries
 rate-limit headers scoped by `X-Throttling-Account-Id`, the only header name its page shows. The sandbox
 sends `X-Throttling-Account-Id: <account>` on every authenticated response (the 429s included); the
@@ -26,7 +47,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import images, orders, v2, v4
+from . import images, order_control, orders, v2, v4
 from .auth import TokenStore
 from .catalog import generate_catalog
 from .defaults import (
@@ -128,9 +149,15 @@ def _routes() -> list[Route]:
         *[_route(m, p, h, "v4") for m, p, h in v4.ROUTES],
         _route("POST", "/_sandbox/styles/{style_id}", _control_edit_style, "control"),
         _route("POST", "/_sandbox/orders", _control_place_order, "control"),
+        _route("GET", "/_sandbox/orders", _control_list_orders, "control"),
+        _route("GET", "/_sandbox/orders/{order_id}", _control_get_order, "control"),
+        _route("POST", "/_sandbox/orders/{order_id}", _control_modify_order, "control"),
+        _route("POST", "/_sandbox/orders/{order_id}/cancel", _control_cancel_order, "control"),
         _route(
             "POST", "/_sandbox/orders/{order_id}/missing-export-fields", _control_missing_fields, "control"
         ),
+        _route("POST", "/_sandbox/retailers", _control_add_retailer, "control"),
+        _route("GET", "/_sandbox/retailers", _control_list_retailers, "control"),
         _route("GET", "/_sandbox/status", _control_status, "control"),
         _route("POST", "/_sandbox/faults", _control_faults, "control"),
     ]
@@ -208,26 +235,71 @@ class JoorSandbox:
             return style_view(self.catalog, style)
 
     def place_order(self, order: dict[str, Any]) -> dict[str, Any]:
-        """A retailer's order arriving in JOOR (sandbox convenience): v4 `bulk_create` fields, all
-        optional, plus `po_number`, `sku_line_items` ([{sku_id | upc, quantity}]) and
-        `missing_export_fields` (see `orders.place_order`). Returns the control view; raises WriteError
-        when the sandbox refuses it."""
+        """A retailer's order arriving in JOOR (sandbox convenience; every field is in the
+        `order_control` docstring). Returns the control view; raises WriteError when refused."""
         with self.lock:
             try:
-                placed = orders.place_order(self, order)
+                placed = order_control.place_order(self, order)
             except orders.OrderProblem as exc:
                 raise WriteError([exc.message]) from None
-            return orders.control_view(self, placed)
+            return order_control.control_view(self, placed)
+
+    def modify_order(self, order_id: int | str, changes: dict[str, Any]) -> dict[str, Any]:
+        """The brand edits a placed order in JOOR's web UI (sandbox convenience): any change moves its
+        modified date, so `export_status=4` finds it again. Returns the control view; raises KeyError
+        (unknown order) or WriteError."""
+        with self.lock:
+            try:
+                order = order_control.modify_order(self, str(order_id), changes)
+            except orders.OrderProblem as exc:
+                if exc.status == "NOT_FOUND":
+                    raise KeyError(order_id) from None
+                raise WriteError([exc.message]) from None
+            return order_control.control_view(self, order)
+
+    def cancel_order(self, order_id: int | str) -> dict[str, Any]:
+        """The brand cancels an order (sandbox convenience). Raises KeyError for an unknown order."""
+        with self.lock:
+            try:
+                order = order_control.cancel_order(self, str(order_id))
+            except orders.OrderProblem:
+                raise KeyError(order_id) from None
+            return order_control.control_view(self, order)
+
+    def order(self, order_id: int | str) -> dict[str, Any] | None:
+        """An order's control view, or None."""
+        with self.lock:
+            found = orders.find_order(self, str(order_id))
+            return order_control.control_view(self, found) if found else None
+
+    def all_orders(self) -> list[dict[str, Any]]:
+        """Every order's control view, by order number."""
+        with self.lock:
+            return [order_control.control_view(self, o) for _, o in sorted(self.catalog.orders.items())]
+
+    def add_retailer(self, retailer: dict[str, Any]) -> dict[str, Any]:
+        """A retailer connecting with the brand (sandbox convenience). Raises WriteError when refused
+        (`problems[0]` says why; a taken id or code is a conflict)."""
+        with self.lock:
+            try:
+                added = order_control.add_retailer(self, retailer)
+            except orders.OrderProblem as exc:
+                raise WriteError([exc.message]) from None
+            return order_control.retailer_view(self.catalog, added)
+
+    def retailers(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [order_control.retailer_view(self.catalog, r) for r in self.catalog.retailers.values()]
 
     def set_missing_export_fields(self, order_id: int | str, fields: list[str]) -> dict[str, Any]:
         """Make JOOR's export validation find `fields` missing on an order (`[]`: none), so that a
         `sync=1` request with `check` 1 or 3 fails its export. Raises KeyError for an unknown order."""
         with self.lock:
             try:
-                order = orders.set_missing_export_fields(self, str(order_id), list(fields))
+                order = order_control.set_missing_export_fields(self, str(order_id), list(fields))
             except orders.OrderProblem:
                 raise KeyError(order_id) from None
-            return orders.control_view(self, order)
+            return order_control.control_view(self, order)
 
     def expire_access_tokens(self) -> None:
         self.tokens.expire_access_tokens()
@@ -390,17 +462,77 @@ def _control_edit_style(sb: JoorSandbox, req: Request) -> Response:
     )
 
 
-def _control_place_order(sb: JoorSandbox, req: Request) -> Response:
+def _json_object(req: Request, what: str) -> dict[str, Any] | Response:
+    """The body as a JSON object, or the 400 answer saying why not."""
     try:
-        order = req.json_body()
+        body = req.json_body()
     except ValueError as exc:
         return json_response(400, {"error": str(exc)})
-    if not isinstance(order, dict):
-        return json_response(400, {"error": "body must be a JSON object (a v4 order)"})
+    if not isinstance(body, dict):
+        return json_response(400, {"error": f"body must be a JSON object ({what})"})
+    return body
+
+
+def _problem(exc: orders.OrderProblem) -> Response:
+    status = {"NOT_FOUND": 404, "CONFLICT": 409}.get(exc.status, 400)
+    return json_response(status, {"error": exc.message})
+
+
+def _control_place_order(sb: JoorSandbox, req: Request) -> Response:
+    body = _json_object(req, "an order")
+    if isinstance(body, Response):
+        return body
     try:
-        return json_response(201, sb.place_order(order))
+        return json_response(201, sb.place_order(body))
     except WriteError as exc:
         return json_response(400, {"error": "; ".join(exc.problems)})
+
+
+def _control_list_orders(sb: JoorSandbox, req: Request) -> Response:
+    return json_response(200, {"orders": sb.all_orders()})
+
+
+def _control_get_order(sb: JoorSandbox, req: Request) -> Response:
+    raw = req.segment("order_id")
+    view = sb.order(raw)
+    if view is None:
+        return json_response(404, {"error": f"order {raw} not found"})
+    return json_response(200, view)
+
+
+def _control_modify_order(sb: JoorSandbox, req: Request) -> Response:
+    """`POST /_sandbox/orders/{id}` with the changed fields (see `order_control`)."""
+    body = _json_object(req, "the order fields to change")
+    if isinstance(body, Response):
+        return body
+    try:
+        order = order_control.modify_order(sb, req.segment("order_id"), body)
+    except orders.OrderProblem as exc:
+        return _problem(exc)
+    return json_response(200, order_control.control_view(sb, order))
+
+
+def _control_cancel_order(sb: JoorSandbox, req: Request) -> Response:
+    try:
+        order = order_control.cancel_order(sb, req.segment("order_id"))
+    except orders.OrderProblem as exc:
+        return _problem(exc)
+    return json_response(200, order_control.control_view(sb, order))
+
+
+def _control_add_retailer(sb: JoorSandbox, req: Request) -> Response:
+    body = _json_object(req, "a retailer")
+    if isinstance(body, Response):
+        return body
+    try:
+        retailer = order_control.add_retailer(sb, body)
+    except orders.OrderProblem as exc:
+        return _problem(exc)
+    return json_response(201, order_control.retailer_view(sb.catalog, retailer))
+
+
+def _control_list_retailers(sb: JoorSandbox, req: Request) -> Response:
+    return json_response(200, {"retailers": sb.retailers()})
 
 
 def _control_missing_fields(sb: JoorSandbox, req: Request) -> Response:

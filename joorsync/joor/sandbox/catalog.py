@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .defaults import CATALOG_EPOCH, DEFAULT_ACCOUNT_ID, SEED_STYLE_ID, category_id_for
 from .model import (
+    Address,
     Catalog,
     DeliveryLink,
     Order,
@@ -24,6 +25,7 @@ from .model import (
     StyleRecord,
     order_line_id,
 )
+from .views import sku_price
 
 
 def ean13_check_digit(first12: str) -> str:
@@ -479,69 +481,287 @@ def _generated_style(
     return style
 
 
-def _generated_orders(catalog: Catalog, rng: random.Random, count: int) -> None:
-    """Seed orders. Ids: v2 `order_id` = v4 `id` = the order number (as a string in v4); retailer and line
-    item ids are numeric strings, as in JOOR's v4 examples. SHIPPED orders exist for v2's `order_type`
-    2 and 7 (v4 reads them as APPROVED)."""
-    styles = catalog.sorted_styles()
-    statuses = ("APPROVED", "APPROVED", "SHIPPED", "PENDING", "NOTES", "CANCELLED", "IN_PROGRESS")
-    retailers = (
-        Retailer("900001", "Galeries Lafayette", "GL001", "Department Stores", "DEPT"),
-        Retailer("900002", "Nordstrom", "NORD-7", "Department Stores", "DEPT"),
-        Retailer("900003", "Maison Kitsuné Tokyo", "MKT-03", "Boutiques", "BTQ"),
-        Retailer("900004", "Liberty London", "LIB-11", "Department Stores", "DEPT"),
-        Retailer("900005", "Boutique <Élan> & Fils", "ELAN-2", "Boutiques", "BTQ"),
+# ---------------------------------------------------------------------------------------------
+# Retailers and orders
+# ---------------------------------------------------------------------------------------------
+
+#: The brand's sales representatives: code → (name, e-mail).
+SALES_REPS = {
+    "SR-CD": ("Claire Dubois", "claire.dubois@brand.example"),
+    "SR-MR": ("Marcus Reed", "marcus.reed@brand.example"),
+}
+
+
+def _address(row: str) -> Address:
+    """An Address from its fields in document order (code … phone), " | "-separated; "" is empty."""
+    return Address(*(value.strip() or None for value in row.split("|")))
+
+
+def _retailer(
+    ids: str, contact: str, billing: str, shipping: str, terms: str, rep: str, tax: str
+) -> Retailer:
+    """A seed retailer from " | "-separated rows: ids (id, name, code, group, group code); contact
+    (name, e-mail, phone, buyer); addresses; terms (payment method name, code, terms, shipping method
+    name, code); rep (sales rep code, warehouse code); tax (tax id label, rate)."""
+    retailer_id, name, code, group_name, group_code = (value.strip() for value in ids.split("|"))
+    person = [value.strip() for value in contact.split("|")]
+    pay = [value.strip() for value in terms.split("|")]
+    rep_code, warehouse = (value.strip() for value in rep.split("|"))
+    tax_label, tax_rate = (value.strip() or None for value in tax.split("|"))
+    rep_name, rep_email = SALES_REPS[rep_code]
+    return Retailer(
+        retailer_id,
+        name,
+        code,
+        group_name,
+        group_code,
+        customer_contact_name=person[0],
+        customer_contact_email=person[1],
+        customer_contact_phone=person[2],
+        customer_buyer_name=person[3],
+        billing_address=_address(billing),
+        shipping_address=_address(shipping),
+        payment_method_name=pay[0],
+        payment_method_code=pay[1],
+        payment_terms=pay[2],
+        shipping_method_name=pay[3],
+        shipping_method_code=pay[4],
+        sales_representative=rep_name,
+        sales_representative_code=rep_code,
+        sales_representative_email=rep_email,
+        warehouse_code=warehouse,
+        tax_id_label=tax_label,
+        tax_rate=Decimal(tax_rate) if tax_rate else None,
     )
-    by_type: dict[str, list[StyleRecord]] = {}
-    for retailer in retailers:
-        catalog.retailers[retailer.id] = retailer
-    for n in range(1, count + 1):
+
+
+def seed_retailers() -> list[Retailer]:
+    """The brand's connections: department stores and boutiques in France, the US, the UK and Japan.
+    Phone numbers are in ranges reserved for fiction, e-mail domains under the reserved `.example`.
+    Only the New York boutique is taxed (no resale certificate on file: New York City's 8.875 % sales
+    tax); the others buy for resale or from abroad (tax_rate null)."""
+    return [
+        _retailer(
+            "900001 | Galeries Lafayette | GL001 | Department Stores | DEPT",
+            "Camille Martin | camille.martin@galerieslafayette.example | +33 1 99 00 12 34 | Élodie Bernard",
+            "GL001-B | Galeries Lafayette Haussmann | Comptabilité fournisseurs | 40 Boulevard Haussmann |"
+            " | Paris | Île-de-France | 75009 | France | FR | +33 1 99 00 12 00",
+            "GL001-S | Galeries Lafayette — Plateforme logistique | Quai de réception 4 | 3 Avenue du Fief"
+            " | ZA des Petits Carreaux | Bonneuil-sur-Marne | Île-de-France | 94380 | France | FR"
+            " | +33 1 99 00 12 50",
+            "Wire Transfer | WIRE | Net 60 | DHL Express Worldwide | DHLX",
+            "SR-CD | NY",
+            "TVA FR 00 552 000 000 |",
+        ),
+        _retailer(
+            "900002 | Nordstrom | NORD-7 | Department Stores | DEPT",
+            "Jordan Ellis | jordan.ellis@nordstrom.example | +1 206-555-0142 | Priya Raman",
+            "NORD-7-B | Nordstrom, Inc. | Accounts Payable | 1617 Sixth Avenue | Suite 500 | Seattle | WA"
+            " | 98101 | United States | US | +1 206-555-0100",
+            "NORD-7-S | Nordstrom Distribution Center | Receiving | 2500 Distribution Way | | Ontario | CA"
+            " | 91761 | United States | US | +1 909-555-0175",
+            "Net Terms | NET | Net 60 | UPS Ground | UPSG",
+            "SR-MR | LA",
+            "Resale certificate WA-604-000-000 |",
+        ),
+        _retailer(
+            "900003 | Maison Kitsuné Tokyo | MKT-03 | Boutiques | BTQ",
+            "Haruka Sato | h.sato@maisonkitsune-tokyo.example | +81 3-5555-0123 | Kenji Watanabe",
+            "MKT-03-B | Maison Kitsuné Aoyama | Haruka Sato | 3-15-13 Minami-Aoyama | 1F | Minato-ku, Tokyo"
+            " | Tokyo | 107-0062 | Japan | JP | +81 3-5555-0123",
+            "MKT-03-S | Maison Kitsuné Aoyama | Store receiving | 3-15-13 Minami-Aoyama | 1F"
+            " | Minato-ku, Tokyo | Tokyo | 107-0062 | Japan | JP | +81 3-5555-0124",
+            "Credit Card | CC | Due on receipt | FedEx International Priority | FXIP",
+            "SR-MR | LA",
+            " |",
+        ),
+        _retailer(
+            "900004 | Liberty London | LIB-11 | Department Stores | DEPT",
+            "Oliver Hughes | oliver.hughes@libertylondon.example | +44 20 7946 0321 | Amelia Clarke",
+            "LIB-11-B | Liberty Ltd | Accounts Payable | Regent Street | | London | | W1B 5AH"
+            " | United Kingdom | GB | +44 20 7946 0300",
+            "LIB-11-S | Liberty Ltd — Goods In | Goods In | Unit 4, Bath Road Trading Estate | | Hounslow"
+            " | Middlesex | TW6 2AA | United Kingdom | GB | +44 20 7946 0388",
+            "Wire Transfer | WIRE | Net 30 | DHL Express Worldwide | DHLX",
+            "SR-CD | NY",
+            "VAT GB 000 0000 00 |",
+        ),
+        _retailer(
+            "900005 | Boutique <Élan> & Fils | ELAN-2 | Boutiques | BTQ",
+            "Léa Rousseau | lea@elan-et-fils.example | +33 4 65 71 23 45 | Hugo Lefèvre",
+            "ELAN-2-B | Élan & Fils SARL | Léa Rousseau | 18 Rue Auguste Comte | | Lyon"
+            " | Auvergne-Rhône-Alpes | 69002 | France | FR | +33 4 65 71 23 45",
+            "ELAN-2-S | Boutique <Élan> & Fils | Léa Rousseau | 18 Rue Auguste Comte"
+            " | Cour intérieure, porte B | Lyon | Auvergne-Rhône-Alpes | 69002 | France | FR"
+            " | +33 4 65 71 23 46",
+            "Credit Card | CC | 50% deposit, balance Net 30 | DHL Express Worldwide | DHLX",
+            "SR-CD | NY",
+            "TVA FR 00 830 000 000 |",
+        ),
+        _retailer(
+            "900006 | Bleecker & Bond | BB-NY | Boutiques | BTQ",
+            "Sofia Alvarez | sofia@bleeckerandbond.example | +1 212-555-0187 | Sofia Alvarez",
+            "BB-NY-B | Bleecker & Bond LLC | Sofia Alvarez | 350 Bleecker Street | Suite 2R | New York"
+            " | NY | 10014 | United States | US | +1 212-555-0187",
+            "BB-NY-S | Bleecker & Bond | Store manager | 352 Bleecker Street | | New York | NY | 10014"
+            " | United States | US | +1 212-555-0188",
+            "Credit Card | CC | Due on receipt | UPS Ground | UPSG",
+            "SR-MR | NY",
+            " | 8.875",
+        ),
+    ]
+
+
+#: The price types a retailer's orders use, by its billing country (the first the catalog has).
+ORDER_PRICE_LABELS = {
+    "US": ("USD-1", "EXPORT-US"),
+    "GB": ("GBP-1", "LUCY"),
+    "FR": ("EUR-1", "EUROPE"),
+    "JP": ("EXPORT-US", "USD-1"),
+}
+ORDER_COMMENTS = (
+    None,
+    None,
+    None,
+    "Please ship complete.",
+    "Hangers required; no poly bags.",
+    "Deliver Mon–Fri 8am–2pm, loading dock B.",
+    "Livraison avant le 15 — merci !",
+    "Split shipment OK if a style is more than two weeks late.",
+)
+#: Shipping cost range (whole currency units) by shipping method code.
+SHIPPING_COSTS = {"UPSG": (18, 60), "DHLX": (95, 240), "FXIP": (120, 260)}
+
+
+def _status_plan(rng: random.Random, count: int) -> list[str]:
+    """Statuses by order number (numbers follow the placing date): mostly APPROVED; the oldest
+    SHIPPED (from 3 orders); the newest sixth PENDING; from 12 orders one IN_PROGRESS and one NOTES
+    among the newest and one CANCELLED."""
+    plan = ["APPROVED"] * count
+    if count >= 3:
+        plan[0] = "SHIPPED"
+    pending = count // 6 if count >= 6 else int(count >= 2)
+    for i in range(pending):
+        plan[count - 1 - i] = "PENDING"
+    if count >= 12:
+        plan[count - 1 - pending] = "IN_PROGRESS"
+        plan[count - 2 - pending] = "NOTES"
+        plan[rng.randrange(1, count - 2 - pending)] = "CANCELLED"
+    return plan
+
+
+def _order_collection(catalog: Catalog, linked: list[str], placed: date) -> str | None:
+    """The collection (delivery) an order is for: of the collections its styles are in, the first to
+    start shipping after the order was placed, else the latest."""
+
+    def start(collection_id: str) -> date:
+        return catalog.collections[collection_id].date_delivery_start or date.min
+
+    ahead = [c for c in linked if start(c) >= placed]
+    if ahead:
+        return min(ahead, key=start)
+    return max(linked, key=start) if linked else None
+
+
+def _generated_orders(catalog: Catalog, rng: random.Random, count: int) -> None:
+    """Seed orders, every one a whole wholesale order: lines on SKUs with a UPC, priced in the price
+    type of the retailer's country, some with a 10 % line discount; the retailer's contact, addresses,
+    payment, shipping, sales rep, warehouse and tax; the collection's dates and codes; an order
+    discount now and then, a shipping cost by method. Ids: v2 `order_id` = v4 `id` = the order number
+    (a string in v4); line item ids are numeric strings, as in JOOR's v4 examples."""
+    styles = catalog.sorted_styles()
+    retailers = list(catalog.retailers.values())
+    if not retailers or count < 1:
+        catalog.next_order = max(catalog.next_order, count + 1)
+        return
+    sellable: dict[str, list[tuple[StyleRecord, list[tuple[str, str]]]]] = {}
+
+    def with_upcs(price_type_id: str) -> list[tuple[StyleRecord, list[tuple[str, str]]]]:
+        if price_type_id not in sellable:
+            rows = []
+            for style in styles:
+                if not any(p.price_type_id == price_type_id for p in style.prices):
+                    continue
+                combos = [c for c in style.sku_ids if (style.upc_entry(*c) or {}).get("upc")]
+                if combos:
+                    rows.append((style, combos))
+            sellable[price_type_id] = rows
+        return sellable[price_type_id]
+
+    created_times = sorted(
+        CATALOG_EPOCH - timedelta(seconds=rng.randrange(3600, 120 * 86400)) for _ in range(count)
+    )
+    for n, (created, status) in enumerate(zip(created_times, _status_plan(rng, count), strict=True), start=1):
         retailer = rng.choice(retailers)
-        created = CATALOG_EPOCH - timedelta(seconds=rng.randrange(3600, 120 * 86400))
+        country = retailer.billing_address.country_code if retailer.billing_address else None
+        labels = ORDER_PRICE_LABELS.get(country or "", ())
+        price_type_id = next(
+            (
+                pt.id
+                for label in labels
+                for pt in catalog.price_types.values()
+                if pt.name == label and with_upcs(pt.id)
+            ),
+            None,
+        )
+        if price_type_id is None:
+            anchor = rng.choice([s for s in styles if s.prices])
+            price_type_id = anchor.prices[0].price_type_id
+        candidates = with_upcs(price_type_id)
+        picked = rng.sample(candidates, min(len(candidates), rng.randrange(1, 4)))
+        collection_id = _order_collection(
+            catalog, [d.collection_id for s, _ in picked for d in s.deliveries], created.date()
+        )
+        values = catalog.order_defaults(retailer, collection_id)
+        if values["start_ship_date"] is None:
+            values["start_ship_date"] = (created + timedelta(days=30)).date()
+            values["complete_ship_date"] = (created + timedelta(days=75)).date()
+            values["cancel_date"] = (created + timedelta(days=89)).date()
+        later = timedelta(days=rng.randrange(10, 30)) if status == "SHIPPED" else timedelta(0)
         order = Order(
             number=n,
             po_number=f"PO-{4000 + n}",
             retailer_id=retailer.id,
-            customer_name=retailer.name,
-            customer_code=retailer.code,
-            customer_group_name=retailer.group_name,
-            customer_group_code=retailer.group_code,
-            price_type_id="",
-            collection_id=None,
-            status=rng.choice(statuses),
+            price_type_id=price_type_id,
+            collection_id=collection_id,
+            status=status,
             created=created,
-            modified=created + timedelta(seconds=rng.randrange(0, 86400 * 5)),
-            start_ship_date=(created + timedelta(days=30)).date(),
-            complete_ship_date=(created + timedelta(days=75)).date(),
+            modified=min(CATALOG_EPOCH, created + later + timedelta(seconds=rng.randrange(0, 86400 * 5))),
+            comments=rng.choice(ORDER_COMMENTS),
+            **values,
         )
-        anchor = rng.choice(styles)
-        price_type_id = anchor.prices[0].price_type_id
-        order.price_type_id = price_type_id
-        priced = by_type.setdefault(
-            price_type_id,
-            [s for s in styles if s.sku_ids and any(p.price_type_id == price_type_id for p in s.prices)],
-        )
-        for style in rng.sample(priced, min(len(priced), rng.randrange(1, 4))):
-            price = next(p for p in style.prices if p.price_type_id == price_type_id)
-            if style.deliveries and order.collection_id is None:
-                order.collection_id = style.deliveries[0].collection_id
-            for combo in rng.sample(list(style.sku_ids), min(len(style.sku_ids), rng.randrange(1, 4))):
+        for style, combos in picked:
+            for combo in rng.sample(combos, min(len(combos), rng.randrange(2, 6))):
+                sku_id = style.sku_ids[combo]
+                row = sku_price(style, sku_id, price_type_id)
+                wholesale = row.wholesale if row and row.wholesale is not None else Decimal("0.00")
+                price = wholesale
+                if rng.random() < 0.12:
+                    price = (wholesale * Decimal("0.9")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
                 entry = style.upc_entry(*combo)
                 order.lines.append(
                     OrderLine(
                         id=order_line_id(catalog.next_line),
                         style_id=style.style_id,
-                        sku_id=style.sku_ids[combo],
+                        sku_id=sku_id,
                         color_code=combo[0],
                         size_name=combo[1],
                         upc=entry.get("upc") if entry else None,
-                        quantity=rng.randrange(1, 24),
-                        price=price.wholesale or Decimal("0"),
+                        quantity=rng.choice((2, 3, 4, 6, 6, 8, 12, 12, 24)),
+                        price=price,
+                        wholesale=wholesale,
+                        retail=row.retail if row else None,
                     )
                 )
                 catalog.next_line += 1
-        if not order.lines:
-            continue
+        subtotal = sum((line.price * line.quantity for line in order.lines), Decimal("0.00"))
+        if rng.random() < 0.15:
+            order.order_discount = (subtotal * Decimal("0.05")).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        low_high = SHIPPING_COSTS.get(order.shipping_method_code or "")
+        if low_high is not None:
+            order.shipping_cost = Decimal(rng.randrange(*low_high)) + Decimal("0.50") * rng.randrange(2)
         catalog.orders[n] = order
     catalog.next_order = count + 1
 
@@ -579,5 +799,7 @@ def generate_catalog(
         catalog.styles[style_id] = style
         catalog.sync_skus(style)
     catalog.next_style_id = style_id + 1000
+    for retailer in seed_retailers():
+        catalog.retailers[retailer.id] = retailer
     _generated_orders(catalog, rng, orders if orders is not None else max(5, min(60, styles // 2)))
     return catalog

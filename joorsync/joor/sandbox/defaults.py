@@ -23,6 +23,12 @@ MAX_PAGE_SIZE = 1000
 # v2 orders page size.
 DEFAULT_ORDER_PAGE_SIZE = 50
 
+# The brand's warehouses (code, name), in every catalog: JOOR's connection carries
+# `warehouses › warehouse {warehouse_name, warehouse_code}` and its export validation names both fields
+# [https://api-docs.jooraccess.com/v2.0/reference/connection-get]
+# [https://api-docs.jooraccess.com/v2.0/reference/introduction-5]; the two warehouses are the sandbox's.
+WAREHOUSES: tuple[tuple[str, str], ...] = (("NY", "New York Warehouse"), ("LA", "Los Angeles Warehouse"))
+
 # v4 list paging and bulk limits.
 V4_DEFAULT_PAGE_SIZE = 100
 V4_MAX_PAGE_SIZE = 500

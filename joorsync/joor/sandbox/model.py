@@ -9,10 +9,12 @@ Nothing here locks: `state.SandboxState` serialises access.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from .defaults import WAREHOUSES
 
 
 def opaque_id(kind: str, number: int) -> str:
@@ -195,23 +197,93 @@ def order_line_id(number: int) -> str:
 
 
 @dataclass(slots=True)
+class Address:
+    """A billing or shipping address of a retailer or an order. `code` is JOOR's `billing_code` /
+    `shipping_code` (names from the export-validation list
+    [https://api-docs.jooraccess.com/v2.0/reference/introduction-5]; the connection page shows
+    `billing_addresses › billing_address › billing_code`
+    [https://api-docs.jooraccess.com/v2.0/reference/connection-get]); the other field names are the
+    sandbox's own. `country_code` is ISO 3166-1 alpha-2."""
+
+    code: str | None = None
+    company_name: str | None = None
+    contact_name: str | None = None
+    address_1: str | None = None
+    address_2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    country_code: str | None = None
+    phone: str | None = None
+
+
+#: The order-document fields a retailer gives an order placed without them (same names on both).
+RETAILER_ORDER_DEFAULTS = (
+    "customer_contact_name",
+    "customer_contact_email",
+    "customer_contact_phone",
+    "customer_buyer_name",
+    "payment_method_name",
+    "payment_method_code",
+    "payment_terms",
+    "shipping_method_name",
+    "shipping_method_code",
+    "sales_representative",
+    "sales_representative_code",
+    "sales_representative_email",
+    "warehouse_code",
+    "tax_id_label",
+    "tax_rate",
+)
+
+
+@dataclass(slots=True)
 class Retailer:
     """A retailer (a brand's connection) that orders come from. `id` is the v4 `retailer_id`, a numeric
     string as in JOOR's examples ("999999") [https://api-docs.jooraccess.com/v2.0/reference/get-orders-1];
     `code` is the v2 `customer_code`, `group_name`/`group_code` the v2 customer group
-    [https://api-docs.jooraccess.com/v2.0/reference/connection-get]."""
+    [https://api-docs.jooraccess.com/v2.0/reference/connection-get].
+
+    The rest are the defaults an order placed without them takes, named as the order document's fields
+    (`RETAILER_ORDER_DEFAULTS`, plus the two addresses). `customer_contact_name`/`_email`,
+    `customer_buyer_name`, `sales_rep_code` (here `sales_representative_code`) and warehouses are
+    connection fields in JOOR [https://api-docs.jooraccess.com/v2.0/reference/connection-get]; the others
+    are the sandbox's (JOOR's connection page is cut off before them)."""
 
     id: str
     name: str
     code: str
     group_name: str | None = None
     group_code: str | None = None
+    customer_contact_name: str | None = None
+    customer_contact_email: str | None = None
+    customer_contact_phone: str | None = None
+    customer_buyer_name: str | None = None
+    billing_address: Address | None = None
+    shipping_address: Address | None = None
+    payment_method_name: str | None = None
+    payment_method_code: str | None = None
+    payment_terms: str | None = None
+    shipping_method_name: str | None = None
+    shipping_method_code: str | None = None
+    sales_representative: str | None = None
+    sales_representative_code: str | None = None
+    sales_representative_email: str | None = None
+    warehouse_code: str | None = None
+    tax_id_label: str | None = None
+    tax_rate: Decimal | None = None
 
 
 @dataclass(slots=True)
 class OrderLine:
     """One SKU line of an order. `id` is the v4 line item id, a numeric string ("12345678" in
-    https://api-docs.jooraccess.com/v2.0/reference/update-line-item-quantity)."""
+    https://api-docs.jooraccess.com/v2.0/reference/update-line-item-quantity).
+
+    `price` is the final unit price (after a line discount: JOOR's `item_price`
+    [https://api-docs.jooraccess.com/reference/add-new-item]); `wholesale` and `retail` are the SKU's
+    wholesale and suggested retail prices in the order's price type when the line was priced (None:
+    `price` is the wholesale price, no retail price known)."""
 
     id: str
     style_id: int
@@ -221,6 +293,12 @@ class OrderLine:
     upc: str | None
     quantity: int
     price: Decimal
+    wholesale: Decimal | None = None
+    retail: Decimal | None = None
+
+    @property
+    def wholesale_price(self) -> Decimal:
+        return self.wholesale if self.wholesale is not None else self.price
 
 
 @dataclass(slots=True)
@@ -234,6 +312,11 @@ class Order:
     (Failed export status, with the reason). `missing_export_fields` names the fields JOOR's export
     validation finds missing on the order (set through the sandbox control hook only).
     `integration_status` is what v4 `bulk_update` last recorded (JOOR: "not yet available").
+
+    The wholesale-order fields (contact, addresses, payment, shipping, sales rep, warehouse, codes,
+    money) carry the order document's names (see `order_documents`); an order takes them from its
+    retailer and collection when placed. `order_discount` and `shipping_cost` are amounts in the
+    order's currency; `tax_amount` None means "computed from `tax_rate`".
 
     `id` is the v4 order id: the same number as the v2 `order_id`, as a string — JOOR tells integrators
     to take the id from v2 GET orders and use it in v4
@@ -259,6 +342,31 @@ class Order:
     customer_group_code: str | None = None
     missing_export_fields: list[str] = field(default_factory=list)
     integration_status: str | None = None
+    cancel_date: date | None = None
+    customer_contact_name: str | None = None
+    customer_contact_email: str | None = None
+    customer_contact_phone: str | None = None
+    customer_buyer_name: str | None = None
+    billing_address: Address | None = None
+    shipping_address: Address | None = None
+    payment_method_name: str | None = None
+    payment_method_code: str | None = None
+    payment_terms: str | None = None
+    shipping_method_name: str | None = None
+    shipping_method_code: str | None = None
+    sales_representative: str | None = None
+    sales_representative_code: str | None = None
+    sales_representative_email: str | None = None
+    warehouse_code: str | None = None
+    warehouse_name: str | None = None
+    order_season_code: str | None = None
+    order_delivery_code: str | None = None
+    comments: str | None = None
+    order_discount: Decimal = Decimal("0.00")
+    shipping_cost: Decimal = Decimal("0.00")
+    tax_id_label: str | None = None
+    tax_rate: Decimal | None = None
+    tax_amount: Decimal | None = None
 
     @property
     def id(self) -> str:
@@ -313,6 +421,8 @@ class Catalog:
     collections: dict[str, Collection] = field(default_factory=dict)
     orders: dict[int, Order] = field(default_factory=dict)
     retailers: dict[str, Retailer] = field(default_factory=dict)
+    # Warehouse code -> name: the brand's warehouses an order ships from (the two seeded by default).
+    warehouses: dict[str, str] = field(default_factory=lambda: dict(WAREHOUSES))
     bulk_jobs: dict[int, dict[str, Any]] = field(default_factory=dict)
     next_style_id: int = 1
     next_sku: int = 1
@@ -380,6 +490,35 @@ class Catalog:
                 if col.name == name:
                     return col
         return None
+
+    def order_defaults(self, retailer: Retailer, collection_id: str | None) -> dict[str, Any]:
+        """The Order fields an order takes from its retailer and collection when it is placed (copies:
+        editing the retailer later does not reach placed orders). The collection gives the ship dates
+        (JOOR: an order takes the collection's start and end dates
+        [https://api-docs.jooraccess.com/v2.0/reference/create-order]), its code (`order_delivery_code`)
+        and its season's code (`order_season_code`); the cancel date is the collection's, else two weeks
+        after the complete-ship date (sandbox reading: JOOR documents no default)."""
+        collection = self.collections.get(collection_id or "")
+        season = self.seasons.get(collection.season_id or "") if collection else None
+        values: dict[str, Any] = {name: getattr(retailer, name) for name in RETAILER_ORDER_DEFAULTS}
+        start = collection.date_delivery_start if collection else None
+        end = collection.date_delivery_end if collection else None
+        cancel = collection.date_cancel if collection else None
+        values.update(
+            customer_name=retailer.name,
+            customer_code=retailer.code,
+            customer_group_name=retailer.group_name,
+            customer_group_code=retailer.group_code,
+            billing_address=replace(retailer.billing_address) if retailer.billing_address else None,
+            shipping_address=replace(retailer.shipping_address) if retailer.shipping_address else None,
+            warehouse_name=self.warehouses.get(retailer.warehouse_code or ""),
+            order_season_code=season.code if season else None,
+            order_delivery_code=collection.code if collection else None,
+            start_ship_date=start,
+            complete_ship_date=end,
+            cancel_date=cancel or (end + timedelta(days=14) if end else None),
+        )
+        return values
 
     def season_for(self, name: str | None, year: int | None, code: str | None) -> Season | None:
         for season in self.seasons.values():

@@ -27,6 +27,14 @@ v2 `GET /v2/order` [https://api-docs.jooraccess.com/v2.0/reference/get-orders]
   sandbox's reading of https://api-docs.jooraccess.com/v2.0/reference/introduction-5.
 - An explicit `export_status` wins over `sync`'s default: `sync=1&export_status=1` returns (and marks)
   exported orders too (sandbox reading of an ambiguity in JOOR's table, orders.md §2.4 (f)).
+- "Modified since last export" (4, and the second halves of 5 and 7) is an order whose `modified` is
+  later than its last successful export, whatever its status: a cancelled order comes back too when
+  `order_type` includes cancelled orders (5 or 8). Every change moves `modified` (`touch`): v4
+  `bulk_update` of a status (CANCELLED included), v4 line-item writes, and the control routes that
+  edit or cancel an order (`order_control`); the move is always past the last export, so a change in
+  the same instant as the export still counts. `sync=1` marks such an order exported again (its export
+  time becomes now), so it leaves export_status 4 until it changes again (sandbox reading of the
+  unknown orders.md §2.4 (d)).
 - Filters `order_type` (1–8), `date_start`/`date_end` (modified date; both or neither), `customer_code`
   and `customer_group_name` (exact match), paging by `start_from`/`count` (default 50) (JOOR's table).
   Where IN_PROGRESS orders fall among the order types is unknown: the sandbox lists them under 4 and 8.
@@ -34,8 +42,14 @@ v2 `GET /v2/order` [https://api-docs.jooraccess.com/v2.0/reference/get-orders]
   sonicinvoice's `start` (JOOR's is `start_from`) and `order_id` (no such filter: `sync=1&order_id=…`
   marks the first page of the filter, not that order) (docs/joor-api/clients.md §3).
 - The answer's shape (root element, `orders`/`order`, field names) is the sandbox's own: JOOR publishes
-  no v2 order response (orders.md §2.6). `customer_group_name`/`customer_group_code` are names
-  from JOOR's export-validation list [https://api-docs.jooraccess.com/v2.0/reference/introduction-5].
+  no v2 order response (orders.md §2.6). Each order is a whole wholesale order (contact, addresses,
+  payment, shipping, sales rep, warehouse, codes, lines with SKU ids and prices, subtotal, discount,
+  shipping, tax, total); `order_documents` lists its fields and where each name comes from.
+
+Sandbox control (sandbox conveniences, do not rely on them; `order_control` has the fields and rules):
+`POST /_sandbox/orders` (a retailer places an order), `GET /_sandbox/orders[/{id}]` (control views),
+`POST /_sandbox/orders/{id}` (the brand edits a placed order), `POST /_sandbox/orders/{id}/cancel`,
+`POST /_sandbox/orders/{id}/missing-export-fields`, `POST|GET /_sandbox/retailers`.
 
 v4 orders [https://api-docs.jooraccess.com/v2.0/reference/get-orders-1]
 - The v4 id is the v2 `order_id` as a string
@@ -54,7 +68,9 @@ v4 orders [https://api-docs.jooraccess.com/v2.0/reference/get-orders-1]
   collection's dates (create-order page). `payment_method` is marked required but "not available at
   this time": not required. Everything else (shipping_id, billing_id, sales_rep, order_discount,
   viveren's nested objects, and `sku_line_items`/`po_number`, which only the control route takes) is
-  ignored.
+  ignored. The order takes its retailer's contact, addresses, payment, shipping, sales rep, warehouse
+  and tax, and its collection's season and delivery codes (sandbox reading: JOOR's fields for these
+  are "not available at this time", so an order can only get them from the connection).
 - `bulk_update` [https://api-docs.jooraccess.com/v2.0/reference/update-order-status]: `id` and `status`
   required; no going back to IN_PROGRESS; PENDING needs at least one unit on every item;
   `integration_status` accepted with JOOR's one value `SUCCESS` and recorded (JOOR: "not yet
@@ -66,7 +82,9 @@ v4 line items
   `line_item_ids` both optional; both given → the items matching both; neither → every line item of
   the account (sandbox reading: unknown). Item shape `{id, order_id, line_item_sku{original_id,
   product{name, external_id}, wholesale_price, suggested_retail_price, trait_values[{trait{id, name,
-  type}, value, external_id}]}, quantity}`, prices as JSON numbers.
+  type}, value, external_id}]}, quantity}`, prices as JSON numbers. `wholesale_price` is the line's
+  final unit price (after a line discount; whether JOOR shows the list or the discounted price is
+  unknown, orders.md §7), `suggested_retail_price` the SKU's retail price when the line was priced.
 - `bulk_create` [https://api-docs.jooraccess.com/v2.0/reference/add-new-item]
   [https://api-docs.jooraccess.com/reference/add-new-item]: `{order_id, sku_id, quantity}` adds the
   quantity to the SKU's line (creating it); only IN_PROGRESS, NOTES, PENDING orders; at most one of
@@ -82,14 +100,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from .dates import BadDate, parse_bound
 from .defaults import COLOR_TRAIT_ID, DEFAULT_ORDER_PAGE_SIZE, MAX_PAGE_SIZE, SIZE_TRAIT_ID
 from .http import Request, Response, v2_document, v2_error
-from .model import Catalog, Order, OrderLine, Retailer, order_line_id
+from .model import Catalog, Order, OrderLine, Retailer, StyleRecord, order_line_id
+from .order_documents import v2_order
 from .render import Repeated, envelope
 from .v2 import BadRequest, date_window, int_param
 from .views import sku_price
@@ -103,14 +122,6 @@ V4_STATUSES = ("IN_PROGRESS", "NOTES", "PENDING", "APPROVED", "CANCELLED")
 ORDER_STATUSES = (*V4_STATUSES, "SHIPPED")
 #: Statuses whose orders take new line items [https://api-docs.jooraccess.com/reference/add-new-item].
 OPEN_STATUSES = frozenset({"IN_PROGRESS", "NOTES", "PENDING"})
-_STATUS_TEXT = {
-    "IN_PROGRESS": "In Progress",
-    "NOTES": "Notes",
-    "PENDING": "Pending",
-    "APPROVED": "Approved",
-    "SHIPPED": "Shipped",
-    "CANCELLED": "Cancelled",
-}
 #: v2 `order_type` [https://api-docs.jooraccess.com/v2.0/reference/get-orders]; IN_PROGRESS under 4
 #: and 8 is the sandbox's reading (unknown).
 ORDER_TYPES: dict[int, frozenset[str]] = {
@@ -128,7 +139,7 @@ MULTIPLE_DISCOUNTS = (
     "Multiple discounts for the same SKU are not allowed. Please include only one of the following"
     " fields: item_price, discount_percentage, discount_amount."
 )
-_YMD_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+YMD_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DISCOUNT_FIELDS = ("item_price", "discount_amount", "discount_percentage")
 
 
@@ -145,6 +156,15 @@ class OrderProblem(Exception):
 def v4_status(order: Order) -> str:
     """The status v4 shows: SHIPPED reads as APPROVED (sandbox reading, see the module docstring)."""
     return "APPROVED" if order.status == "SHIPPED" else order.status
+
+
+def touch(sb: JoorSandbox, order: Order) -> None:
+    """Record a change: `modified` moves to now, and always past the last export and the last change,
+    so a change is "modified since last export" even when the clock has not moved (a test's frozen
+    clock; JOOR's would have)."""
+    now = sb.now()
+    floor = max(order.modified, order.exported_at or order.modified)
+    order.modified = now if now > floor else floor + timedelta(microseconds=1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -194,55 +214,6 @@ def export_problem(catalog: Catalog, order: Order, check: int) -> str | None:
     return None
 
 
-def order_total(order: Order) -> Decimal:
-    return sum((line.price * line.quantity for line in order.lines), Decimal("0.00"))
-
-
-def v2_order(sb: JoorSandbox, order: Order) -> dict[str, Any]:
-    """The sandbox's v2 order document (JOOR publishes none: orders.md §2.6)."""
-    catalog = sb.catalog
-    pt = catalog.price_types.get(order.price_type_id)
-    items = []
-    for line in order.lines:
-        style = catalog.styles.get(line.style_id)
-        color = next((c for c in style.colors if c["color_code"] == line.color_code), None) if style else None
-        items.append(
-            {
-                "style_id": line.style_id,
-                "style_number": style.style_number if style else None,
-                "style_identifier": style.style_identifier if style else None,
-                "style_name": style.fields.get("style_name") if style else None,
-                "color_code": line.color_code,
-                "color_name": color["color_name"] if color else None,
-                "size": line.size_name,
-                "upc": line.upc,
-                "quantity": line.quantity,
-                "price_wholesale": line.price,
-            }
-        )
-    collection = catalog.collections.get(order.collection_id or "")
-    return {
-        "order_id": order.number,
-        "po_number": order.po_number,
-        "order_status": _STATUS_TEXT[order.status],
-        "customer_name": order.customer_name,
-        "customer_code": order.customer_code,
-        "customer_group_name": order.customer_group_name,
-        "customer_group_code": order.customer_group_code,
-        "currency": pt.currency_code if pt else None,
-        "price_label": pt.name if pt else None,
-        "delivery_name": collection.name if collection else None,
-        "date_created": order.created.replace(microsecond=0),
-        "date_modified": order.modified.replace(microsecond=0),
-        "start_ship_date": order.start_ship_date,
-        "complete_ship_date": order.complete_ship_date,
-        "exported": order.exported_at is not None,
-        "date_exported": order.exported_at.replace(microsecond=0) if order.exported_at else None,
-        "order_total": order_total(order),
-        "order_items": Repeated("order_item", items, single_as_object=True),
-    }
-
-
 def v2_list_orders(sb: JoorSandbox, req: Request, fmt: str) -> Response:
     """`GET /v2/order`: see the module docstring for every parameter and its source."""
     sync = int_param(req, "sync", 1, low=0, high=1)
@@ -278,11 +249,11 @@ def v2_list_orders(sb: JoorSandbox, req: Request, fmt: str) -> Response:
         selected = kept
     page = selected[start_from : start_from + count]
     more = start_from + len(page) < len(selected)
-    rendered = [v2_order(sb, order) for order in page]  # as they were before this request marked them
+    rendered = [v2_order(catalog, order) for order in page]  # as they were before this request marked them
     if sync == 1:
         now = sb.now()
         for order in page:
-            order.exported_at = now
+            order.exported_at = max(now, order.modified)
             order.export_failed = False
             order.export_failure = None
     doc = {
@@ -306,7 +277,7 @@ def v2_order_by_id(sb: JoorSandbox, req: Request, fmt: str) -> Response:
         return v2_error(404, f"Order {raw} not found", log_id=req.log_id, fmt=fmt)
     doc = {
         "response": envelope(log_id=req.log_id, count=1),
-        "orders": Repeated("order", [v2_order(sb, order)], single_as_object=True),
+        "orders": Repeated("order", [v2_order(sb.catalog, order)], single_as_object=True),
     }
     return v2_document(200, doc, fmt)
 
@@ -339,7 +310,10 @@ def v4_line(sb: JoorSandbox, order: Order, line: OrderLine) -> dict[str, Any]:
     style = sb.catalog.styles.get(line.style_id)
     color = next((c for c in style.colors if c.get("color_code") == line.color_code), None) if style else None
     size = next((s for s in style.sizes if s.get("size_name") == line.size_name), None) if style else None
-    price = sku_price(style, line.sku_id, order.price_type_id) if style else None
+    retail = line.retail
+    if retail is None and style is not None:
+        row = sku_price(style, line.sku_id, order.price_type_id)
+        retail = row.retail if row else None
     return {
         "id": line.id,
         "order_id": order.id,
@@ -350,7 +324,7 @@ def v4_line(sb: JoorSandbox, order: Order, line: OrderLine) -> dict[str, Any]:
                 "external_id": style.style_identifier if style else None,
             },
             "wholesale_price": _price_number(line.price),
-            "suggested_retail_price": _price_number(price.retail if price else None),
+            "suggested_retail_price": _price_number(retail),
             "trait_values": [
                 {
                     "trait": {"id": COLOR_TRAIT_ID, "name": "Color", "type": "sku"},
@@ -427,19 +401,19 @@ def lines_matching(
 # ---------------------------------------------------------------------------------------------
 
 
-def _given(item: dict[str, Any], key: str) -> bool:
+def given(item: dict[str, Any], key: str) -> bool:
     value = item.get(key)
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-def _retailer(catalog: Catalog, item: dict[str, Any], problems: list[str]) -> Retailer | None:
+def resolve_retailer(catalog: Catalog, item: dict[str, Any], problems: list[str]) -> Retailer | None:
     for key in ("retailer_id", "customer_id"):
-        if _given(item, key):
+        if given(item, key):
             found = catalog.retailers.get(str(item[key]).strip())
             if found is None:
                 problems.append(f"{key}: no retailer {item[key]!r}")
             return found
-    if _given(item, "customer_code"):
+    if given(item, "customer_code"):
         code = str(item["customer_code"]).strip()
         found = next((r for r in catalog.retailers.values() if r.code == code), None)
         if found is None:
@@ -449,14 +423,14 @@ def _retailer(catalog: Catalog, item: dict[str, Any], problems: list[str]) -> Re
     return None
 
 
-def _price_type(catalog: Catalog, item: dict[str, Any], problems: list[str]) -> str | None:
-    if _given(item, "price_type_id"):
+def resolve_price_type(catalog: Catalog, item: dict[str, Any], problems: list[str]) -> str | None:
+    if given(item, "price_type_id"):
         pt_id = str(item["price_type_id"]).strip()
         if pt_id not in catalog.price_types:
             problems.append(f"price_type_id: no price type {pt_id!r}")
             return None
         return pt_id
-    if _given(item, "price_type_name"):
+    if given(item, "price_type_name"):
         name = str(item["price_type_name"]).strip()
         named = [pt.id for pt in catalog.price_types.values() if pt.name == name]
         if len(named) != 1:
@@ -471,14 +445,14 @@ def _price_type(catalog: Catalog, item: dict[str, Any], problems: list[str]) -> 
     return None
 
 
-def _collection(catalog: Catalog, item: dict[str, Any], problems: list[str]) -> str | None:
-    if _given(item, "collection_id"):
+def resolve_collection(catalog: Catalog, item: dict[str, Any], problems: list[str]) -> str | None:
+    if given(item, "collection_id"):
         col_id = str(item["collection_id"]).strip()
         if col_id not in catalog.collections:
             problems.append(f"collection_id: no collection {col_id!r}")
             return None
         return col_id
-    if _given(item, "collection_code"):
+    if given(item, "collection_code"):
         code = str(item["collection_code"]).strip()
         found = next((c for c in catalog.collections.values() if code in (c.code, c.external_id)), None)
         if found is None:
@@ -489,9 +463,9 @@ def _collection(catalog: Catalog, item: dict[str, Any], problems: list[str]) -> 
     return None
 
 
-def _delivery_window(item: dict[str, Any], problems: list[str]) -> tuple[date, date] | None:
+def delivery_window(item: dict[str, Any], problems: list[str]) -> tuple[date, date] | None:
     """JOOR's delivery-window rules and texts [https://api-docs.jooraccess.com/reference/create-order]."""
-    has_start, has_end = _given(item, "delivery_window_start"), _given(item, "delivery_window_end")
+    has_start, has_end = given(item, "delivery_window_start"), given(item, "delivery_window_end")
     if not has_start and not has_end:
         return None
     if has_start != has_end:
@@ -501,7 +475,7 @@ def _delivery_window(item: dict[str, Any], problems: list[str]) -> tuple[date, d
     for key in ("delivery_window_start", "delivery_window_end"):
         text = str(item[key]).strip()
         try:
-            if not _YMD_RE.match(text):
+            if not YMD_RE.match(text):
                 raise ValueError
             days.append(date.fromisoformat(text))
         except ValueError:
@@ -515,7 +489,7 @@ def _delivery_window(item: dict[str, Any], problems: list[str]) -> tuple[date, d
     return start, end
 
 
-def _new_order(
+def new_order(
     sb: JoorSandbox,
     *,
     retailer: Retailer,
@@ -523,33 +497,38 @@ def _new_order(
     collection_id: str | None,
     status: str,
     window: tuple[date, date] | None,
-    po_number: str | None = None,
 ) -> Order:
+    """An order as JOOR makes one, not yet in the catalog (`insert_order` numbers and stores it): dated
+    now, with the retailer's defaults and the collection's dates and codes (`Catalog.order_defaults`),
+    the delivery window overriding the collection's dates (create-order page)."""
     catalog = sb.catalog
     now = sb.now()
     number = catalog.next_order
-    catalog.next_order += 1
-    collection = catalog.collections.get(collection_id or "")
-    start, end = window if window else (None, None)
-    if window is None and collection is not None:
-        start, end = collection.date_delivery_start, collection.date_delivery_end
-    order = Order(
+    values = catalog.order_defaults(retailer, collection_id)
+    if window is not None:
+        values["start_ship_date"], values["complete_ship_date"] = window
+        collection = catalog.collections.get(collection_id or "")
+        if collection is None or collection.date_cancel is None:
+            values["cancel_date"] = window[1] + timedelta(days=14)
+    return Order(
         number=number,
-        po_number=po_number or f"PO-{4000 + number}",
+        po_number=f"PO-{4000 + number}",
         retailer_id=retailer.id,
-        customer_name=retailer.name,
-        customer_code=retailer.code,
-        customer_group_name=retailer.group_name,
-        customer_group_code=retailer.group_code,
         price_type_id=price_type_id,
         collection_id=collection_id,
         status=status,
         created=now,
         modified=now,
-        start_ship_date=start,
-        complete_ship_date=end,
+        **values,
     )
-    catalog.orders[number] = order
+
+
+def insert_order(sb: JoorSandbox, order: Order) -> Order:
+    """Store a `new_order` under the next order number."""
+    catalog = sb.catalog
+    order.number = catalog.next_order
+    catalog.next_order += 1
+    catalog.orders[order.number] = order
     return order
 
 
@@ -557,19 +536,19 @@ def create_order(sb: JoorSandbox, item: dict[str, Any]) -> Order:
     """A new order from a public v4 `bulk_create` item; raises OrderProblem (nothing is written)."""
     catalog = sb.catalog
     problems: list[str] = []
-    retailer = _retailer(catalog, item, problems)
-    price_type_id = _price_type(catalog, item, problems)
-    collection_id = _collection(catalog, item, problems)
+    retailer = resolve_retailer(catalog, item, problems)
+    price_type_id = resolve_price_type(catalog, item, problems)
+    collection_id = resolve_collection(catalog, item, problems)
     status = item.get("status")
-    if not _given(item, "status"):
+    if not given(item, "status"):
         problems.append("status is required")
     elif status not in V4_STATUSES:
         problems.append(f"status must be one of {', '.join(V4_STATUSES)}")
-    window = _delivery_window(item, problems)
+    window = delivery_window(item, problems)
     if problems:
         raise OrderProblem("INVALID", "; ".join(problems))
     assert retailer is not None and price_type_id is not None and collection_id is not None
-    return _new_order(
+    order = new_order(
         sb,
         retailer=retailer,
         price_type_id=price_type_id,
@@ -577,17 +556,18 @@ def create_order(sb: JoorSandbox, item: dict[str, Any]) -> Order:
         status=str(status),
         window=window,
     )
+    return insert_order(sb, order)
 
 
 def update_order(sb: JoorSandbox, item: dict[str, Any]) -> Order:
     """A v4 `bulk_update` item applied; raises OrderProblem (nothing is written)."""
-    if not _given(item, "id"):
+    if not given(item, "id"):
         raise OrderProblem("INVALID", "id is required")
     order = find_order(sb, item["id"])
     if order is None:
         raise OrderProblem("NOT_FOUND", f"order {item['id']!r} not found", id=item["id"])
     status = item.get("status")
-    if not _given(item, "status"):
+    if not given(item, "status"):
         raise OrderProblem("INVALID", "status is required", id=order.id)
     if status not in V4_STATUSES:
         raise OrderProblem("INVALID", f"status must be one of {', '.join(V4_STATUSES)}", id=order.id)
@@ -604,7 +584,7 @@ def update_order(sb: JoorSandbox, item: dict[str, Any]) -> Order:
         order.integration_status = integration
     if status != v4_status(order):
         order.status = str(status)
-        order.modified = sb.now()
+        touch(sb, order)
     return order
 
 
@@ -613,7 +593,7 @@ def update_order(sb: JoorSandbox, item: dict[str, Any]) -> Order:
 # ---------------------------------------------------------------------------------------------
 
 
-def _quantity(raw: Any, *, required: bool) -> int | None:
+def quantity_value(raw: Any, *, required: bool) -> int | None:
     """A quantity: an integer or a digit string, not negative. None when absent and not required."""
     if raw is None and not required:
         return None
@@ -626,7 +606,7 @@ def _quantity(raw: Any, *, required: bool) -> int | None:
     raise OrderProblem("INVALID", "quantity must be a non-negative integer")
 
 
-def _decimal(key: str, raw: Any) -> Decimal:
+def decimal_value(key: str, raw: Any) -> Decimal:
     if isinstance(raw, bool):
         raise OrderProblem("INVALID", f"{key} must be a number")
     try:
@@ -638,7 +618,7 @@ def _decimal(key: str, raw: Any) -> Decimal:
     return value
 
 
-def _discounted_price(item: dict[str, Any], wholesale: Decimal) -> Decimal | None:
+def discounted_price(item: dict[str, Any], wholesale: Decimal) -> Decimal | None:
     """The line price JOOR's discount fields give [https://api-docs.jooraccess.com/reference/add-new-item],
     None without a discount."""
     given = [key for key in _DISCOUNT_FIELDS if item.get(key) is not None]
@@ -647,7 +627,7 @@ def _discounted_price(item: dict[str, Any], wholesale: Decimal) -> Decimal | Non
     if not given:
         return None
     key = given[0]
-    value = _decimal(key, item[key])
+    value = decimal_value(key, item[key])
     if key == "item_price":
         price = value
     elif key == "discount_amount":
@@ -661,162 +641,87 @@ def _discounted_price(item: dict[str, Any], wholesale: Decimal) -> Decimal | Non
     return price.quantize(Decimal("0.01"))
 
 
-def add_line(sb: JoorSandbox, item: dict[str, Any], *, open_only: bool = True) -> tuple[Order, OrderLine]:
+def sku_prices(style: StyleRecord, sku_id: str, price_type_id: str) -> tuple[Decimal, Decimal | None]:
+    """The SKU's (wholesale, suggested retail) price in a price type; 0.00 wholesale when unpriced."""
+    row = sku_price(style, sku_id, price_type_id)
+    wholesale = row.wholesale if row and row.wholesale is not None else Decimal("0.00")
+    return wholesale, row.retail if row else None
+
+
+def new_line(sb: JoorSandbox, order: Order, style: StyleRecord, sku_id: str) -> OrderLine:
+    """A zero-quantity line of a SKU appended to the order, priced at the SKU's current wholesale and
+    retail prices in the order's price type (an order keeps the prices it was placed at)."""
+    catalog = sb.catalog
+    color, size = next(combo for combo, sid in style.sku_ids.items() if sid == sku_id)
+    entry = style.upc_entry(color, size)
+    wholesale, retail = sku_prices(style, sku_id, order.price_type_id)
+    line = OrderLine(
+        id=order_line_id(catalog.next_line),
+        style_id=style.style_id,
+        sku_id=sku_id,
+        color_code=color,
+        size_name=size,
+        upc=entry.get("upc") if entry else None,
+        quantity=0,
+        price=wholesale,
+        wholesale=wholesale,
+        retail=retail,
+    )
+    catalog.next_line += 1
+    order.lines.append(line)
+    return line
+
+
+def add_line(sb: JoorSandbox, item: dict[str, Any]) -> tuple[Order, OrderLine]:
     """A v4 line-item `bulk_create` item: the quantity is added to the SKU's line on the order (a new
     line when the SKU is not on it yet). Raises OrderProblem (nothing is written)."""
     catalog = sb.catalog
-    if not _given(item, "order_id"):
+    if not given(item, "order_id"):
         raise OrderProblem("INVALID", "order_id is required")
     order = find_order(sb, item["order_id"])
     if order is None:
         raise OrderProblem("NOT_FOUND", f"order {item['order_id']!r} not found", order_id=item["order_id"])
-    if open_only and order.status not in OPEN_STATUSES:
+    if order.status not in OPEN_STATUSES:
         raise OrderProblem(
             "INVALID",
             f"items can only be added to IN_PROGRESS, NOTES or PENDING orders; order {order.id} is"
             f" {v4_status(order)}",
             order_id=order.id,
         )
-    sku_id = str(item["sku_id"]).strip() if _given(item, "sku_id") else ""
+    sku_id = str(item["sku_id"]).strip() if given(item, "sku_id") else ""
     found = catalog.find_sku(sku_id) if sku_id else None
     if found is None:
         raise OrderProblem("INVALID", f"sku_id: no SKU {item.get('sku_id')!r}", order_id=order.id)
-    style, (color, size) = found
-    quantity = _quantity(item.get("quantity"), required=False) or 0
+    style = found[0]
+    quantity = quantity_value(item.get("quantity"), required=False) or 0
     line = next((ln for ln in order.lines if ln.sku_id == sku_id), None)
-    price_row = sku_price(style, sku_id, order.price_type_id)
-    wholesale = price_row.wholesale if price_row and price_row.wholesale is not None else Decimal("0.00")
-    discounted = _discounted_price(item, wholesale)
+    base = line.wholesale_price if line else sku_prices(style, sku_id, order.price_type_id)[0]
+    discounted = discounted_price(item, base)
     total = quantity + (line.quantity if line else 0)
     if order.status == "PENDING" and total < 1:
         raise OrderProblem("INVALID", "PENDING needs at least one unit on every item", order_id=order.id)
     if line is None:
-        entry = style.upc_entry(color, size)
-        line = OrderLine(
-            id=order_line_id(catalog.next_line),
-            style_id=style.style_id,
-            sku_id=sku_id,
-            color_code=color,
-            size_name=size,
-            upc=entry.get("upc") if entry else None,
-            quantity=0,
-            price=wholesale,
-        )
-        catalog.next_line += 1
-        order.lines.append(line)
+        line = new_line(sb, order, style, sku_id)
     line.quantity = total
     if discounted is not None:
         line.price = discounted
-    order.modified = sb.now()
+    touch(sb, order)
     return order, line
 
 
 def update_line(sb: JoorSandbox, item: dict[str, Any]) -> tuple[Order, OrderLine]:
     """A v4 line-item `bulk_update` item `{id, quantity}`; raises OrderProblem."""
-    if not _given(item, "id"):
+    if not given(item, "id"):
         raise OrderProblem("INVALID", "id is required")
     found = find_line(sb, item["id"])
     if found is None:
         raise OrderProblem("NOT_FOUND", f"sku line item {item['id']!r} not found", id=item["id"])
     order, line = found
-    quantity = _quantity(item.get("quantity"), required=False)
+    quantity = quantity_value(item.get("quantity"), required=False)
     if quantity is None or quantity == line.quantity:
         return order, line
     if order.status == "PENDING" and quantity < 1:
         raise OrderProblem("INVALID", "PENDING needs at least one unit on every item", id=line.id)
     line.quantity = quantity
-    order.modified = sb.now()
+    touch(sb, order)
     return order, line
-
-
-# ---------------------------------------------------------------------------------------------
-# Sandbox control: a retailer's order arriving, export-field problems
-# ---------------------------------------------------------------------------------------------
-
-
-def place_order(sb: JoorSandbox, item: dict[str, Any]) -> Order:
-    """`POST /_sandbox/orders` (sandbox convenience): an order placed in JOOR by a retailer. Takes the
-    v4 `bulk_create` fields, all optional (retailer, price type: the first known; collection: none;
-    status: APPROVED, SHIPPED allowed), plus `po_number`, `sku_line_items` [{sku_id | upc, quantity ≥
-    1}] and `missing_export_fields` [names]. Raises OrderProblem (nothing is written)."""
-    catalog = sb.catalog
-    problems: list[str] = []
-    item = dict(item)
-    if not any(_given(item, k) for k in ("retailer_id", "customer_id", "customer_code")):
-        item["retailer_id"] = next(iter(catalog.retailers), None)
-    if not any(_given(item, k) for k in ("price_type_id", "price_type_name")):
-        item["price_type_id"] = next(iter(catalog.price_types), None)
-    retailer = _retailer(catalog, item, problems)
-    price_type_id = _price_type(catalog, item, problems)
-    collection_id = None
-    if _given(item, "collection_id") or _given(item, "collection_code"):
-        collection_id = _collection(catalog, item, problems)
-    status = item.get("status") or "APPROVED"
-    if status not in ORDER_STATUSES:
-        problems.append(f"status must be one of {', '.join(ORDER_STATUSES)}")
-    window = _delivery_window(item, problems)
-    missing = item.get("missing_export_fields") or []
-    if not isinstance(missing, list) or not all(isinstance(f, str) for f in missing):
-        problems.append("missing_export_fields must be a list of field names")
-    lines: list[tuple[str, int]] = []
-    for i, raw in enumerate(item.get("sku_line_items") or []):
-        if not isinstance(raw, dict):
-            problems.append(f"sku_line_items[{i}]: must be an object")
-            continue
-        sku_id = raw.get("sku_id")
-        if sku_id is None and raw.get("upc"):
-            by_upc = catalog.find_upc(str(raw["upc"]))
-            if by_upc is not None:
-                style, entry = by_upc
-                sku_id = style.sku_ids.get((str(entry["sku_color_code"]), str(entry["sku_size"])))
-        quantity = raw.get("quantity")
-        if not isinstance(sku_id, str) or catalog.find_sku(sku_id) is None:
-            problems.append(f"sku_line_items[{i}]: unknown SKU (send sku_id or a known upc)")
-        elif not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-            problems.append(f"sku_line_items[{i}].quantity: a positive integer")
-        else:
-            lines.append((sku_id, quantity))
-    if problems:
-        raise OrderProblem("INVALID", "; ".join(problems))
-    assert retailer is not None and price_type_id is not None
-    order = _new_order(
-        sb,
-        retailer=retailer,
-        price_type_id=price_type_id,
-        collection_id=collection_id,
-        status=str(status),
-        window=window,
-        po_number=str(item["po_number"]) if _given(item, "po_number") else None,
-    )
-    order.missing_export_fields = list(missing)
-    for sku_id, quantity in lines:
-        add_line(sb, {"order_id": order.id, "sku_id": sku_id, "quantity": quantity}, open_only=False)
-    order.modified = order.created
-    return order
-
-
-def set_missing_export_fields(sb: JoorSandbox, order_id: Any, fields: list[str]) -> Order:
-    """The control hook behind Failed exports: JOOR's export validation finds `fields` missing on the
-    order (an empty list: nothing missing). Does not move the order's modified date."""
-    order = find_order(sb, order_id)
-    if order is None:
-        raise OrderProblem("NOT_FOUND", f"order {order_id!r} not found")
-    order.missing_export_fields = list(fields)
-    return order
-
-
-def control_view(sb: JoorSandbox, order: Order) -> dict[str, Any]:
-    """What the control routes answer: the v4 object plus the sandbox's own state of the order."""
-    return {
-        **v4_order(order),
-        "order_id": order.number,
-        "stored_status": order.status,
-        "po_number": order.po_number,
-        "customer_code": order.customer_code,
-        "customer_group_name": order.customer_group_name,
-        "line_item_ids": [line.id for line in order.lines],
-        "missing_export_fields": list(order.missing_export_fields),
-        "exported_at": order.exported_at.isoformat() if order.exported_at else None,
-        "export_failed": order.export_failed,
-        "export_failure": order.export_failure,
-    }
