@@ -225,6 +225,11 @@ JOOR_ALLOWED_HOSTS = env_list("JOOR_ALLOWED_HOSTS")
 JOOR_CREDITS_PER_WINDOW = env_int("JOOR_CREDITS_PER_WINDOW", 300)
 JOOR_CREDIT_WINDOW_SECONDS = env_float("JOOR_CREDIT_WINDOW_SECONDS", 300.0)
 
+# --- Orders ---
+# Shopify's order search can trail an orderCreate by seconds: an interrupted create younger than this
+# is looked up only once it is this old (so the lookup does not miss it and create it twice).
+ORDER_SEARCH_SETTLE_SECONDS = env_float("ORDER_SEARCH_SETTLE_SECONDS", 10.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -25,6 +25,7 @@ from joorsync.orders.models import ImportedOrder, OrderEvent, OrderSettings, Ret
 from joorsync.orders.shopify_orders import (
     ShopifyOrderRefused,
     ShopifyOrderState,
+    company_by_external_id,
     company_create,
     customer_by_email,
     fulfillment_order_move,
@@ -81,6 +82,7 @@ def _imported(row: ImportedOrder, state: ShopifyOrderState, ctx: ImportContext, 
         shopify_financial_status=state.financial_status,
         shopify_fulfillment_status=state.fulfillment_status,
         imported_fingerprint=row.fingerprint,
+        imported_goods_fingerprint=WholesaleOrder.from_json(row.document).goods_fingerprint(),
         imported_at=timezone.now(),
         creating_since=None,
         hold_code="",
@@ -101,13 +103,16 @@ def _imported(row: ImportedOrder, state: ShopifyOrderState, ctx: ImportContext, 
 def _find_created(row: ImportedOrder, ctx: ImportContext) -> ShopifyOrderState | None:
     """The Shopify order an interrupted create may have made. Shopify's order search can lag behind a
     create by seconds, so a very recent attempt is given `ORDER_SEARCH_SETTLE_SECONDS` first."""
-    settle = float(getattr(django_settings, "ORDER_SEARCH_SETTLE_SECONDS", 0))
+    settle = float(django_settings.ORDER_SEARCH_SETTLE_SECONDS)
     if row.creating_since is not None and settle > 0:
         waited = (timezone.now() - row.creating_since).total_seconds()
         if waited < settle:
             time.sleep(settle - waited)
     found = orders_tagged(ctx.shopify, order_tag(row.joor_order_id))
-    live = [o for o in found if o.source_identifier in ("", f"joor:{row.joor_order_id}")]
+    # A cancelled order with the tag is one this JOOR order replaced (changed in JOOR): not the one.
+    live = [
+        o for o in found if not o.cancelled_at and o.source_identifier in ("", f"joor:{row.joor_order_id}")
+    ]
     return live[0] if live else None
 
 
@@ -118,8 +123,10 @@ def _customer_part(order: WholesaleOrder, ctx: ImportContext) -> tuple[dict[str,
     link = RetailerLink.objects.filter(shop_id=shop_id, retailer_code=code).first() if code else None
     if ctx.settings.retailer_mode == OrderSettings.RetailerMode.COMPANY and code:
         if link is None or not link.shopify_company_location_id:
-            _email_free(order, ctx, code)
-            refs = company_create(ctx.shopify, order)
+            refs = company_by_external_id(ctx.shopify, code)
+            if refs is None or not refs.location_id:
+                _email_free(order, ctx, code)
+                refs = company_create(ctx.shopify, order)
             link, _ = RetailerLink.objects.update_or_create(
                 shop_id=shop_id,
                 retailer_code=code,

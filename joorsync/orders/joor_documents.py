@@ -119,6 +119,8 @@ class WholesaleOrder:
     total: Decimal | None = None
     lines: tuple[OrderLine, ...] = ()
     problems: tuple[str, ...] = field(default=())
+    #: "v4" when read through JOOR's v4 orders (no addresses, contacts or dates there).
+    read_through: str = "v2"
 
     @property
     def units(self) -> int:
@@ -136,6 +138,16 @@ class WholesaleOrder:
         data = self.as_json()
         data.pop("modified_at", None)
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def goods_fingerprint(self) -> str:
+        """What a change to means replacing the Shopify order for: lines, money, currency. Any other
+        change (PO number, dates, terms, address, comments, approval) can be written onto it; a
+        cancellation is handled on its own."""
+        data = self.as_json()
+        goods = {
+            k: data[k] for k in ("lines", "currency", "discount", "shipping_cost", "tax_amount", "tax_rate")
+        }
+        return hashlib.sha256(json.dumps(goods, sort_keys=True).encode()).hexdigest()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> WholesaleOrder:
@@ -353,4 +365,5 @@ def parse_v2_order(doc: Mapping[str, Any]) -> WholesaleOrder:
         total=_money(doc, ("order_total", "total"), problems, "order total"),
         lines=tuple(lines),
         problems=tuple(problems),
+        read_through="v4" if doc.get("read_through") == "v4" else "v2",
     )

@@ -201,6 +201,13 @@ def order_checks(order: WholesaleOrder, *, shop_currency: str) -> None:
             {"order_currency": order.currency, "shop_currency": shop_currency.upper()},
         )
     shipping = order.shipping or order.billing
+    if (shipping is None or not shipping.usable) and order.read_through == "v4":
+        raise Hold(
+            "NO_ADDRESS",
+            "This JOOR connection reads orders through JOOR's v4 API, which gives no addresses, contact "
+            "or PO number: import this order by hand, or ask JOOR to let the connection read the v2 order export.",
+            {},
+        )
     if shipping is None or not shipping.usable:
         raise Hold(
             "NO_ADDRESS",

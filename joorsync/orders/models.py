@@ -100,6 +100,8 @@ class ImportedOrder(models.Model):
     #: The fingerprint of the document the Shopify order was made from: a different `fingerprint`
     #: means JOOR changed the order after it was imported.
     imported_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    #: The same for the lines and money alone: a change elsewhere is written onto the Shopify order.
+    imported_goods_fingerprint = models.CharField(max_length=64, blank=True, default="")
     state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
     hold_code = models.CharField(max_length=40, blank=True, default="")
     hold_message = models.TextField(blank=True, default="")

@@ -32,8 +32,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joorsync.joor.client import JoorClient
+from joorsync.joor.errors import JoorAuthError
 from joorsync.orders.joor_documents import WholesaleOrder, parse_v2_order
 from joorsync.orders.models import ImportedOrder, OrderPull, OrderSettings
+from joorsync.orders.v4_read import v4_order_documents
 from joorsync.sync.models import SyncJob
 from shopify_app.models import Shop
 
@@ -56,6 +58,7 @@ class PullCounts:
     received: int = 0
     new: int = 0
     changed: int = 0
+    through_v4: bool = False
 
     def add(self, outcome: str) -> None:
         self.received += 1
@@ -150,9 +153,38 @@ def order_pull_recover(*, shop: Shop, joor: JoorClient, settings: OrderSettings)
 
 
 def order_pull(
-    *, shop: Shop, joor: JoorClient, settings: OrderSettings, job: SyncJob | None = None
+    *,
+    shop: Shop,
+    joor: JoorClient,
+    settings: OrderSettings,
+    job: SyncJob | None = None,
+    v4_fallback: bool = False,
 ) -> PullCounts:
-    """Steps 1–4 of the module docstring, after recovering any interrupted pull."""
+    """Steps 1–4 of the module docstring, after recovering any interrupted pull. With `v4_fallback`
+    (a v4 connection), an export that refuses the connection's token is read through v4 instead."""
+    try:
+        return _order_pull_v2(shop=shop, joor=joor, settings=settings, job=job)
+    except JoorAuthError:
+        if not v4_fallback:
+            raise
+        logger.info("shop %s: JOOR's v2 order export refused the v4 token; reading v4 orders", shop.pk)
+        return order_pull_v4(shop=shop, joor=joor, settings=settings)
+
+
+def order_pull_v4(*, shop: Shop, joor: JoorClient, settings: OrderSettings) -> PullCounts:
+    """New orders, and status changes of stored ones, through JOOR's v4 orders (see `v4_read`)."""
+    counts = PullCounts(through_v4=True)
+    known = dict(ImportedOrder.objects.filter(shop=shop).values_list("joor_order_id", "joor_status"))
+    for document, importable in v4_order_documents(joor=joor, order_type=settings.order_type, known=known):
+        _, outcome = order_store(shop=shop, document=document, importable=importable)
+        if outcome != "ignored":
+            counts.add(outcome)
+    return counts
+
+
+def _order_pull_v2(
+    *, shop: Shop, joor: JoorClient, settings: OrderSettings, job: SyncJob | None
+) -> PullCounts:
     counts = PullCounts()
     counts.new += order_pull_recover(shop=shop, joor=joor, settings=settings)
     pull = OrderPull.objects.create(shop=shop, job=job, started_at=timezone.now())
@@ -175,12 +207,15 @@ def order_pull(
     return counts
 
 
-def order_changes_pull(*, shop: Shop, joor: JoorClient, settings: OrderSettings) -> PullCounts:
-    """Orders already stored that JOOR changed since the last check (any status, cancelled too)."""
+def order_changes_pull(
+    *, shop: Shop, joor: JoorClient, settings: OrderSettings, v2: bool = True
+) -> PullCounts:
+    """Orders already stored that JOOR changed since the last check (any status, cancelled too).
+    Without `v2` (a connection read through v4) there is nothing to read: v4 reads see status changes."""
     counts = PullCounts()
     started = timezone.now()
     since = settings.changes_checked_at
-    if since is not None:
+    if since is not None and v2:
         _store_all(
             shop,
             joor.iter_orders(

@@ -24,7 +24,8 @@ from joorsync.orders.selectors import (
     orders_with_status_due,
 )
 from joorsync.orders.status import order_joor_change_apply, order_status_push
-from joorsync.sync.models import SyncJob
+from joorsync.sync.jobs import sync_event_record
+from joorsync.sync.models import ApiGeneration, SyncEvent, SyncJob
 from shopify_app.admin.client import AdminClient
 
 ProgressFn = Callable[..., None]
@@ -59,8 +60,10 @@ def orders_run(
             usage: dict[str, Any] = {"joor": joor.usage.as_dict(), "shopify": shopify.usage}
             progress(done=done, total=total, counters=dict(result.counters), api_usage=usage)
 
-    pulled = order_pull(shop=shop, joor=joor, settings=settings, job=job)
-    changes = order_changes_pull(shop=shop, joor=joor, settings=settings)
+    v4 = shop.joor_account.api_generation == ApiGeneration.V4
+    pulled = order_pull(shop=shop, joor=joor, settings=settings, job=job, v4_fallback=v4)
+    read_v2 = not (v4 and pulled.through_v4)
+    changes = order_changes_pull(shop=shop, joor=joor, settings=settings, v2=read_v2)
     result.bump("received", pulled.received)
     result.bump("new", pulled.new)
     result.bump("changed_in_joor", pulled.changed + changes.changed)
@@ -83,7 +86,7 @@ def orders_run(
             job=job,
         )
         for order in changed:
-            state = order_joor_change_apply(order=order, shopify=shopify, job=job)
+            state = order_joor_change_apply(order=order, ctx=ctx)
             result.bump(f"joor_{ImportedOrder.State(state).value}")
             if state == "received":
                 pending.append(order.pk)
@@ -101,4 +104,27 @@ def orders_run(
             result.bump("status_sent")
             done += 1
     report(done, total)
+    _summary(job, result)
     return result
+
+
+def _summary(job: SyncJob, result: OrdersResult) -> None:
+    """One line on the job's page saying what the run did, in words (each order has its own history)."""
+    c = result.counters
+    parts = [f"{c.get('new', 0)} new JOOR order(s) read"]
+    for key, words in (
+        ("imported", "imported into Shopify"),
+        ("held", "held (see Orders)"),
+        ("skipped", "not imported (status in JOOR)"),
+        ("changed_in_joor", "changed in JOOR"),
+        ("status_sent", "status updates for JOOR"),
+    ):
+        if c.get(key):
+            parts.append(f"{c[key]} {words}")
+    sync_event_record(
+        job=job,
+        action="orders",
+        level=SyncEvent.Level.WARNING if c.get("held") else SyncEvent.Level.INFO,
+        message="; ".join(parts) + ".",
+        details=dict(c),
+    )

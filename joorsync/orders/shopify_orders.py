@@ -285,6 +285,36 @@ def order_cancel(client: AdminClient, order_id: str, *, note: str) -> None:
         raise _refused("the cancellation", errors)
 
 
+def order_update(client: AdminClient, order_id: str, fields: Mapping[str, Any]) -> None:
+    """`orderUpdate`: the facts an order keeps after it was placed (PO number, note, tags, custom
+    attributes, shipping address)."""
+    result = client.execute("OrderUpdate", {"input": {"id": order_id, **fields}}, idempotent=True)
+    errors = user_errors_from(result.data.get("orderUpdate"))
+    if errors:
+        raise _refused("the order update", errors)
+
+
+def order_update_fields(
+    order: WholesaleOrder, resolution: Resolution, settings: OrderSettings
+) -> dict[str, Any]:
+    """What `orderUpdate` can carry of a JOOR order: everything `orderCreate` set but lines and money."""
+    created = order_create_variables(
+        order=order,
+        resolution=resolution,
+        settings=settings,
+        customer=None,
+        company_location_id="",
+        fulfil_at="",
+    )["order"]
+    return {
+        "poNumber": created.get("poNumber") or "",
+        "note": created.get("note") or "",
+        "tags": created["tags"],
+        "customAttributes": created["customAttributes"],
+        "shippingAddress": created["shippingAddress"],
+    }
+
+
 def fulfillment_order_move(client: AdminClient, fulfillment_order_id: str, location_id: str) -> None:
     result = client.execute(
         "FulfillmentOrderMove", {"id": fulfillment_order_id, "newLocationId": location_id}, idempotent=True
@@ -305,6 +335,25 @@ class CompanyRefs:
     company_id: str
     location_id: str
     contact_customer_id: str
+
+
+def _company_refs(company: Mapping[str, Any]) -> CompanyRefs:
+    locations = ((company.get("locations") or {}).get("nodes")) or []
+    contact_customer = (((company.get("mainContact") or {}).get("customer")) or {}).get("id") or ""
+    return CompanyRefs(
+        company_id=str(company["id"]),
+        location_id=str(locations[0]["id"]) if locations else "",
+        contact_customer_id=str(contact_customer),
+    )
+
+
+def company_by_external_id(client: AdminClient, external_id: str) -> CompanyRefs | None:
+    """The company made for a retailer earlier (its external id is the JOOR customer code): found
+    before a company is created, so an interrupted create never makes a second one."""
+    result = client.execute("CompanyByExternalId", {"query": f"external_id:{search_value(external_id)}"})
+    nodes = ((result.data.get("companies") or {}).get("nodes")) or []
+    exact = [n for n in nodes if n.get("externalId") == external_id]
+    return _company_refs(exact[0]) if exact else None
 
 
 def company_create(client: AdminClient, order: WholesaleOrder) -> CompanyRefs:
@@ -348,10 +397,4 @@ def company_create(client: AdminClient, order: WholesaleOrder) -> CompanyRefs:
     company = payload.get("company")
     if errors or not company:
         raise _refused("the company", errors or [UserError(field=None, message="no company in the answer")])
-    locations = ((company.get("locations") or {}).get("nodes")) or []
-    contact_customer = (((company.get("mainContact") or {}).get("customer")) or {}).get("id") or ""
-    return CompanyRefs(
-        company_id=str(company["id"]),
-        location_id=str(locations[0]["id"]) if locations else "",
-        contact_customer_id=str(contact_customer),
-    )
+    return _company_refs(company)

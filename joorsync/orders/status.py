@@ -23,11 +23,19 @@ from django.utils.dateparse import parse_datetime
 from joorsync.joor.client import JoorClient
 from joorsync.joor.errors import JoorBadPayload, JoorPermanentError
 from joorsync.orders.events import order_event_record
+from joorsync.orders.imports import ImportContext
 from joorsync.orders.joor_documents import WholesaleOrder
+from joorsync.orders.lines import Hold, resolve_lines
 from joorsync.orders.models import ImportedOrder, OrderEvent
-from joorsync.orders.shopify_orders import ShopifyOrderRefused, order_cancel, order_get
+from joorsync.orders.shopify_orders import (
+    ShopifyOrderRefused,
+    ShopifyOrderState,
+    order_cancel,
+    order_get,
+    order_update,
+    order_update_fields,
+)
 from joorsync.sync.models import ApiGeneration, JoorAccount, SyncJob
-from shopify_app.admin.client import AdminClient
 
 logger = logging.getLogger(__name__)
 State = ImportedOrder.State
@@ -35,8 +43,13 @@ NOT_SENDABLE_V2 = "JOOR's v2 API cannot change an order: update it in JOOR by ha
 NOT_SENDABLE_SHIPPED = "JOOR's API has no shipped status for an order, so JOOR still shows it as approved: mark it shipped in JOOR."
 
 
-def order_joor_change_apply(*, order: ImportedOrder, shopify: AdminClient, job: SyncJob | None = None) -> str:
-    """React to a JOOR change of an imported order (see the module docstring); returns the new state."""
+def order_joor_change_apply(*, order: ImportedOrder, ctx: ImportContext) -> str:
+    """React to a JOOR change of an imported order (see the module docstring); returns the new state.
+
+    A change that leaves the lines and money alone (PO number, ship window, terms, address, comments)
+    is written onto the Shopify order with `orderUpdate`, fulfilled or not.
+    """
+    shopify, job = ctx.shopify, ctx.job
     new = WholesaleOrder.from_json(order.document)
     current = order_get(shopify, order.shopify_order_id) if order.shopify_order_id else None
     cancelled_in_joor = new.status == "CANCELLED"
@@ -48,6 +61,12 @@ def order_joor_change_apply(*, order: ImportedOrder, shopify: AdminClient, job: 
             imported_fingerprint=order.fingerprint,
         )
         return order.state
+    if (
+        current is not None
+        and not cancelled_in_joor
+        and new.goods_fingerprint() == order.imported_goods_fingerprint
+    ):
+        return _update_in_place(order, new, current, ctx)
     if current is not None and current.fulfilled_any:
         reason = "cancelled" if cancelled_in_joor else "changed"
         _set(
@@ -68,7 +87,11 @@ def order_joor_change_apply(*, order: ImportedOrder, shopify: AdminClient, job: 
         )
         return State.CONFLICT
     if current is not None:
-        note = "Cancelled in JOOR" if cancelled_in_joor else "Changed in JOOR: replaced by a new import"
+        note = (
+            "Cancelled in JOOR"
+            if cancelled_in_joor
+            else "Lines or prices changed in JOOR: replaced by a new import"
+        )
         try:
             order_cancel(shopify, current.id, note=note)
         except ShopifyOrderRefused as exc:
@@ -98,10 +121,33 @@ def order_joor_change_apply(*, order: ImportedOrder, shopify: AdminClient, job: 
         shopify_order_id="",
         shopify_order_name="",
         imported_fingerprint="",
+        imported_goods_fingerprint="",
         shopify_fulfillment_status="",
         shopify_financial_status="",
     )
     return State.RECEIVED
+
+
+def _update_in_place(
+    order: ImportedOrder, new: WholesaleOrder, current: ShopifyOrderState, ctx: ImportContext
+) -> str:
+    try:
+        resolution = resolve_lines(new, ctx.index)
+        order_update(ctx.shopify, current.id, order_update_fields(new, resolution, ctx.settings))
+    except (Hold, ShopifyOrderRefused) as exc:
+        _set(order, state=State.CONFLICT, hold_code="UPDATE_REFUSED", hold_message=str(exc))
+        order_event_record(
+            order=order, action="conflict", level=OrderEvent.Level.ERROR, message=str(exc), job=ctx.job
+        )
+        return State.CONFLICT
+    _set(order, imported_fingerprint=order.fingerprint)
+    order_event_record(
+        order=order,
+        action="updated",
+        message=f"Changed in JOOR (not its lines or prices): Shopify order {current.name} updated to match.",
+        job=ctx.job,
+    )
+    return State.IMPORTED
 
 
 def _set(order: ImportedOrder, **values: object) -> None:
@@ -192,6 +238,7 @@ def order_conflict_resolve(*, order: ImportedOrder, by: str) -> bool:
         row,
         state=State.CANCELLED if cancelled else State.IMPORTED,
         imported_fingerprint=row.fingerprint,
+        imported_goods_fingerprint=WholesaleOrder.from_json(row.document).goods_fingerprint(),
         hold_code="",
         hold_message="",
     )

@@ -5,6 +5,11 @@ Routes:
   POST /admin/oauth/access_token               code exchange, refresh, token exchange
   POST /admin/api/{version}/graphql.json       the Admin GraphQL subset (auth, cost, throttling)
   POST /_sandbox/products/{id}                 a merchant edit in the Shopify admin (fires webhooks)
+  POST /_sandbox/orders/{id}/fulfill           the merchant ships an order: {"lines": {"<line item gid|id>": qty}},
+                                               default everything (fires fulfillments/create, orders/fulfilled…)
+  POST /_sandbox/orders/{id}/cancel            the merchant cancels an order: {"reason", "restock", "refund",
+                                               "staffNote"}, default OTHER, restock and refund (fires orders/cancelled)
+  GET  /_sandbox/orders                        the shop's orders and their fulfilment orders (see `order_control`)
   POST /_sandbox/staged-uploads                multipart upload target of stagedUploadsCreate
   GET  /_sandbox/bulk/{id}.jsonl               bulk operation results
   POST /_sandbox/faults                        other fault rates from now on ({"faults": "5xx=0.1,…"})
@@ -29,9 +34,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from shopify_app.sandbox import bulk as _bulk  # noqa: F401 - registers bulk resolvers
-from shopify_app.sandbox import graphql_api
+from shopify_app.sandbox import graphql_api, order_control
 from shopify_app.sandbox.config import BUCKET_SIZE, KNOWN_API_VERSIONS, RESTORE_RATES, SandboxConfig
 from shopify_app.sandbox.cost import RateLimiter
+from shopify_app.sandbox.customer_api import one_of_errors
 from shopify_app.sandbox.faults import ConnectionDropped, parse_rates
 from shopify_app.sandbox.models import Product, parse_gid, shop_number
 from shopify_app.sandbox.oauth import OAuthError, OAuthService
@@ -129,6 +135,7 @@ class ShopifySandbox:
                 ids=self._ids,
                 created_at=self.now_iso(),
                 app_namespace=self.config.app_namespace,
+                shopify_plus=self.config.is_plus(domain),
             )
             seed_locations(state, second=self.config.second_location)
             seed_products(
@@ -396,6 +403,9 @@ class ShopifySandbox:
             return self.set_faults(environ)
         if path == "/_sandbox/status" and method == "GET":
             return self.status()
+        handled = order_control.route(self, method, path, environ)
+        if handled is not None:
+            return HttpResponse(*handled)
         return HttpResponse(404, {"errors": "Not Found"})
 
     # ----- request helpers -----------------------------------------------------------------------
@@ -511,6 +521,9 @@ class ShopifySandbox:
         prepared = graphql_api.prepare(query, variables, operation_name)
         if isinstance(prepared, list):
             return {"errors": prepared}
+        one_of = one_of_errors(prepared.operation, prepared.raw_variables, graphql_api.schema())
+        if one_of:
+            return {"errors": one_of}
         size_errors = graphql_api.input_size_errors(prepared)
         if size_errors:
             return {"errors": size_errors}

@@ -70,6 +70,9 @@ class SandboxConfig:
     access_token_ttl: int = 3600
     refresh_token_ttl: int = 7_776_000
     code_ttl: int = 600
+    # Shops on Shopify Plus (`shop.plan.shopifyPlus`; real B2B needs Plus). None: the shops of a
+    # `plus` rate limit are, the others are not.
+    plus_shops: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.shops:
@@ -84,6 +87,11 @@ class SandboxConfig:
         unknown = set(self.static_tokens) - set(self.shops)
         if unknown:
             raise ValueError(f"static tokens for unknown shops: {sorted(unknown)}")
+
+    def is_plus(self, shop: str) -> bool:
+        if self.plus_shops is None:
+            return self.rate_limit == "plus"
+        return shop.lower() in {domain.lower() for domain in self.plus_shops}
 
     @property
     def default_shop(self) -> str:

@@ -26,7 +26,9 @@ from graphql import (
 )
 from graphql.utilities import coerce_input_value, type_from_ast, validate_input_value, value_from_ast
 
+from shopify_app.sandbox import customer_api as _customer_api  # noqa: F401 - customer and B2B resolvers
 from shopify_app.sandbox import mutations as _mutations  # noqa: F401 - registers mutation resolvers
+from shopify_app.sandbox import orders as _orders  # noqa: F401 - registers order and fulfilment resolvers
 from shopify_app.sandbox.cost import MAX_QUERY_COST, MUTATION_COST, requested_cost
 from shopify_app.sandbox.resolvers import Context, field_resolver, type_resolver
 from shopify_app.sandbox.shaping import (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,11 @@ class Metafield:
 
     @property
     def owner_type(self) -> str:
-        return "PRODUCTVARIANT" if "/ProductVariant/" in self.owner_gid else "PRODUCT"
+        """`MetafieldOwnerType` of the owner: `PRODUCTVARIANT`, `CUSTOMER`, `COMPANY_LOCATION`…"""
+        kind = self.owner_gid.split("/")[3] if self.owner_gid.count("/") >= 4 else "Product"
+        return (
+            re.sub(r"(?<=[a-z])(?=[A-Z])", "_", kind).upper() if kind.startswith("Company") else kind.upper()
+        )
 
     def json_value(self) -> Any:
         if self.type.startswith("list.") or self.type in (

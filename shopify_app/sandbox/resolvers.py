@@ -98,6 +98,7 @@ def _shop(_: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
     context = ctx(info)
     state = context.state
     plan = context.sandbox.config.rate_limit
+    plan_name = "Shopify Plus" if state.shopify_plus else {"advanced": "Advanced"}.get(plan, "Basic")
     return {
         "id": gid("Shop", shop_number(state.domain)),
         "name": state.name,
@@ -105,10 +106,10 @@ def _shop(_: Any, info: GraphQLResolveInfo) -> dict[str, Any]:
         "myshopifyDomain": state.domain,
         "currencyCode": state.currency,
         "plan": {
-            "displayName": {"plus": "Shopify Plus", "advanced": "Advanced"}.get(plan, "Basic"),
-            "publicDisplayName": {"plus": "Shopify Plus", "advanced": "Advanced"}.get(plan, "Basic"),
+            "displayName": plan_name,
+            "publicDisplayName": plan_name,
             "partnerDevelopment": False,
-            "shopifyPlus": plan == "plus",
+            "shopifyPlus": state.shopify_plus,
         },
         "ianaTimezone": "Etc/UTC",
         "url": f"https://{state.domain}",

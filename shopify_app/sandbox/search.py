@@ -16,7 +16,7 @@ from typing import Any
 
 _COMPARATOR = re.compile(r"^(>=|<=|>|<)?(.*)$", re.S)
 
-DATE_FIELDS = {"updated_at", "created_at", "published_at"}
+DATE_FIELDS = {"updated_at", "created_at", "published_at", "processed_at"}
 
 
 @dataclass(frozen=True)

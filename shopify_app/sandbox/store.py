@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shopify_app.sandbox import search
+from shopify_app.sandbox.company_models import Company, CompanyContact, CompanyLocation, RoleAssignment
+from shopify_app.sandbox.customer_models import Customer
 from shopify_app.sandbox.handles import FALLBACK_HANDLE, normalize_handle, unique_handle
 from shopify_app.sandbox.models import (
     BulkOperation,
@@ -23,6 +25,7 @@ from shopify_app.sandbox.models import (
     WebhookSubscription,
     gid,
 )
+from shopify_app.sandbox.order_models import Order
 
 
 @dataclass
@@ -51,6 +54,18 @@ class ShopState:
     bulk_operations: dict[int, BulkOperation] = field(default_factory=dict)
     staged_uploads: dict[str, bytes | None] = field(default_factory=dict)
     idempotency: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    # Customers and B2B (see `customers.py`, `companies.py`).
+    shopify_plus: bool = False
+    customers: dict[int, Customer] = field(default_factory=dict)
+    companies: dict[int, Company] = field(default_factory=dict)
+    company_locations: dict[int, CompanyLocation] = field(default_factory=dict)
+    company_contacts: dict[int, CompanyContact] = field(default_factory=dict)
+    role_assignments: dict[int, RoleAssignment] = field(default_factory=dict)
+    # (namespace, key) of CUSTOMER metafield definitions of type `id` (what `customId` identifiers need).
+    customer_custom_ids: set[tuple[str, str]] = field(default_factory=set)
+    # Orders (see `orders.py`); the next order is named `#{next_order_number}`.
+    orders: dict[int, Order] = field(default_factory=dict)
+    next_order_number: int = 1001
 
     def next_id(self) -> int:
         return next(self.ids)
@@ -114,6 +129,14 @@ class ShopState:
             return self.bulk_operations.get(number)
         if (number := parse_gid(value, "WebhookSubscription")) is not None:
             return self.subscriptions.get(number)
+        from shopify_app.sandbox.customers import find_customer_node
+
+        if (found := find_customer_node(self, value)) is not None:
+            return found
+        from shopify_app.sandbox.order_lookup import find_order_node
+
+        if (found := find_order_node(self, value)) is not None:
+            return found
         return None
 
     # ----- handles -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import httpx
 from django.conf import settings
 from django.core.management import call_command
 
+from joorsync.core.demo import orders as demo_orders
 from joorsync.core.demo import steps
 from joorsync.core.demo.processes import DemoError, Supervisor, port_open
 from joorsync.sync.accounts import JoorAccountInvalid, JoorConnectionError
@@ -138,6 +139,12 @@ def demo_setup(*, config: DemoConfig, say: Say) -> tuple[str, str]:
     created = (job.counters or {}).get("shopify", {}).get("created", 0)
     say(f"  done: {created} products created in Shopify")
     steps.demo_wait_idle(shop=shop, timeout=config.sync_timeout)
+    say("placing wholesale orders in JOOR and importing them…")
+    placed = demo_orders.demo_place_orders(shop=shop, joor_url=config.joor_url)
+    counts = demo_orders.demo_import_orders(
+        shop=shop, wait=steps.demo_wait_for_job, timeout=config.sync_timeout
+    )
+    say(f"  placed {len(placed)}; {counts['imported']} orders imported, {counts['held']} held (see /orders)")
     if not config.conflicts:
         return steps.demo_staff_user()
     say(f"making {config.conflicts} conflicts: the same product renamed differently in both sandboxes…")

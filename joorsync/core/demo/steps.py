@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from joorsync.core.demo.processes import DemoError
 from joorsync.joor.sandbox.defaults import DEFAULT_TOKEN
+from joorsync.orders.models import ImportedOrder, OrderPull, RetailerLink
 from joorsync.sync.accounts import joor_account_connect, joor_account_update_settings
 from joorsync.sync.jobs import sync_job_request
 from joorsync.sync.models import ApiGeneration, Conflict, JoorAccount, ProductLink, SyncEvent, SyncJob
@@ -94,6 +95,9 @@ def demo_reset_sync_state(*, shop: Shop) -> int:
         SyncEvent.objects.filter(shop=shop).delete()
         Conflict.objects.filter(shop=shop).delete()
         SyncJob.objects.filter(shop=shop).delete()
+        ImportedOrder.objects.filter(shop=shop).delete()
+        RetailerLink.objects.filter(shop=shop).delete()
+        OrderPull.objects.filter(shop=shop).delete()
         _, deleted = ProductLink.objects.filter(shop=shop).delete()
         JoorAccount.objects.filter(shop=shop).update(last_joor_sync_at=None, last_shopify_sync_at=None)
     return deleted.get(ProductLink._meta.label, 0)

@@ -103,6 +103,8 @@ class SandboxConfig:
     # v4 lists: "pages" honours page/page_size (public clients send them; JOOR documents no paging),
     # "ignore" answers whole lists, "fixed" always the first 100: servers a client must also survive.
     v4_paging: str = "pages"
+    #: Whether v2 endpoints accept a v4 access token (JOOR does not say; see auth.py).
+    v4_tokens_on_v2: bool = True
 
     def __post_init__(self) -> None:
         parse_rate_limit(self.rate_limit)
@@ -205,6 +207,7 @@ class JoorSandbox:
             clock=cfg.clock,
             not_before_policy=int(self.now().timestamp()),
         )
+        self.tokens.v4_tokens_on_v2 = cfg.v4_tokens_on_v2
         self.rate_limiter = RateLimiter(cfg.rate_limit, cfg.clock)
         self.faults = FaultInjector(cfg.faults, cfg.fault_seed)
         self.request_log: list[tuple[str, str, int]] = []

@@ -122,6 +122,9 @@ class TokenStore:
         self.refresh_token_ttl = refresh_token_ttl
         self._clock = clock
         self.not_before_policy = not_before_policy
+        #: Whether v2 endpoints take a v4 access token (unknown for JOOR): False makes the sandbox the
+        #: stricter JOOR, where a v4-only account reaches no v2 endpoint.
+        self.v4_tokens_on_v2 = True
         self._access: dict[str, IssuedToken] = {}
         self._refresh: dict[str, IssuedToken] = {}
         self._lock = threading.Lock()
@@ -156,10 +159,11 @@ class TokenStore:
                 return self.bearer_account(credentials)
             decoded = _b64_decoded(credentials)
             return self._any_token_account(decoded) if decoded else None
-        account = self._any_token_account(credentials)
+        lookup = self._any_token_account if self.v4_tokens_on_v2 else self.v2_account
+        account = lookup(credentials)
         if account is None:
             decoded = _b64_decoded(credentials)
-            account = self._any_token_account(decoded) if decoded else None
+            account = lookup(decoded) if decoded else None
         return account
 
     # -- v4 grants --------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.static import serve
 
 from joorsync.sync.ui.views import conflicts, dashboard, jobs, links, problems, sandbox, settings
@@ -29,6 +29,7 @@ urlpatterns = [
     path("links/<int:link_id>/unlink", links.link_unlink, name="link_unlink"),
     path("settings", settings.settings_page, name="settings"),
     path("settings/test", settings.settings_test, name="settings_test"),
+    path("", include("joorsync.orders.ui.urls")),
     path("sandbox/login", sandbox.sandbox_login, name="sandbox_login"),
     path("sandbox/logout", sandbox.sandbox_logout, name="sandbox_logout"),
     # The UI's own CSS and htmx, served by Django so pages work with DEBUG off and no static host.

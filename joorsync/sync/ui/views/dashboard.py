@@ -1,4 +1,5 @@
-"""`/`: both connections, last and next sync, the counts, and the two buttons that start a job."""
+"""`/`: both connections, last and next sync, the counts, the two buttons that start a job, and the
+wholesale orders' counts (with a warning while orders are held or need a decision)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from joorsync.orders.ui.queries import orders_dashboard_summary
 from joorsync.sync.jobs import SyncJobStateError, sync_job_request
 from joorsync.sync.models import SyncJob
 from joorsync.sync.ui.auth import shop_required, unauthorized
@@ -37,7 +39,8 @@ def app_home(request: HttpRequest) -> HttpResponse:
 
 def _dashboard(request: HttpRequest) -> HttpResponse:
     summary = dashboard_summary(shop=request.shop)  # type: ignore[attr-defined]
-    return page(request, "sync/dashboard.html", {"summary": summary}, nav="dashboard")
+    orders = orders_dashboard_summary(shop=request.shop)  # type: ignore[attr-defined]
+    return page(request, "sync/dashboard.html", {"summary": summary, "orders": orders}, nav="dashboard")
 
 
 dashboard = require_GET(shop_required(_dashboard, anonymous=app_home))

@@ -1,4 +1,5 @@
-"""`/settings`: the JOOR connection (write-only credentials, "Test connection") and the sync settings.
+"""`/settings`: the JOOR connection (write-only credentials, "Test connection"), the sync settings, and
+the "Orders" section (its own form, saved by `joorsync.orders.ui.views.order_settings_save`).
 
 Stored credentials are used only with the address they were entered for: when the form changes the
 JOOR API URL or auth URL, the stored ones are left out, and neither Save nor "Test connection" sends a
@@ -14,6 +15,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from joorsync.orders.selectors import order_settings_get
+from joorsync.orders.ui.forms import OrderSettingsForm
 from joorsync.sync.accounts import (
     JoorAccountInvalid,
     JoorConnectionError,
@@ -92,6 +95,7 @@ def _render(
     error: str = "",
     test_result: str = "",
     test_ok: bool = False,
+    orders_form: OrderSettingsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     shop = request.shop  # type: ignore[attr-defined]
@@ -99,6 +103,8 @@ def _render(
     values = _values(account, data)
     prices = joor_price_choices(account=account) if account is not None else None
     places = shopify_locations(shop=shop)
+    if orders_form is None:
+        orders_form = OrderSettingsForm(settings=order_settings_get(shop=shop), locations=places.locations)
     known = dict(places.locations)
     for gid in values["warehouses"]:
         known.setdefault(gid, gid)  # a mapped location Shopify did not list still shows (by its id)
@@ -123,8 +129,15 @@ def _render(
         "error": error,
         "test_result": test_result,
         "test_ok": test_ok,
+        "orders_form": orders_form,
     }
     return page(request, "sync/settings.html", context, nav="settings", status=status)
+
+
+def settings_render(request: HttpRequest, *, orders_form: OrderSettingsForm, status: int) -> HttpResponse:
+    """The page with the "Orders" section as submitted (its refusals at their fields), the rest as
+    stored: for the order settings' own save (`joorsync.orders.ui.views`)."""
+    return _render(request, orders_form=orders_form, status=status)
 
 
 @require_http_methods(["GET", "POST"])
