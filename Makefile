@@ -42,7 +42,7 @@ bench: migrate
 	$(BIN)/python manage.py sync_bench --styles 2000 --skus-per-style 12
 	$(BIN)/python manage.py echo_bench --products 2000
 	$(BIN)/python manage.py ui_bench --rows 10000
-	$(BIN)/python manage.py chaos_bench --styles 2000 --shopify-only 300 --kills 10
+	$(BIN)/python manage.py chaos_bench --styles 2000 --shopify-only 300 --kills 10 --orders 300 --order-kills 10
 	$(BIN)/python manage.py orders_bench --orders 1000 --lines 20
 
 clean:

@@ -125,8 +125,8 @@ def _customer_part(order: WholesaleOrder, ctx: ImportContext) -> tuple[dict[str,
         if link is None or not link.shopify_company_location_id:
             refs = company_by_external_id(ctx.shopify, code)
             if refs is None or not refs.location_id:
-                _email_free(order, ctx, code)
-                refs = company_create(ctx.shopify, order)
+                existing = _email_free(order, ctx, code)
+                refs = company_create(ctx.shopify, order, existing_customer_id=existing)
             link, _ = RetailerLink.objects.update_or_create(
                 shop_id=shop_id,
                 retailer_code=code,
@@ -192,10 +192,13 @@ def _email_free(order: WholesaleOrder, ctx: ImportContext, code: str) -> str:
 
 
 def _fulfil_location(order: WholesaleOrder, ctx: ImportContext) -> str:
-    mapped = (
-        (ctx.settings.warehouse_locations or {}).get(order.warehouse_code) if order.warehouse_code else None
-    )
-    return str(mapped or ctx.settings.default_location_id or "")
+    """The mapped location of the order's JOOR warehouse, else of its linesheet (delivery), else the
+    default location; blank leaves the choice to Shopify."""
+    mapping = ctx.settings.warehouse_locations or {}
+    for key in (order.warehouse_code, order.delivery):
+        if key and mapping.get(key):
+            return str(mapping[key])
+    return str(ctx.settings.default_location_id or "")
 
 
 def order_import(*, order_pk: int, ctx: ImportContext) -> str:
@@ -303,10 +306,20 @@ def _after_create(
                 order_event_record(
                     order=row,
                     action="location",
-                    message="Assigned to the location of JOOR warehouse "
-                    f"{order.warehouse_name or order.warehouse_code or '(default)'}.",
+                    message="Sent to the Shopify location the order settings give for "
+                    + _location_reason(order, ctx)
+                    + ".",
                     job=ctx.job,
                 )
+
+
+def _location_reason(order: WholesaleOrder, ctx: ImportContext) -> str:
+    mapping = ctx.settings.warehouse_locations or {}
+    if order.warehouse_code and mapping.get(order.warehouse_code):
+        return f"JOOR warehouse {order.warehouse_name or order.warehouse_code}"
+    if order.delivery and mapping.get(order.delivery):
+        return f"linesheet {order.delivery}"
+    return "orders without a mapped warehouse"
 
 
 def order_retry(*, order: ImportedOrder) -> bool:

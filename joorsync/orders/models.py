@@ -55,7 +55,7 @@ class OrderSettings(models.Model):
     tax_by_country = models.JSONField(default=dict, blank=True)
     #: Shopify location gid that fulfils orders without a mapped warehouse; blank: Shopify's choice.
     default_location_id = models.CharField(max_length=100, blank=True, default="")
-    #: JOOR warehouse code → Shopify location gid.
+    #: JOOR warehouse code (or linesheet/delivery name) → Shopify location gid.
     warehouse_locations = models.JSONField(default=dict, blank=True)
     tags = models.CharField(max_length=255, blank=True, default="JOOR, wholesale")
     send_status_to_joor = models.BooleanField(default=True)

@@ -356,9 +356,12 @@ def company_by_external_id(client: AdminClient, external_id: str) -> CompanyRefs
     return _company_refs(exact[0]) if exact else None
 
 
-def company_create(client: AdminClient, order: WholesaleOrder) -> CompanyRefs:
+def company_create(
+    client: AdminClient, order: WholesaleOrder, *, existing_customer_id: str = ""
+) -> CompanyRefs:
     """A B2B company for the retailer: the company (external id = JOOR customer code), its main
-    contact (the order's contact e-mail) and one location with the order's addresses."""
+    contact (the order's contact e-mail) and one location with the order's addresses. When a Shopify
+    customer already has that e-mail, that customer becomes the contact instead of a new one."""
     shipping = order.shipping or order.billing or Address()
     billing = order.billing or shipping
     first, last = _split_name(order.contact_name or order.buyer_name)
@@ -389,7 +392,7 @@ def company_create(client: AdminClient, order: WholesaleOrder) -> CompanyRefs:
         },
         "companyLocation": {k: v for k, v in location.items() if v is not None},
     }
-    if contact:
+    if contact and not existing_customer_id:
         data["companyContact"] = contact
     result = client.execute("CompanyCreate", {"input": data}, idempotent=False)
     payload = result.data.get("companyCreate") or {}
@@ -397,4 +400,15 @@ def company_create(client: AdminClient, order: WholesaleOrder) -> CompanyRefs:
     company = payload.get("company")
     if errors or not company:
         raise _refused("the company", errors or [UserError(field=None, message="no company in the answer")])
-    return _company_refs(company)
+    refs = _company_refs(company)
+    if existing_customer_id:
+        assigned = client.execute(
+            "CompanyAssignCustomerAsContact",
+            {"companyId": refs.company_id, "customerId": existing_customer_id},
+            idempotent=True,
+        )
+        problems = user_errors_from(assigned.data.get("companyAssignCustomerAsContact"))
+        if problems:
+            raise _refused("the company contact", problems)
+        refs = CompanyRefs(refs.company_id, refs.location_id, existing_customer_id)
+    return refs

@@ -62,8 +62,13 @@ class ChaosConfig:
     joor_slow_seconds: float = 12.0
     joor_timeout: float = 10.0
     keep_workdir: bool = False
+    # Wholesale orders placed after the catalog converged, and SIGKILLs during their import.
+    orders: int = 0
+    order_kills: int = 0
 
     def __post_init__(self) -> None:
+        if self.orders < 0 or self.order_kills < 0 or (self.order_kills and not self.orders):
+            raise ValueError("orders and order_kills must not be negative, and order kills need orders")
         if self.styles < 1 or self.shopify_only < 0 or self.kills < 0:
             raise ValueError("styles must be positive, shopify_only and kills not negative")
         if not 0 < self.kill_min <= self.kill_max:
@@ -197,6 +202,13 @@ def report_lines(report: dict[str, Any]) -> list[str]:
     for kind, examples in report.get("examples", {}).items():
         lines += [f"  {kind}: {line}" for line in examples]
     checks = report["checks"]
+    orders = report.get("orders")
+    if orders:
+        lines.append(
+            f"orders: {orders['placed']} placed, {orders['kills']['with_job']} of {orders['kills']['asked']} kills "
+            f"during an order run; {orders['in_shopify']} in Shopify, {orders['held']} held, "
+            f"lost {orders['lost']}, duplicated {orders['duplicated']}"
+        )
     lines.append("checks: " + ", ".join(f"{name} {'PASS' if ok else 'FAIL'}" for name, ok in checks.items()))
     lines.append(f"RESULT: {report['result']}")
     return lines

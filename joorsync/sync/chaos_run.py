@@ -371,6 +371,12 @@ class ChaosRun:
             after = self._read()
             currency = "USD"
             verdict = chaos_check.judge(before=before, after=after, currency=currency)
+            orders = None
+            if cfg.orders:
+                from joorsync.orders.chaos_orders import orders_chaos
+
+                _say(f"orders: {cfg.orders} to place, {cfg.order_kills} kills during their import")
+                orders = orders_chaos(self, shop)
         finally:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the stopping short
             self.supervisor.stop_all()
@@ -383,6 +389,7 @@ class ChaosRun:
             runs=runs,
             usage=(usage_before, usage_after),
             verdict=verdict,
+            orders=orders,
         )
 
     def _report(
@@ -396,6 +403,7 @@ class ChaosRun:
         runs: list[dict[str, Any]],
         usage: tuple[dict[str, Any], dict[str, Any]],
         verdict: chaos_check.Verdict,
+        orders: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         cfg = self.config
         before, after = usage
@@ -428,6 +436,9 @@ class ChaosRun:
             "nothing blanked": not verdict.blanked,
             f"Sync now <= {cfg.sync_now_target:.0f} s": sync_now_ok,
         }
+        if orders is not None:
+            checks["orders: 0 lost"] = orders["lost"] == 0
+            checks["orders: 0 duplicated"] = orders["duplicated"] == 0
         return {
             "styles": cfg.styles,
             "shopify_only": cfg.shopify_only,
@@ -462,6 +473,7 @@ class ChaosRun:
             "converged": converged,
             "convergence_runs": runs,
             **verdict.as_dict(),
+            **({"orders": orders} if orders is not None else {}),
             "checks": checks,
             "result": "PASS" if all(checks.values()) else "FAIL",
         }

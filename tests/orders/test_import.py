@@ -241,3 +241,45 @@ def test_a_company_made_before_an_interruption_is_found_not_made_again(world: Or
     world.run()
     again = RetailerLink.objects.get(shop=world.shop, retailer_code=retailer.code)
     assert again.shopify_company_id == made.shopify_company_id
+
+
+def test_the_order_goes_to_the_location_of_its_warehouse_or_linesheet(world: OrderWorld) -> None:
+    locations = world.world.shopify_client().locations()
+    if len(locations) < 2:
+        pytest.skip("the sandbox shop has one location")
+    main, second = locations[0].id, locations[1].id
+    settings = order_settings_get(shop=world.shop)
+    settings.warehouse_locations = {"LA": second}
+    settings.save()
+    to_second = world.place(warehouse_code="LA")
+    to_main = world.place(warehouse_code="NY")
+    world.run()
+    state = """query S($id: ID!) { order(id: $id) { fulfillmentOrders(first: 5) { nodes { assignedLocation { location { id } } } } } }"""
+    client = world.world.shopify_client()
+
+    def assigned(order_id: str) -> set[str]:
+        data = client.execute_document(
+            state, {"id": world.row(order_id).shopify_order_id}, operation_name="S"
+        ).data
+        return {n["assignedLocation"]["location"]["id"] for n in data["order"]["fulfillmentOrders"]["nodes"]}
+
+    assert assigned(to_second) == {second}
+    assert assigned(to_main) == {main}
+    assert OrderEvent.objects.filter(order=world.row(to_second), action="location").exists()
+
+
+def test_a_retailer_already_a_shopify_customer_becomes_its_companys_contact(world: OrderWorld) -> None:
+    retailer = next(iter(world.joor.catalog.retailers.values()))
+    world.place(retailer_id=retailer.id)
+    world.run()  # as a customer: the e-mail is now a Shopify customer's
+    customer = RetailerLink.objects.get(shop=world.shop, retailer_code=retailer.code).shopify_customer_id
+    RetailerLink.objects.filter(shop=world.shop).delete()
+    settings = order_settings_get(shop=world.shop)
+    settings.retailer_mode = "company"
+    settings.save()
+    order_id = world.place(retailer_id=retailer.id)
+    world.run()
+    row = world.row(order_id)
+    assert row.state == State.IMPORTED, row.hold_message
+    link = RetailerLink.objects.get(shop=world.shop, retailer_code=retailer.code)
+    assert link.shopify_customer_id == customer and link.shopify_company_location_id

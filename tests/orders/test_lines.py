@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from joorsync.orders.imports import ImportContext, _fulfil_location
 from joorsync.orders.joor_documents import Address, OrderLine, WholesaleOrder
 from joorsync.orders.lines import Hold, VariantIndex, order_checks, resolve_lines
+from joorsync.orders.models import OrderSettings
 from joorsync.sync.models import ProductLink, VariantLink
 from shopify_app.models import Shop
 
@@ -131,3 +133,23 @@ def test_order_level_holds(fields: dict, code: str) -> None:
 
 def test_billing_address_stands_in_for_shipping() -> None:
     order_checks(order(shipping=None, billing=ADDRESS), shop_currency="USD")
+
+
+def test_location_by_warehouse_then_linesheet_then_default() -> None:
+    settings = OrderSettings(
+        warehouse_locations={"NY": "gid://shopify/Location/1", "FW27 Drop 1": "gid://shopify/Location/2"}
+    )
+    ctx = ImportContext(
+        shopify=None, settings=settings, index=VariantIndex([]), shop_currency="USD", primary_location_id=""
+    )  # type: ignore[arg-type]
+    assert (
+        _fulfil_location(order(warehouse_code="NY", delivery="FW27 Drop 1"), ctx)
+        == "gid://shopify/Location/1"
+    )
+    assert (
+        _fulfil_location(order(warehouse_code="LA", delivery="FW27 Drop 1"), ctx)
+        == "gid://shopify/Location/2"
+    )
+    assert _fulfil_location(order(warehouse_code="LA"), ctx) == ""
+    settings.default_location_id = "gid://shopify/Location/9"
+    assert _fulfil_location(order(), ctx) == "gid://shopify/Location/9"

@@ -166,9 +166,9 @@ class OrderSettingsForm(forms.Form):
             if not code and not location:
                 continue
             if not code:
-                self.add_error(code_name, "Enter the JOOR warehouse code for this location.")
+                self.add_error(code_name, "Enter the JOOR warehouse code or linesheet for this location.")
             elif not location:
-                self.add_error(location_name, f"Choose the Shopify location for warehouse {code}.")
+                self.add_error(location_name, f"Choose the Shopify location for {code}.")
             elif code in warehouses:
                 self.add_error(code_name, f"Warehouse {code} is already listed above.")
             else:

@@ -123,8 +123,8 @@ def test_clearing_a_warehouse_row_removes_it(client_in, shop, sandboxes):
         ({"interval_minutes": "often"}, "o-interval", "Enter a whole number of minutes."),
         ({"tags": "wholesale, joor-order-12"}, "o-tags", "are the app&#x27;s own"),
         ({"tags": "x" * 41}, "o-tags", "A tag can have at most 40 characters"),
-        ({"wh_location_0": ""}, "o-wh-location-0", "Choose the Shopify location for warehouse NY01."),
-        ({"wh_code_0": ""}, "o-wh-code-0", "Enter the JOOR warehouse code for this location."),
+        ({"wh_location_0": ""}, "o-wh-location-0", "Choose the Shopify location for NY01."),
+        ({"wh_code_0": ""}, "o-wh-code-0", "Enter the JOOR warehouse code or linesheet for this location."),
         (
             {"wh_code_1": "NY01", "wh_location_1": MAIN},
             "o-wh-code-1",

@@ -35,6 +35,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--kill-max", type=float, default=40.0, help="… and at most")
         parser.add_argument("--converge-runs", type=int, default=5, help="full syncs to converge, at most")
+        parser.add_argument("--orders", type=int, default=0, help="JOOR orders imported after the catalog")
+        parser.add_argument("--order-kills", type=int, default=0, help="SIGKILLs during their import")
         parser.add_argument("--keep", action="store_true", help="keep the work directory (database, logs)")
         parser.add_argument("--json", action="store_true", help="print only the JSON report")
 
@@ -52,6 +54,8 @@ class Command(BaseCommand):
                 kill_max=options["kill_max"],
                 converge_runs=options["converge_runs"],
                 keep_workdir=options["keep"],
+                orders=options["orders"],
+                order_kills=options["order_kills"],
             )
             report = chaos_bench(config)
         except (ValueError, ChaosBenchError) as exc:
