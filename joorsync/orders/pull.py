@@ -33,8 +33,9 @@ from django.utils import timezone
 
 from joorsync.joor.client import JoorClient
 from joorsync.joor.errors import JoorAuthError
+from joorsync.orders.events import order_event_record
 from joorsync.orders.joor_documents import WholesaleOrder, parse_v2_order
-from joorsync.orders.models import ImportedOrder, OrderPull, OrderSettings
+from joorsync.orders.models import ImportedOrder, OrderEvent, OrderPull, OrderSettings
 from joorsync.orders.v4_read import v4_order_documents
 from joorsync.sync.models import SyncJob
 from shopify_app.models import Shop
@@ -49,6 +50,8 @@ MODIFIED_SINCE_EXPORT = 4
 EVERY_ORDER_TYPE = 8
 #: Clock difference tolerated between JOOR's modified dates and ours.
 CLOCK_SKEW = timedelta(minutes=10)
+#: The hold of an order JOOR's export checks refused (see `_follow_joor_export_checks`).
+JOOR_EXPORT_REFUSED = "JOOR_EXPORT_FAILED"
 #: States whose document a change in JOOR simply replaces (nothing was created in Shopify).
 NOT_CREATED = (ImportedOrder.State.RECEIVED, ImportedOrder.State.HELD, ImportedOrder.State.SKIPPED)
 
@@ -121,11 +124,16 @@ def _row_values(parsed: WholesaleOrder) -> dict[str, Any]:
 
 def _store_all(
     shop: Shop, documents: Iterable[Mapping[str, Any]], counts: PullCounts, *, importable: bool
-) -> None:
+) -> set[str]:
+    """Store every document; returns the JOOR ids stored."""
+    seen: set[str] = set()
     for document in documents:
-        _, outcome = order_store(shop=shop, document=document, importable=importable)
+        row, outcome = order_store(shop=shop, document=document, importable=importable)
         if outcome != "ignored":
             counts.add(outcome)
+        if row is not None:
+            seen.add(row.joor_order_id)
+    return seen
 
 
 def order_pull_recover(*, shop: Shop, joor: JoorClient, settings: OrderSettings) -> int:
@@ -188,23 +196,53 @@ def _order_pull_v2(
     counts = PullCounts()
     counts.new += order_pull_recover(shop=shop, joor=joor, settings=settings)
     pull = OrderPull.objects.create(shop=shop, job=job, started_at=timezone.now())
-    _store_all(
+    previewed = _store_all(
         shop,
         joor.iter_orders(sync=False, order_type=settings.order_type, export_status=NOT_EXPORTED),
         counts,
         importable=True,
     )
     OrderPull.objects.filter(pk=pull.pk).update(marking_started_at=timezone.now())
-    _store_all(
+    marked = _store_all(
         shop,
         joor.iter_orders(sync=True, order_type=settings.order_type, export_status=NOT_EXPORTED),
         counts,
         importable=True,
     )
+    _follow_joor_export_checks(shop, previewed=previewed, marked=marked)
     OrderPull.objects.filter(pk=pull.pk).update(
         finished_at=timezone.now(), received=counts.received, new=counts.new, changed=counts.changed
     )
     return counts
+
+
+def _follow_joor_export_checks(shop: Shop, *, previewed: set[str], marked: set[str]) -> None:
+    """JOOR's `sync=1` read leaves out (and marks failed) an order its export checks refuse — missing
+    required export fields, deleted styles [https://api-docs.jooraccess.com/v2.0/reference/get-orders]
+    — which the preview still showed. Such an order waits, held, until JOOR exports it."""
+    refused = ImportedOrder.objects.filter(
+        shop=shop, joor_order_id__in=previewed - marked, state=ImportedOrder.State.RECEIVED
+    )
+    for row in refused:
+        ImportedOrder.objects.filter(pk=row.pk, state=ImportedOrder.State.RECEIVED).update(
+            state=ImportedOrder.State.HELD,
+            hold_code=JOOR_EXPORT_REFUSED,
+            hold_message=(
+                "JOOR did not hand this order over for export (its export checks failed, for example a "
+                "required export field is missing, or it changed in JOOR meanwhile): see the order's "
+                "export status in JOOR. It is imported as soon as JOOR exports it."
+            ),
+            updated_at=timezone.now(),
+        )
+        order_event_record(
+            order=row,
+            action="held",
+            level=OrderEvent.Level.WARNING,
+            message="JOOR did not export this order: its export checks failed.",
+        )
+    ImportedOrder.objects.filter(
+        shop=shop, joor_order_id__in=marked, state=ImportedOrder.State.HELD, hold_code=JOOR_EXPORT_REFUSED
+    ).update(state=ImportedOrder.State.RECEIVED, updated_at=timezone.now())
 
 
 def order_changes_pull(

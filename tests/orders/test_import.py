@@ -283,3 +283,17 @@ def test_a_retailer_already_a_shopify_customer_becomes_its_companys_contact(worl
     assert row.state == State.IMPORTED, row.hold_message
     link = RetailerLink.objects.get(shop=world.shop, retailer_code=retailer.code)
     assert link.shopify_customer_id == customer and link.shopify_company_location_id
+
+
+def test_an_order_joors_export_checks_refuse_waits_until_joor_exports_it(world: OrderWorld) -> None:
+    order_id = world.place()
+    world.joor.set_missing_export_fields(order_id, ["customer_code"])
+    world.run()
+    row = world.row(order_id)
+    assert (row.state, row.hold_code) == (State.HELD, "JOOR_EXPORT_FAILED")
+    assert world.joor.catalog.orders[int(order_id)].export_failed
+    assert world.shopify_orders() == []
+    world.joor.set_missing_export_fields(order_id, [])  # the brand fills the field in JOOR
+    world.run()
+    assert world.row(order_id).state == State.IMPORTED
+    assert len(world.shopify_orders()) == 1
