@@ -202,6 +202,10 @@ def _order_pull_v2(
         counts,
         importable=True,
     )
+    if not previewed:
+        # Nothing waits in JOOR: nothing to mark. An order placed since is read by the next pull.
+        OrderPull.objects.filter(pk=pull.pk).update(finished_at=timezone.now())
+        return counts
     OrderPull.objects.filter(pk=pull.pk).update(marking_started_at=timezone.now())
     marked = _store_all(
         shop,

@@ -115,7 +115,8 @@ def test_ten_deaths_in_a_row_then_one_clean_run(sandbox: JoorSandbox, shop: Shop
         )
 
     for _ in range(10):
-        with pytest.raises(WorkerKilled):
+        retailer_orders()  # waiting before the pull, so there is something to mark …
+        with pytest.raises(WorkerKilled):  # … and one more arrives between the preview and the marking
             order_pull(shop=shop, joor=DiesAfterMarking(client(sandbox), retailer_orders), settings=settings)  # type: ignore[arg-type]
     order_pull(shop=shop, joor=client(sandbox), settings=settings)
     stored = list(ImportedOrder.objects.filter(shop=shop).values_list("joor_order_id", flat=True))
@@ -139,3 +140,14 @@ def test_changes_after_export_are_seen(sandbox: JoorSandbox, shop: Shop) -> None
     some.refresh_from_db()
     assert changes.changed == 1
     assert some.joor_status == "CANCELLED" and some.fingerprint != before
+
+
+def test_a_pull_with_nothing_waiting_reads_once_and_marks_nothing(sandbox: JoorSandbox, shop: Shop) -> None:
+    settings = order_settings_get(shop=shop)
+    joor = client(sandbox)
+    order_pull(shop=shop, joor=joor, settings=settings)
+    before = joor.usage.requests
+    again = order_pull(shop=shop, joor=joor, settings=settings)
+    assert again.received == 0
+    assert joor.usage.requests - before == 1  # the preview only
+    assert OrderPull.objects.filter(shop=shop, finished_at__isnull=True).count() == 0
