@@ -20,6 +20,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_date, parse_datetime
 
+ZERO = Decimal("0.00")
 #: JOOR's v2 status words (and v4's upper-case statuses) → one spelling.
 STATUS_WORDS = {
     "in progress": "IN_PROGRESS",
@@ -111,9 +112,9 @@ class WholesaleOrder:
     season: str = ""
     delivery: str = ""
     comments: str = ""
-    discount: Decimal = Decimal("0")
-    shipping_cost: Decimal = Decimal("0")
-    tax_amount: Decimal = Decimal("0")
+    discount: Decimal = ZERO
+    shipping_cost: Decimal = ZERO
+    tax_amount: Decimal = ZERO
     tax_rate: Decimal | None = None
     tax_label: str = ""
     total: Decimal | None = None
@@ -140,14 +141,21 @@ class WholesaleOrder:
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
     def goods_fingerprint(self) -> str:
-        """What a change to means replacing the Shopify order for: lines, money, currency. Any other
-        change (PO number, dates, terms, address, comments, approval) can be written onto it; a
-        cancellation is handled on its own."""
-        data = self.as_json()
-        goods = {
-            k: data[k] for k in ("lines", "currency", "discount", "shipping_cost", "tax_amount", "tax_rate")
-        }
-        return hashlib.sha256(json.dumps(goods, sort_keys=True).encode()).hexdigest()
+        """What a change to means replacing the Shopify order for: which SKUs, how many, at what
+        price, and the order's money and currency. Any other change (PO number, dates, terms,
+        address, comments, approval, a style renamed in JOOR) can be written onto it; a cancellation
+        is handled on its own."""
+        keys = ("upc", "sku_id", "style_id", "style_number", "color_code", "size", "quantity", "unit_price")
+        lines = sorted(
+            json.dumps({k: str(getattr(line, k)) for k in keys}, sort_keys=True) for line in self.lines
+        )
+        rate = "" if self.tax_rate is None else f"{self.tax_rate.normalize():f}"
+        money = [
+            self.currency,
+            *(f"{v:.2f}" for v in (self.discount, self.shipping_cost, self.tax_amount)),
+            rate,
+        ]
+        return hashlib.sha256(json.dumps([lines, money]).encode()).hexdigest()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> WholesaleOrder:
@@ -157,7 +165,7 @@ class WholesaleOrder:
             if isinstance(values.get(key), dict):
                 values[key] = Address(**values[key])
         for key in ("discount", "shipping_cost", "tax_amount"):
-            values[key] = Decimal(str(values.get(key) or "0"))
+            values[key] = Decimal(str(values.get(key) or "0.00"))
         for key in ("tax_rate", "total"):
             values[key] = Decimal(str(values[key])) if values.get(key) not in (None, "") else None
         values["lines"] = tuple(
@@ -353,13 +361,12 @@ def parse_v2_order(doc: Mapping[str, Any]) -> WholesaleOrder:
         season=_text(doc, "order_season_code", "season_name", "season"),
         delivery=_text(doc, "delivery_name", "order_delivery_name", "order_delivery_code"),
         comments=_text(doc, "comments", "notes", "order_notes"),
-        discount=_money(doc, ("order_discount", "discount_amount"), problems, "order discount")
-        or Decimal("0"),
+        discount=_money(doc, ("order_discount", "discount_amount"), problems, "order discount") or ZERO,
         shipping_cost=_money(
             doc, ("shipping_cost", "shipping_price", "shipping_amount"), problems, "shipping cost"
         )
-        or Decimal("0"),
-        tax_amount=_money(doc, ("tax_amount", "tax_total"), problems, "tax amount") or Decimal("0"),
+        or ZERO,
+        tax_amount=_money(doc, ("tax_amount", "tax_total"), problems, "tax amount") or ZERO,
         tax_rate=tax_rate_raw,
         tax_label=_text(doc, "tax_id_label", "tax_label"),
         total=_money(doc, ("order_total", "total"), problems, "order total"),

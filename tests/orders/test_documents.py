@@ -150,3 +150,36 @@ def test_round_trip_and_fingerprint() -> None:
     assert touched.fingerprint() == order.fingerprint()  # bookkeeping alone is no change
     edited = parse_v2_order(dict(SANDBOX_SHAPE, po_number="PO-78"))
     assert edited.fingerprint() != order.fingerprint()
+
+
+def test_only_skus_quantities_and_money_make_a_replacement() -> None:
+    order = parse_v2_order(SANDBOX_SHAPE)
+    items = SANDBOX_SHAPE["order_items"]["order_item"]
+    renamed = [dict(items[0], style_name="Renamed in JOOR", color_name="Navy"), items[1]]
+    same_goods = [
+        dict(SANDBOX_SHAPE, po_number="PO-99", comments="dock 4"),
+        dict(SANDBOX_SHAPE, order_items={"order_item": renamed}),
+        dict(SANDBOX_SHAPE, order_items={"order_item": list(reversed(items))}),
+        dict(SANDBOX_SHAPE, order_status="Shipped"),
+    ]
+    for doc in same_goods:
+        assert parse_v2_order(doc).goods_fingerprint() == order.goods_fingerprint(), doc
+    other_goods = [
+        dict(SANDBOX_SHAPE, order_items={"order_item": [dict(items[0], quantity=5), items[1]]}),
+        dict(SANDBOX_SHAPE, order_items={"order_item": [dict(items[0], item_price="90.00"), items[1]]}),
+        dict(SANDBOX_SHAPE, order_items={"order_item": items[:1]}),
+        dict(SANDBOX_SHAPE, shipping_cost="30"),
+        dict(SANDBOX_SHAPE, currency="EUR"),
+    ]
+    for doc in other_goods:
+        assert parse_v2_order(doc).goods_fingerprint() != order.goods_fingerprint(), doc
+
+
+def test_an_amount_absent_or_zero_is_the_same_order() -> None:
+    absent = {k: v for k, v in SANDBOX_SHAPE.items() if k not in ("order_discount", "shipping_cost")}
+    zero = dict(absent, order_discount="0.00", shipping_cost=0)
+    assert parse_v2_order(absent).fingerprint() == parse_v2_order(zero).fingerprint()
+    assert (
+        parse_v2_order(dict(SANDBOX_SHAPE, tax_rate="8.8750")).goods_fingerprint()
+        == parse_v2_order(SANDBOX_SHAPE).goods_fingerprint()
+    )
