@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "shopify_app",
     "joorsync.sync",
     "joorsync.orders",
+    "joorsync.notifications",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,24 @@ JOOR_CREDIT_WINDOW_SECONDS = env_float("JOOR_CREDIT_WINDOW_SECONDS", 300.0)
 # Shopify's order search can trail an orderCreate by seconds: an interrupted create younger than this
 # is looked up only once it is this old (so the lookup does not miss it and create it twice).
 ORDER_SEARCH_SETTLE_SECONDS = env_float("ORDER_SEARCH_SETTLE_SECONDS", 10.0)
+
+# --- E-mail: notifications to merchants (joorsync.notifications). Outside production mails are printed
+# on the console (the demo's web and worker logs); production sends through SMTP. ---
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Mails are sent by the worker right after a job: an SMTP server that hangs must not hold it long.
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 10.0)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "joorsync <noreply@localhost>")
 
 LOGGING = {
     "version": 1,

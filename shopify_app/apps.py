@@ -6,6 +6,7 @@ class ShopifyAppConfig(AppConfig):
 
     name = "shopify_app"
     label = "shopify_app"
+    verbose_name = "Shopify"
 
     def ready(self) -> None:
         # `shopify_app.admin` is the GraphQL client package, so the Django admin registrations live in

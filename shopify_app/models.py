@@ -63,6 +63,8 @@ class OAuthState(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "OAuth state"
+        verbose_name_plural = "OAuth states"
         indexes = [models.Index(fields=["created_at"])]
 
     def __str__(self) -> str:
@@ -128,6 +130,8 @@ class BulkOperationFinish(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "finished bulk operation"
+        verbose_name_plural = "finished bulk operations"
         constraints = [
             models.UniqueConstraint(fields=["shop", "operation_gid"], name="uniq_bulk_finish_per_shop_op")
         ]

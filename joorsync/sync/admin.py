@@ -30,6 +30,7 @@ from joorsync.sync.models import (
     SyncJob,
     VariantLink,
 )
+from joorsync.sync.ui.labels import field_label
 from shopify_app.models import Shop
 
 #: The encrypted JoorAccount fields: excluded from forms, shown only as set / not set.
@@ -349,6 +350,7 @@ class ConflictAdmin(ReadOnlyAdmin):
         "id",
         "shop",
         "product",
+        "field",
         "field_path",
         "shopify_preview",
         "joor_preview",
@@ -369,6 +371,11 @@ class ConflictAdmin(ReadOnlyAdmin):
     @admin.display(description="product", ordering="link__style_number")
     def product(self, obj: Conflict) -> str:
         return obj.link.style_number or obj.link.shopify_title or f"link {obj.link_id}"
+
+    @admin.display(description="field", ordering="field_path")
+    def field(self, obj: Conflict) -> str:
+        """The merchant's name for the field; the raw path stays in its own column for searching."""
+        return field_label(obj.field_path)
 
     @admin.display(description="Shopify value")
     def shopify_preview(self, obj: Conflict) -> str:
@@ -440,6 +447,7 @@ class ProductProblemAdmin(ReadOnlyAdmin):
         "title",
         "side",
         "code",
+        "field",
         "field_path",
         "message_preview",
         "status",
@@ -452,6 +460,10 @@ class ProductProblemAdmin(ReadOnlyAdmin):
     exclude = ("details",)
     readonly_fields = ("details_display",)
     date_hierarchy = "created_at"
+
+    @admin.display(description="field", ordering="field_path")
+    def field(self, obj: ProductProblem) -> str:
+        return field_label(obj.field_path) if obj.field_path else "—"
 
     @admin.display(description="message")
     def message_preview(self, obj: ProductProblem) -> str:

@@ -39,6 +39,7 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from joorsync.core.text import strip_controls
+from joorsync.notifications.services import notify_job_finished_on_commit
 from joorsync.sync.models import Direction, JoorAccount, ProductLink, SyncEvent, SyncJob
 from joorsync.sync.selectors import shop_has_admin_access
 from joorsync.sync.workers import worker_alive, worker_identity
@@ -485,6 +486,9 @@ def sync_job_execute(*, job_id: int) -> SyncJob | None:
     finally:
         sync_job_wake_next(shop_id=shop_id)
     job.refresh_from_db()
+    # Notifications: the merchant is mailed about a failure or new items once this is committed; a
+    # mail that cannot be sent is logged and never changes the job (joorsync.notifications.services).
+    notify_job_finished_on_commit(job=job)
     return job
 
 

@@ -89,6 +89,10 @@ class JoorAccount(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = "JOOR account"
+        verbose_name_plural = "JOOR accounts"
+
     def __str__(self) -> str:
         return f"JOOR account of {self.shop_id}"
 
@@ -423,6 +427,8 @@ class ShopifyWriteEcho(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "Shopify write echo"
+        verbose_name_plural = "Shopify write echoes"
         indexes = [
             models.Index(fields=["shop", "shopify_product_id"]),
             models.Index(fields=["shop", "handle"]),

@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from joorsync.sync.conflicts import EMPTY_VALUE_MESSAGE
-from joorsync.sync.models import Conflict
+from joorsync.sync.models import Conflict, ProductLink
+from joorsync.sync.ui.labels import product_name
 from tests.browser.harness import World
 from tests.browser.pages import assert_page_ok, control_in, form_with_button, set_control, submit
 
@@ -135,7 +136,9 @@ def test_an_empty_value_is_refused_at_the_field_and_clear_empties_both_sides(sig
     assert_page_ok(page, page.goto(f"/conflicts/{conflict.pk}"))
     clear = page.get_by_role("button", name="Clear this field", exact=True)
     expect(clear).to_be_visible()
-    expect(page.get_by_text("Empties description in Shopify and in JOOR.")).to_be_visible()
+    with world.db():
+        name = product_name(ProductLink.objects.get(pk=link.pk))
+    expect(page.get_by_text(f"Empties the Description of {name} in Shopify and in JOOR.")).to_be_visible()
     shoot("offered")
 
     # "Use this value" with only spaces: refused at the field, what was typed is still there.
@@ -154,8 +157,8 @@ def test_an_empty_value_is_refused_at_the_field_and_clear_empties_both_sides(sig
     questions: list[str] = []
     page.on("dialog", lambda dialog: questions.append(dialog.message))
     submit(page, page.get_by_role("button", name="Clear this field", exact=True))
-    assert questions == ["Empty description in Shopify and in JOOR?"]
-    expect(page.get_by_text("Cleared the field on both sides").first).to_be_visible()
+    assert questions == [f"Empty the Description of {name} in Shopify and in JOOR?"]
+    expect(page.get_by_text("Resolved: the field was cleared on both sides").first).to_be_visible()
     shoot("cleared")
     conflict = _settled(world, conflict)
     assert (conflict.status, conflict.resolution, conflict.resolved_value) == (

@@ -22,7 +22,7 @@ def test_sandbox_login_lands_on_the_dashboard(page, world, shoot):
     assert page.url == f"{world.base_url}/"
     for heading in ("Shopify", "JOOR"):
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-    for label in ("Linked", "Unmatched", "Open conflicts", "Errors", "Last sync", "Next sync"):
+    for label in ("Linked", "Unmatched", "Open conflicts", "Needs attention", "Last sync", "Next sync"):
         expect(page.get_by_text(label, exact=True).first).to_be_visible()
     expect(page.get_by_role("button", name="Sync now", exact=True)).to_be_enabled()
     expect(page.get_by_role("button", name="Preview", exact=True)).to_be_enabled()
@@ -40,14 +40,14 @@ def test_sync_now_runs_a_sync_and_the_jobs_page_shows_it_complete(signed_in, wor
             assert_page_ok(page, page.goto("/jobs"))
         row = job_row(page, job.pk)
         expect(row).to_have_count(1)
-        expect(row).to_contain_text("queued")
+        expect(row).to_contain_text("Queued")
         expect(row.locator("progress")).to_have_count(1)
         shoot("jobs-queued")
         # Marks this document: a reload or navigation would lose it, htmx's refresh keeps it.
         page.evaluate("() => { window.__stillThisPage = true; }")
 
     # The worker runs the job now; the table refreshes itself while the job is queued or running.
-    expect(row).to_contain_text("succeeded", timeout=20_000)
+    expect(row).to_contain_text("Succeeded", timeout=20_000)
     assert page.evaluate("() => window.__stillThisPage === true"), "the page was reloaded, not refreshed"
     progress = row.locator("progress")
     expect(progress).to_have_count(1)
@@ -71,7 +71,7 @@ def test_sync_now_runs_a_sync_and_the_jobs_page_shows_it_complete(signed_in, wor
         )
     row.locator(f'a[href="/jobs/{job.pk}"]').first.click()
     page.wait_for_url(f"**/jobs/{job.pk}")
-    expect(page.get_by_text("succeeded").first).to_be_visible()
+    expect(page.get_by_text("Succeeded").first).to_be_visible()
     expect(page.get_by_text("Two styles share SKU X1").first).to_be_visible()
     shoot("job-detail")
 
@@ -143,7 +143,7 @@ def test_a_failed_job_shows_its_error_and_retry_runs_it_again(signed_in, world, 
     page = signed_in
     assert_page_ok(page, page.goto("/jobs"))
     row = job_row(page, job.pk)
-    expect(row).to_contain_text("failed")
+    expect(row).to_contain_text("Failed")
     assert "revoked-token" not in page.content()
     shoot("failed")
 
@@ -156,5 +156,5 @@ def test_a_failed_job_shows_its_error_and_retry_runs_it_again(signed_in, world, 
     assert (job.status, job.attempts) == (SyncJob.Status.SUCCEEDED, 2), (job.status, job.error)
     assert len(world.shopify.shop(SHOP).products) == STYLES
     assert_page_ok(page, page.goto("/jobs"))
-    expect(job_row(page, job.pk)).to_contain_text("succeeded")
+    expect(job_row(page, job.pk)).to_contain_text("Succeeded")
     shoot("retried")

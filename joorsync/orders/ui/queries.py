@@ -1,5 +1,6 @@
 """Reads behind the order pages, each scoped to one shop: the list's state tabs and their counts, the
-filtered list, the import running now, and the dashboard's order counts. They build on
+filtered list (and its filters as the query string carries them, shared by the list and its CSV
+export), the import running now, and the dashboard's order counts. They build on
 `joorsync.orders.selectors` with what only the pages need."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from joorsync.orders.models import ImportedOrder
 from joorsync.orders.selectors import order_counts, orders_list
@@ -62,6 +64,21 @@ def order_tabs(*, shop: Shop, current: StateTab, query: str, base: str) -> list[
         href = f"{base}?{urlencode(params)}" if params else base
         links.append(TabLink(tab=tab, count=count, href=href, current=tab == current))
     return links
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """The list's filters as the URL carries them: the state tab (`state`) and the search (`q`)."""
+
+    tab: StateTab
+    query: str
+
+
+def order_filter_from(params: QueryDict) -> OrderFilter:
+    return OrderFilter(
+        tab=state_tab(params.get("state", "")),
+        query=params.get("q", "").strip()[:MAX_QUERY_LENGTH],
+    )
 
 
 def orders_filtered(*, shop: Shop, tab: StateTab, query: str) -> QuerySet[ImportedOrder]:

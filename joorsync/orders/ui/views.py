@@ -19,11 +19,10 @@ from joorsync.orders.status import order_conflict_resolve
 from joorsync.orders.ui.display import order_page, order_row
 from joorsync.orders.ui.forms import OrderSettingsForm
 from joorsync.orders.ui.queries import (
-    MAX_QUERY_LENGTH,
+    order_filter_from,
     order_tabs,
     orders_filtered,
     orders_import_active,
-    state_tab,
 )
 from joorsync.sync.jobs import SyncJobStateError
 from joorsync.sync.models import SyncJob
@@ -53,8 +52,8 @@ def _label(order: ImportedOrder) -> str:
 @shop_required
 def order_list(request: HttpRequest) -> HttpResponse:
     shop: Shop = request.shop  # type: ignore[attr-defined]
-    tab = state_tab(request.GET.get("state", ""))
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    filters = order_filter_from(request.GET)
+    tab, query = filters.tab, filters.query
     view = paginate(orders_filtered(shop=shop, tab=tab, query=query), request.GET)
     context = {
         "pages": view,

@@ -7,7 +7,8 @@ from pathlib import Path
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from joorsync.sync.ui.views import conflicts, dashboard, jobs, links, problems, sandbox, settings
+from joorsync.notifications.ui import views as notifications
+from joorsync.sync.ui.views import conflicts, dashboard, exports, jobs, links, problems, sandbox, settings
 
 app_name = "ui"
 
@@ -20,15 +21,19 @@ urlpatterns = [
     path("jobs/<int:job_id>", jobs.job_detail, name="job"),
     path("jobs/<int:job_id>/retry", jobs.job_retry, name="job_retry"),
     path("conflicts", conflicts.conflict_list, name="conflicts"),
+    path("conflicts/export.csv", exports.conflicts_csv, name="conflicts_export"),
     path("conflicts/bulk", conflicts.conflicts_bulk, name="conflicts_bulk"),
     path("conflicts/<int:conflict_id>", conflicts.conflict_detail, name="conflict"),
     path("conflicts/<int:conflict_id>/resolve", conflicts.conflict_resolve_view, name="conflict_resolve"),
     path("problems", problems.problem_list, name="problems"),
+    path("problems/export.csv", exports.problems_csv, name="problems_export"),
     path("links", links.link_list, name="links"),
+    path("links/export.csv", exports.links_csv, name="links_export"),
     path("links/<int:link_id>/link", links.link_make, name="link_make"),
     path("links/<int:link_id>/unlink", links.link_unlink, name="link_unlink"),
     path("settings", settings.settings_page, name="settings"),
     path("settings/test", settings.settings_test, name="settings_test"),
+    path("settings/notifications", notifications.notification_settings_save, name="notification_settings"),
     path("", include("joorsync.orders.ui.urls")),
     path("sandbox/login", sandbox.sandbox_login, name="sandbox_login"),
     path("sandbox/logout", sandbox.sandbox_logout, name="sandbox_logout"),

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from joorsync.sync.ui import diff
-from joorsync.sync.ui.diff import MAX_DIFF_WORK, TOO_LONG_NOTE, highlight, matched_tokens
+from joorsync.sync.ui.diff import MAX_DIFF_WORK, TOO_LONG_NOTE, highlight, highlight_text, matched_tokens
 from tests.sync.jobs_support import make_conflict, make_link
 
 LONG = 140 * 1024
@@ -118,11 +118,11 @@ def test_the_conflict_page_with_140kb_values_is_bounded_and_shows_them_whole(cli
     )
     results: list[diff.Highlight] = []
 
-    def recording(value, *, against):
-        results.append(highlight(value, against=against))
+    def recording(text, *, against):
+        results.append(highlight_text(text, against=against))
         return results[-1]
 
-    monkeypatch.setattr("joorsync.sync.ui.views.conflicts.highlight", recording)
+    monkeypatch.setattr("joorsync.sync.ui.views.conflicts.highlight_text", recording)
     response = client_in.get(f"/conflicts/{conflict.pk}")
     assert response.status_code == 200
     body = response.content.decode()

@@ -126,7 +126,8 @@ def test_htmx_resolve_swaps_the_decision_panel(client_in, shop):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert body.lstrip().startswith('<section class="card" id="decision"') and "Kept JOOR" in body
+    assert body.lstrip().startswith('<section class="card" id="decision"')
+    assert "Resolved: the JOOR value was kept" in body
     again = client_in.post(
         f"/conflicts/{conflict.pk}/resolve", {"resolution": "keep_shopify"}, headers={"HX-Request": "true"}
     )
@@ -245,8 +246,8 @@ def test_clear_this_field_is_offered_only_where_a_field_may_be_empty(client_in, 
     assert (
         '<button type="submit" class="danger" aria-describedby="clear-help">Clear this field</button>' in body
     )
-    assert 'hx-confirm="Empty description in Shopify and in JOOR?"' in body
-    assert "Empties <code>description</code> in Shopify and in JOOR." in body
+    assert 'hx-confirm="Empty the Description of Style ST-1 in Shopify and in JOOR?"' in body
+    assert "Empties the Description of Style ST-1 in Shopify and in JOOR." in body
     for conflict in (title, price):
         assert "Clear this field" not in client_in.get(f"/conflicts/{conflict.pk}").content.decode()
 
@@ -261,7 +262,8 @@ def test_clear_this_field_resolves_to_empty_on_both_sides(client_in, shop):
     job = SyncJob.objects.get(shop=shop)
     assert (job.kind, job.trigger, job.target["link_id"]) == ("targeted", "conflict", link.pk)
     page = client_in.get(response["Location"]).content.decode()
-    assert "Cleared the field on both sides" in page and "Value: <code>(empty)</code>" in page
+    assert "Resolved: the field was cleared on both sides" in page
+    assert 'Description: <span class="prewrap">(empty)</span>' in page
 
 
 def test_clear_is_refused_for_a_title_even_when_posted_by_hand(client_in, shop):
@@ -305,6 +307,9 @@ def test_bulk_leaves_conflicts_open_whose_kept_side_is_empty_and_says_which(clie
     )
     body = html.unescape(response.content.decode())
     assert "1 conflict(s) resolved." in body
-    assert f"1 conflict(s) left open because the value kept would empty the field: #{blank.pk}." in body
+    assert (
+        "1 conflict(s) left open because the value kept would empty the field: Description of Style ST-2."
+        in body
+    )
     assert Conflict.objects.get(pk=fine.pk).resolution == "keep_shopify"
     assert Conflict.objects.get(pk=blank.pk).status == "open"

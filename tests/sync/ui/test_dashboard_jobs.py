@@ -37,12 +37,12 @@ def test_dashboard_shows_connections_counts_and_sync_times(client_in, shop):
         stat(body, "Linked"),
         stat(body, "Unmatched"),
         stat(body, "Open conflicts"),
-        stat(body, "Errors"),
+        stat(body, "Needs attention"),
     ) == (
         4,
         2,
         1,
-        1,
+        2,  # the open conflict and the failed job
     )
     assert finished.strftime("%Y-%m-%d %H:%M") in body
     assert "t0ken-value" not in body
@@ -83,8 +83,8 @@ def test_preview_is_a_dry_run_whose_plan_shows_on_the_job_page(client_in, shop):
         ],
     )
     body = client_in.get(f"/jobs/{job.pk}").content.decode()
-    assert "Create in Shopify" in body and "Write Shopify: title" in body and "Winter coat" in body
-    assert "Write JOOR: variants[BLK/M].price" in body and "Conflict: description" in body
+    assert "Create in Shopify" in body and "Change in Shopify: Title" in body and "Winter coat" in body
+    assert "Change in JOOR: Price — BLK / M" in body and "Conflict: Description" in body
     assert 'hx-trigger="every 2s"' not in body  # finished: no more polling
 
 
@@ -96,7 +96,7 @@ def test_jobs_list_progress_status_and_polling(client_in, shop):
     assert '<table id="jobs-table" hx-get="/jobs" hx-trigger="every 2s"' in body
     assert f'<progress max="120" value="30" aria-label="Progress of job {running.pk}">' in body
     assert f'<progress max="5" value="5" aria-label="Progress of job {done.pk}">' in body
-    for word in (">running<", ">failed<", ">succeeded<"):
+    for word in (">Running<", ">Failed<", ">Succeeded<"):
         assert word in body
     rows = re.findall(r'<tr id="job-(\d+)">(.*?)</tr>', body, re.S)
     retry = {int(pk) for pk, row in rows if ">Retry</button>" in row}
@@ -123,7 +123,7 @@ def test_job_detail_lists_events(client_in, shop):
     sync_event_record(job=job, link=link, action="shopify_updated", side="shopify", message="title changed")
     sync_event_record(job=job, action="write_failed", level="error", message="JOOR said no")
     body = client_in.get(f"/jobs/{job.pk}").content.decode()
-    assert "shopify_updated" in body and "title changed" in body and "ST-1" in body
+    assert "Shopify updated" in body and "title changed" in body and "ST-1" in body
     assert 'class="level-error"' in body and "JOOR said no" in body
 
 
@@ -154,5 +154,6 @@ def test_a_previews_plan_rows_name_what_would_not_be_written_and_what_would_be_m
             {"style_number": "S2", "shopify_product_id": "gid://shopify/Product/2", "mark": "deleted_joor"},
         ]
     )
-    assert ("S1", "Not written: title", "style_name is 108 characters") in rows
-    assert ("S2", "Mark as", "deleted joor") in rows
+    named = [(row.product.name, row.change, row.value) for row in rows]
+    assert ("S1", "Not written: Title", "style_name is 108 characters") in named
+    assert ("S2", "Mark as", "deleted joor") in named

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from joorsync.sync.canonical import parse_variant_path
 from joorsync.sync.conflicts import (
     ConflictNotOpen,
     ConflictResolutionInvalid,
@@ -16,30 +20,23 @@ from joorsync.sync.conflicts import (
 )
 from joorsync.sync.models import Conflict
 from joorsync.sync.selectors import conflict_get
+from joorsync.sync.ui import labels
 from joorsync.sync.ui.auth import shop_required, user_label
-from joorsync.sync.ui.diff import as_text, highlight, parse_custom
+from joorsync.sync.ui.diff import editable_text, highlight_text, looks_like_html, parse_custom
 from joorsync.sync.ui.pagination import paginate
-from joorsync.sync.ui.queries import ConflictFilter, conflicts_filtered
+from joorsync.sync.ui.queries import (
+    ConflictFilter,
+    conflict_filter_from,
+    conflicts_filtered,
+    variant_names_for,
+)
 from joorsync.sync.ui.views.common import is_htmx, next_url, page, redirect_to
 
 BULK_RESOLUTIONS = (
     (Conflict.Resolution.KEEP_SHOPIFY, "Keep Shopify"),
     (Conflict.Resolution.KEEP_JOOR, "Keep JOOR"),
 )
-MAX_FILTER_DAYS = 3650
 MAX_REFUSED_SHOWN = 10
-
-
-def _filters(params: QueryDict) -> ConflictFilter:
-    status = params.get("status", Conflict.Status.OPEN)
-    days_text = params.get("older_than", "").strip()
-    days = int(days_text) if days_text.isdigit() else None
-    return ConflictFilter(
-        status=status if status in Conflict.Status.values else Conflict.Status.OPEN,
-        field=params.get("field", "").strip()[:255],
-        product=params.get("product", "").strip()[:255],
-        older_than_days=min(days, MAX_FILTER_DAYS) if days else None,
-    )
 
 
 def _conflict_or_404(request: HttpRequest, conflict_id: int) -> Conflict:
@@ -49,15 +46,53 @@ def _conflict_or_404(request: HttpRequest, conflict_id: int) -> Conflict:
         raise Http404("no such conflict") from None
 
 
+@dataclass(frozen=True)
+class ConflictRow:
+    """One conflict as the list shows it: the product by name, the field by its label, the values
+    as a person reads them."""
+
+    conflict: Conflict
+    product: labels.ProductRef
+    field: str
+    shopify: str
+    joor: str
+    resolved: str
+    resolved_by: str
+
+
+def conflict_rows(conflicts: list[Conflict], *, shop_domain: str) -> list[ConflictRow]:
+    """A page of conflicts named for a person (one query for the variants' colour names)."""
+    wanted = []
+    for conflict in conflicts:
+        parsed = parse_variant_path(conflict.field_path)
+        if parsed is not None:
+            wanted.append((conflict.link_id, parsed[0]))
+    names = variant_names_for(wanted=wanted)
+    return [
+        ConflictRow(
+            conflict=c,
+            product=labels.product_ref(c.link, shop_domain=shop_domain),
+            field=labels.field_label(c.field_path, names.get(c.link_id)),
+            shopify=labels.value_text(c.field_path, c.shopify_value),
+            joor=labels.value_text(c.field_path, c.joor_value),
+            resolved=labels.value_text(c.field_path, c.resolved_value),
+            resolved_by=labels.person_label(c.resolved_by) if c.resolved_by else "",
+        )
+        for c in conflicts
+    ]
+
+
 @require_GET
 @shop_required
 def conflict_list(request: HttpRequest) -> HttpResponse:
-    filters = _filters(request.GET)
-    view = paginate(conflicts_filtered(shop=request.shop, filters=filters), request.GET)  # type: ignore[attr-defined]
+    filters = conflict_filter_from(request.GET)
+    listed = conflicts_filtered(shop=request.shop, filters=filters).defer("link__snapshot")  # type: ignore[attr-defined]
+    view = paginate(listed, request.GET)
     context = {
         "filters": filters,
         "pages": view,
         "conflicts": view.rows,
+        "rows": conflict_rows(view.rows, shop_domain=request.shop_domain),  # type: ignore[attr-defined]
         "history": filters.status == Conflict.Status.RESOLVED,
         "resolutions": BULK_RESOLUTIONS,
         "here": request.get_full_path(),
@@ -66,36 +101,58 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(
-    conflict: Conflict, *, value_text: str | None = None, error: str = "", value_error: str = ""
-) -> dict:
-    base = conflict.base_value
-    # Each side is compared with the base: the marks show what that side changed.
-    shopify = highlight(conflict.shopify_value, against=base)
-    joor = highlight(conflict.joor_value, against=base)
+    conflict: Conflict,
+    *,
+    shop_domain: str,
+    value_text: str | None = None,
+    error: str = "",
+    value_error: str = "",
+) -> dict[str, Any]:
+    path = conflict.field_path
+    names = labels.variant_names_of(conflict.link.snapshot)
+    field = labels.field_label(path, names)
+    product = labels.product_ref(conflict.link, shop_domain=shop_domain)
+    base_text = labels.value_text(path, conflict.base_value)
+    # Each side is compared with the base, as text: the marks show the words that side changed.
+    shopify = highlight_text(labels.value_text(path, conflict.shopify_value), against=base_text)
+    joor = highlight_text(labels.value_text(path, conflict.joor_value), against=base_text)
+    raw = {
+        "base": conflict.base_value,
+        "shopify": conflict.shopify_value,
+        "joor": conflict.joor_value,
+    }
+    html_sources = (
+        {side: value if looks_like_html(value) else "" for side, value in raw.items()}
+        if path in labels.HTML_FIELDS and any(looks_like_html(v) for v in raw.values())
+        else {}
+    )
     return {
         "conflict": conflict,
-        "base_text": as_text(base),
+        "field": field,
+        "product": product,
+        "heading": f"{field} of {product.name}",
+        "base_text": base_text,
         "shopify_html": shopify.html,
         "shopify_note": shopify.note,
         "joor_html": joor.html,
         "joor_note": joor.note,
-        "resolved_text": as_text(conflict.resolved_value),
-        "value_text": value_text if value_text is not None else _editable(conflict.joor_value),
-        "clearable": conflict_field_clearable(field_path=conflict.field_path),
+        "html_sources": html_sources,
+        "resolved_text": labels.value_text(path, conflict.resolved_value),
+        "resolution_sentence": labels.resolution_sentence(conflict.resolution),
+        "resolved_by": labels.person_label(conflict.resolved_by) if conflict.resolved_by else "",
+        "value_text": value_text if value_text is not None else editable_text(conflict.joor_value),
+        "clearable": conflict_field_clearable(field_path=path),
         "error": error,
         "value_error": value_error,
     }
-
-
-def _editable(value: object) -> str:
-    return "" if value is None else as_text(value)
 
 
 @require_GET
 @shop_required
 def conflict_detail(request: HttpRequest, conflict_id: int) -> HttpResponse:
     conflict = _conflict_or_404(request, conflict_id)
-    return page(request, "sync/conflict_detail.html", _detail_context(conflict), nav="conflicts")
+    context = _detail_context(conflict, shop_domain=request.shop_domain)  # type: ignore[attr-defined]
+    return page(request, "sync/conflict_detail.html", context, nav="conflicts")
 
 
 @require_POST
@@ -129,6 +186,7 @@ def conflict_resolve_view(request: HttpRequest, conflict_id: int) -> HttpRespons
         at_field = custom and still_open
         context = _detail_context(
             conflict,
+            shop_domain=request.shop_domain,  # type: ignore[attr-defined]
             value_text=value_text,
             error="" if at_field else error,
             value_error=error if at_field else "",
@@ -136,15 +194,22 @@ def conflict_resolve_view(request: HttpRequest, conflict_id: int) -> HttpRespons
         if is_htmx(request):
             return page(request, "sync/_conflict_decision.html", context, nav="conflicts")
         return page(request, "sync/conflict_detail.html", context, nav="conflicts", status=400)
-    messages.success(request, f"Conflict {conflict.pk} resolved: {conflict.get_resolution_display()}.")
+    field = labels.field_label(conflict.field_path, labels.variant_names_of(conflict.link.snapshot))
+    name = labels.product_name(conflict.link)
+    sentence = labels.resolution_sentence(conflict.resolution)
+    messages.success(request, f"Resolved: {sentence} for {field} of {name}.")
     return redirect_to(reverse("ui:conflict", args=[conflict.pk]))
 
 
 def _refused_summary(refused: list[tuple[Conflict, str]]) -> str:
-    ids = ", ".join(f"#{conflict.pk}" for conflict, _ in refused[:MAX_REFUSED_SHOWN])
+    """Which conflicts stayed open, by field and product (colour codes stand for their names here)."""
+    named = "; ".join(
+        f"{labels.field_label(conflict.field_path)} of {labels.product_name(conflict.link)}"
+        for conflict, _ in refused[:MAX_REFUSED_SHOWN]
+    )
     more = f" and {len(refused) - MAX_REFUSED_SHOWN} more" if len(refused) > MAX_REFUSED_SHOWN else ""
     return (
-        f"{len(refused)} conflict(s) left open because the value kept would empty the field: {ids}{more}. "
+        f"{len(refused)} conflict(s) left open because the value kept would empty the field: {named}{more}. "
         "Open each to type a value or clear the field."
     )
 
@@ -161,7 +226,7 @@ def conflicts_bulk(request: HttpRequest) -> HttpResponse:
         return redirect_to(back)
     shop = request.shop  # type: ignore[attr-defined]
     if request.POST.get("scope") == "filter":
-        filters = _filters(request.POST)
+        filters = conflict_filter_from(request.POST)
         if not filters.any_set:
             messages.error(request, "Set a filter (field, product or age) before resolving all matching.")
             return redirect_to(back)

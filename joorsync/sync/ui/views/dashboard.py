@@ -14,7 +14,8 @@ from joorsync.orders.ui.queries import orders_dashboard_summary
 from joorsync.sync.jobs import SyncJobStateError, sync_job_request
 from joorsync.sync.models import SyncJob
 from joorsync.sync.ui.auth import shop_required, unauthorized
-from joorsync.sync.ui.queries import dashboard_summary
+from joorsync.sync.ui.labels import job_state
+from joorsync.sync.ui.queries import DashboardSummary, dashboard_summary
 from joorsync.sync.ui.views.common import page, redirect_to
 from shopify_app.domains import shop_domain_clean
 from shopify_app.oauth import query_params, request_params_valid
@@ -37,10 +38,29 @@ def app_home(request: HttpRequest) -> HttpResponse:
     return render(request, "sync/bootstrap.html", context)
 
 
+def attention_url(summary: DashboardSummary) -> str:
+    """Where "Needs attention" leads: the first list with something waiting, products before
+    orders before failed jobs (a product's problem is what a merchant can act on first)."""
+    waiting = (
+        (summary.open_problems, reverse("ui:problems")),
+        (summary.open_conflicts, reverse("ui:conflicts")),
+        (summary.held_orders, f"{reverse('ui:orders')}?state=held"),
+        (summary.failed_jobs, f"{reverse('ui:jobs')}?status=failed"),
+    )
+    return next((url for count, url in waiting if count), reverse("ui:problems"))
+
+
 def _dashboard(request: HttpRequest) -> HttpResponse:
-    summary = dashboard_summary(shop=request.shop)  # type: ignore[attr-defined]
     orders = orders_dashboard_summary(shop=request.shop)  # type: ignore[attr-defined]
-    return page(request, "sync/dashboard.html", {"summary": summary, "orders": orders}, nav="dashboard")
+    summary = dashboard_summary(shop=request.shop, held_orders=orders.held)  # type: ignore[attr-defined]
+    recent = [(job, job_state(job, problems=getattr(job, "left_problems", 0))) for job in summary.recent_jobs]
+    context = {
+        "summary": summary,
+        "orders": orders,
+        "recent_jobs": recent,
+        "attention_url": attention_url(summary),
+    }
+    return page(request, "sync/dashboard.html", context, nav="dashboard")
 
 
 dashboard = require_GET(shop_required(_dashboard, anonymous=app_home))

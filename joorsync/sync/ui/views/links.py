@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -9,12 +11,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from joorsync.sync.links import LinkRefused, product_link_manual, product_link_unlink
 from joorsync.sync.models import ProductLink
+from joorsync.sync.ui import labels
 from joorsync.sync.ui.auth import shop_required, user_label
 from joorsync.sync.ui.pagination import paginate
-from joorsync.sync.ui.queries import link_suggestions, links_filtered, unmatched_style_get
+from joorsync.sync.ui.queries import (
+    LINK_STATUS_CHOICES,
+    link_filter_from,
+    link_suggestions,
+    links_filtered,
+    product_names_for_gids,
+    unmatched_style_get,
+)
 from joorsync.sync.ui.views.common import next_url, page, redirect_to
-
-STATUS_CHOICES = [("", "All"), ("unmatched", "Unmatched (either side)"), *ProductLink.Status.choices]
 
 
 def _link_or_404(request: HttpRequest, link_id: int) -> ProductLink:
@@ -24,21 +32,50 @@ def _link_or_404(request: HttpRequest, link_id: int) -> ProductLink:
     return link
 
 
+@dataclass(frozen=True)
+class LinkNames:
+    """A row's two sides by name, where to open the product, and why it is not a synced pair."""
+
+    product: labels.ProductRef
+    shopify: str
+    joor: str
+    reason: str
+
+
+def link_names(link: ProductLink, *, shop_domain: str, products: dict[str, str] | None = None) -> LinkNames:
+    """`products`: titles of the Shopify products the row's note quotes by id."""
+    number = labels.numeric_id(link.shopify_product_id)
+    return LinkNames(
+        product=labels.product_ref(link, shop_domain=shop_domain),
+        shopify=link.shopify_title or (f"Shopify product {number}" if number else ""),
+        joor=link.joor_name or (f"JOOR style {link.joor_style_id}" if link.joor_style_id else ""),
+        reason=labels.link_reason(link, products=products),
+    )
+
+
 @require_GET
 @shop_required
 def link_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    status = status if status in dict(STATUS_CHOICES) else ""
-    search = request.GET.get("q", "").strip()[:255]
-    view = paginate(links_filtered(shop=request.shop, status=status, search=search), request.GET)  # type: ignore[attr-defined]
+    filters = link_filter_from(request.GET)
+    status, search, link_id = filters.status, filters.search, filters.link_id
+    listed = links_filtered(shop=request.shop, status=status, search=search, link_id=link_id)  # type: ignore[attr-defined]
+    view = paginate(listed, request.GET)
     suggestions = link_suggestions(shop=request.shop, rows=view.rows)  # type: ignore[attr-defined]
-    rows = [(link, suggestions.get(link.pk)) for link in view.rows]
+    shop_domain = request.shop_domain  # type: ignore[attr-defined]
+    notes = (link.note for link in view.rows if link.status != ProductLink.Status.LINKED)
+    quoted = product_names_for_gids(shop=request.shop, gids=labels.shopify_gids_in(*notes))  # type: ignore[attr-defined]
+    rows = [
+        (link, suggestions.get(link.pk), link_names(link, shop_domain=shop_domain, products=quoted))
+        for link in view.rows
+    ]
     context = {
+        "one_link": link_id is not None,
+        "link_id": link_id,
         "pages": view,
         "rows": rows,
         "status": status,
         "search": search,
-        "statuses": STATUS_CHOICES,
+        "statuses": LINK_STATUS_CHOICES,
         "here": request.get_full_path(),
     }
     return page(request, "sync/links.html", context, nav="links")
@@ -68,10 +105,17 @@ def link_make(request: HttpRequest, link_id: int) -> HttpResponse:
             user=user_label(request),
         )
     except LinkRefused as exc:
-        messages.error(request, str(exc))
+        reason = str(exc)
+        titles = product_names_for_gids(shop=request.shop, gids=labels.shopify_gids_in(reason))  # type: ignore[attr-defined]
+        messages.error(request, labels.humanize_text(reason, products=titles))
     else:
+        # The kept row may be the style's, which never held the Shopify title: the product's row did.
+        product = row.shopify_title or labels.product_name(link)
+        named = " · ".join(
+            part for part in (link.style_number or style.style_number, style.joor_name) if part
+        )
         messages.success(
-            request, f"Linked {link.shopify_title or link.shopify_product_id} to {link.style_number}."
+            request, f"Linked {product} to JOOR style {named}; a sync of this product is queued."
         )
     return redirect_to(back)
 
@@ -81,5 +125,5 @@ def link_make(request: HttpRequest, link_id: int) -> HttpResponse:
 def link_unlink(request: HttpRequest, link_id: int) -> HttpResponse:
     link = _link_or_404(request, link_id)
     product_link_unlink(link=link, user=user_label(request))
-    messages.success(request, f"Unlinked {link.style_number or link.shopify_product_id}.")
+    messages.success(request, f"Unlinked {labels.product_name(link)}: it no longer syncs.")
     return redirect_to(next_url(request, reverse("ui:links")))

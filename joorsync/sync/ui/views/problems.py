@@ -2,27 +2,66 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from joorsync.sync.models import ProductProblem
-from joorsync.sync.selectors import product_problems_open_for
+from joorsync.sync.ui import labels
 from joorsync.sync.ui.auth import shop_required
 from joorsync.sync.ui.pagination import paginate
+from joorsync.sync.ui.queries import (
+    problems_listed,
+    product_names_for_gids,
+    variant_names_for,
+)
 from joorsync.sync.ui.views.common import page
+from shopify_app.models import Shop
 
 
-def _product_name(problem: ProductProblem) -> str:
-    """The name a person knows the product by; a product with no link yet shows its id."""
-    link = problem.link
-    named = problem.title or (link.shopify_title or link.joor_name if link is not None else "")
-    return named or problem.subject
+@dataclass(frozen=True)
+class ProblemRow:
+    """One problem as the list shows it: the product by name, the field by its label."""
+
+    problem: ProductProblem
+    product: labels.ProductRef
+    field: str
+    side: str
+    message: str
+
+
+def problem_rows(problems: list[ProductProblem], *, shop: Shop) -> list[ProblemRow]:
+    """A page of problems named for a person (one query for colour names, one for products the
+    messages mention)."""
+    wanted = [
+        (p.link_id, key)
+        for p in problems
+        if p.link_id is not None
+        for key in labels.variant_keys_in(p.field_path, p.message)
+    ]
+    names = variant_names_for(wanted=wanted)
+    products = product_names_for_gids(shop=shop, gids=labels.shopify_gids_in(*(p.message for p in problems)))
+    rows = []
+    for p in problems:
+        mine = names.get(p.link_id or 0)
+        rows.append(
+            ProblemRow(
+                problem=p,
+                product=labels.product_ref_for_subject(
+                    p.subject, title=p.title, link=p.link, shop_domain=shop.shop_domain
+                ),
+                field=labels.field_label(p.field_path, mine) if p.field_path else "",
+                side=labels.side_label(p.side),
+                message=labels.humanize_text(p.message, names=mine, products=products),
+            )
+        )
+    return rows
 
 
 @require_GET
 @shop_required
 def problem_list(request: HttpRequest) -> HttpResponse:
-    problems = product_problems_open_for(shop=request.shop).defer("details", "link__snapshot")  # type: ignore[attr-defined]
-    view = paginate(problems, request.GET)
-    rows = [(problem, _product_name(problem)) for problem in view.rows]
+    view = paginate(problems_listed(shop=request.shop), request.GET)  # type: ignore[attr-defined]
+    rows = problem_rows(view.rows, shop=request.shop)  # type: ignore[attr-defined]
     return page(request, "sync/problems.html", {"pages": view, "rows": rows}, nav="problems")

@@ -1,5 +1,6 @@
-"""`/settings`: the JOOR connection (write-only credentials, "Test connection"), the sync settings, and
-the "Orders" section (its own form, saved by `joorsync.orders.ui.views.order_settings_save`).
+"""`/settings`: the JOOR connection (write-only credentials, "Test connection"), the sync settings, the
+"Orders" section (its own form, saved by `joorsync.orders.ui.views.order_settings_save`) and the
+"Notifications" section (its own form, saved by `joorsync.notifications.ui.views`).
 
 Stored credentials are used only with the address they were entered for: when the form changes the
 JOOR API URL or auth URL, the stored ones are left out, and neither Save nor "Test connection" sends a
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from joorsync.notifications.ui.forms import NotificationSettingsForm, notifications_form_for
 from joorsync.orders.selectors import order_settings_get
 from joorsync.orders.ui.forms import OrderSettingsForm
 from joorsync.sync.accounts import (
@@ -96,6 +98,7 @@ def _render(
     test_result: str = "",
     test_ok: bool = False,
     orders_form: OrderSettingsForm | None = None,
+    notifications_form: NotificationSettingsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     shop = request.shop  # type: ignore[attr-defined]
@@ -105,6 +108,8 @@ def _render(
     places = shopify_locations(shop=shop)
     if orders_form is None:
         orders_form = OrderSettingsForm(settings=order_settings_get(shop=shop), locations=places.locations)
+    if notifications_form is None:
+        notifications_form = notifications_form_for(shop=shop)
     known = dict(places.locations)
     for gid in values["warehouses"]:
         known.setdefault(gid, gid)  # a mapped location Shopify did not list still shows (by its id)
@@ -130,14 +135,22 @@ def _render(
         "test_result": test_result,
         "test_ok": test_ok,
         "orders_form": orders_form,
+        "notifications_form": notifications_form,
     }
     return page(request, "sync/settings.html", context, nav="settings", status=status)
 
 
-def settings_render(request: HttpRequest, *, orders_form: OrderSettingsForm, status: int) -> HttpResponse:
-    """The page with the "Orders" section as submitted (its refusals at their fields), the rest as
-    stored: for the order settings' own save (`joorsync.orders.ui.views`)."""
-    return _render(request, orders_form=orders_form, status=status)
+def settings_render(
+    request: HttpRequest,
+    *,
+    orders_form: OrderSettingsForm | None = None,
+    notifications_form: NotificationSettingsForm | None = None,
+    status: int,
+) -> HttpResponse:
+    """The page with one section as submitted (its refusals at their fields), the rest as stored: for
+    the order and notification settings' own saves (`joorsync.orders.ui.views`,
+    `joorsync.notifications.ui.views`)."""
+    return _render(request, orders_form=orders_form, notifications_form=notifications_form, status=status)
 
 
 @require_http_methods(["GET", "POST"])
