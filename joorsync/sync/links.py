@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from joorsync.sync.jobs import sync_job_request, sync_job_target_for_link
-from joorsync.sync.models import ProductLink, SyncJob
+from joorsync.sync.models import ProductLink, SyncJob, VariantLink
 from shopify_app.models import Shop
 
 
@@ -58,13 +58,57 @@ def product_link_manual(
     return link
 
 
+VARIANT_FIELDS = (
+    "color_code",
+    "size",
+    "shopify_variant_id",
+    "shopify_inventory_item_id",
+    "joor_sku_id",
+    "upc",
+    "sku",
+)
+
+
 def product_link_unlink(*, link: ProductLink, user: str) -> ProductLink:
     """Stop syncing a pair. The row stays (marked unlinked), so automatic matching does not simply
-    link the two again on the next run."""
+    link the two again on the next run; what the unlink took away is kept for `product_link_relink`."""
     with transaction.atomic():
+        locked = ProductLink.objects.select_for_update().get(pk=link.pk)
+        undo = {
+            "status": locked.status,
+            "note": locked.note,
+            "variants": [
+                dict(zip(VARIANT_FIELDS, row, strict=True))
+                for row in locked.variant_links.values_list(*VARIANT_FIELDS)
+            ],
+        }
         ProductLink.objects.filter(pk=link.pk).update(
-            status=ProductLink.Status.UNLINKED, note=f"unlinked by {user}"
+            status=ProductLink.Status.UNLINKED, note=f"unlinked by {user}", unlink_undo=undo
         )
-        link.variant_links.all().delete()
+        locked.variant_links.all().delete()
     link.refresh_from_db()
     return link
+
+
+def product_link_relink(*, link: ProductLink, user: str) -> bool:
+    """Undo an unlink: the pair syncs again with its variant links as they were. False when there is
+    nothing to undo (not unlinked, or unlinked before undo was kept)."""
+    with transaction.atomic():
+        locked = ProductLink.objects.select_for_update().get(pk=link.pk)
+        undo = locked.unlink_undo
+        if locked.status != ProductLink.Status.UNLINKED or not isinstance(undo, dict):
+            return False
+        VariantLink.objects.bulk_create(
+            [
+                VariantLink(product_link=locked, **{k: v for k, v in row.items() if k in VARIANT_FIELDS})
+                for row in undo.get("variants") or []
+            ],
+            ignore_conflicts=True,
+        )
+        ProductLink.objects.filter(pk=link.pk).update(
+            status=undo.get("status") or ProductLink.Status.LINKED,
+            note=f"linked again by {user} (unlink undone)",
+            unlink_undo=None,
+        )
+    link.refresh_from_db()
+    return True

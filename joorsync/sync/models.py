@@ -134,6 +134,8 @@ class ProductLink(models.Model):
     snapshot_hash = models.CharField(max_length=64, blank=True, default="")
     last_synced_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True, default="")
+    #: What an unlink took away (status, note, variant links), kept so that a person can undo it.
+    unlink_undo = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -70,6 +70,7 @@ def test_every_page_fits_every_width_and_passes_axe(
         "dashboard": "/",
         "settings": "/settings",
         "links": "/links",
+        "unlink-question": f"/links/{world.links()[0].pk}/unlink",
         "conflicts": "/conflicts",
         "conflict": f"/conflicts/{conflict.pk}",
         "jobs": "/jobs",

@@ -64,7 +64,7 @@ def test_links_search_and_unlink(signed_in, world, shoot):
     first, second, *_ = world.links()
     page = signed_in
     assert_page_ok(page, page.goto("/links"))
-    expect(page.get_by_role("button", name="Unlink", exact=True)).to_have_count(len(world.links()))
+    expect(page.get_by_role("link", name="Unlink")).to_have_count(len(world.links()))
     shoot("all")
 
     page.get_by_label("Search", exact=True).fill(first.style_number)
@@ -76,7 +76,10 @@ def test_links_search_and_unlink(signed_in, world, shoot):
     shoot("searched")
 
     row = page.locator("tr", has=page.get_by_text(first.style_number)).first
-    submit(page, row.get_by_role("button", name="Unlink", exact=True))
+    row.get_by_role("link", name="Unlink").click()
+    page.wait_for_load_state()
+    shoot("unlink-question")
+    submit(page, page.get_by_role("button", name="Unlink", exact=True))
     shoot("unlinked")
 
     def unlinked() -> bool:

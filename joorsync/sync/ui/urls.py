@@ -31,6 +31,7 @@ urlpatterns = [
     path("links/export.csv", exports.links_csv, name="links_export"),
     path("links/<int:link_id>/link", links.link_make, name="link_make"),
     path("links/<int:link_id>/unlink", links.link_unlink, name="link_unlink"),
+    path("links/<int:link_id>/relink", links.link_relink, name="link_relink"),
     path("settings", settings.settings_page, name="settings"),
     path("settings/test", settings.settings_test, name="settings_test"),
     path("settings/notifications", notifications.notification_settings_save, name="notification_settings"),

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from joorsync.sync.models import ProductLink, SyncJob
+from joorsync.sync.models import ProductLink, SyncJob, VariantLink
 from tests.sync.jobs_support import make_conflict, make_link
 
 pytestmark = pytest.mark.django_db
@@ -34,14 +34,39 @@ def test_search_and_status_filters(client_in, shop):
     assert rows(client_in.get("/links", {"status": "linked"}).content.decode()) == {coat.pk, dress.pk}
 
 
-def test_unlink(client_in, shop):
+def test_unlink_asks_first_then_offers_undo(client_in, shop):
     link = make_link(shop, 1)
+    VariantLink.objects.create(
+        product_link=link,
+        color_code="C1",
+        size="M",
+        shopify_variant_id="gid://shopify/ProductVariant/7",
+        upc="111",
+    )
     body = client_in.get("/links").content.decode()
-    assert f'action="/links/{link.pk}/unlink"' in body and ">Unlink</button>" in body
+    assert f'href="/links/{link.pk}/unlink?next=' in body and "Unlink…</a>" in body
+    confirm = client_in.get(f"/links/{link.pk}/unlink", {"next": "/links?status=linked"}).content.decode()
+    assert "stop syncing" in confirm and "Nothing is changed or deleted" in confirm
+    assert f'action="/links/{link.pk}/unlink"' in confirm and ">Unlink</button>" in confirm
+    link.refresh_from_db()
+    assert link.status == "linked"  # looking at the question changes nothing
     response = client_in.post(f"/links/{link.pk}/unlink", {"next": "/links?status=linked"})
-    assert response["Location"] == "/links?status=linked"
+    assert response["Location"] == f"/links?link={link.pk}"
     link.refresh_from_db()
     assert link.status == "unlinked" and "sandbox:demo.myshopify.com" in link.note
+    assert not link.variant_links.exists()
+    row = client_in.get(response["Location"]).content.decode()
+    assert f'action="/links/{link.pk}/relink"' in row and "Undo unlink" in row
+    undone = client_in.post(f"/links/{link.pk}/relink")
+    assert undone.status_code == 302
+    link.refresh_from_db()
+    assert link.status == "linked" and link.unlink_undo is None and "unlink undone" in link.note
+    assert list(link.variant_links.values_list("color_code", "size", "shopify_variant_id", "upc")) == [
+        ("C1", "M", "gid://shopify/ProductVariant/7", "111")
+    ]
+    again = client_in.post(f"/links/{link.pk}/relink", follow=True).content.decode()
+    assert "no unlink" in again  # nothing left to undo
+    assert client_in.get(f"/links/{link.pk}/relink").status_code == 405
 
 
 def test_link_an_unmatched_product_to_a_suggested_style(client_in, shop):

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joorsync.sync.links import LinkRefused, product_link_manual, product_link_unlink
+from joorsync.sync.links import LinkRefused, product_link_manual, product_link_relink, product_link_unlink
 from joorsync.sync.models import ProductLink
 from joorsync.sync.ui import labels
 from joorsync.sync.ui.auth import shop_required, user_label
@@ -120,10 +120,29 @@ def link_make(request: HttpRequest, link_id: int) -> HttpResponse:
     return redirect_to(back)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @shop_required
 def link_unlink(request: HttpRequest, link_id: int) -> HttpResponse:
+    """GET: what unlinking the product does, and a button; POST: unlink it (undo offered after)."""
     link = _link_or_404(request, link_id)
+    back = next_url(request, reverse("ui:links"))
+    if request.method == "GET":
+        if link.status != ProductLink.Status.LINKED:
+            return redirect_to(back)
+        context = {"link": link, "name": labels.product_name(link), "back": back}
+        return page(request, "sync/link_unlink.html", context, nav="links")
     product_link_unlink(link=link, user=user_label(request))
-    messages.success(request, f"Unlinked {labels.product_name(link)}: it no longer syncs.")
-    return redirect_to(next_url(request, reverse("ui:links")))
+    messages.success(request, f"Unlinked {labels.product_name(link)}: it no longer syncs. Undo below.")
+    return redirect_to(f"{reverse('ui:links')}?link={link.pk}")
+
+
+@require_POST
+@shop_required
+def link_relink(request: HttpRequest, link_id: int) -> HttpResponse:
+    """Undo an unlink."""
+    link = _link_or_404(request, link_id)
+    if product_link_relink(link=link, user=user_label(request)):
+        messages.success(request, f"{labels.product_name(link)} is linked again, as before.")
+    else:
+        messages.error(request, f"There is no unlink of {labels.product_name(link)} to undo.")
+    return redirect_to(f"{reverse('ui:links')}?link={link.pk}")
