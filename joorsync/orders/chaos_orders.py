@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from joorsync.orders.models import ImportedOrder
-from joorsync.orders.selectors import order_settings_get
+from joorsync.orders.imports import IMPORTABLE_STATUSES
+from joorsync.orders.models import STATUSES_BY_ORDER_TYPE, ImportedOrder
+from joorsync.orders.selectors import linked_upcs, order_settings_get
 from joorsync.orders.services import orders_job_request
 from joorsync.orders.shopify_orders import TAG_PREFIX
-from joorsync.sync.models import SyncJob, VariantLink
+from joorsync.sync.models import SyncJob
 from shopify_app.admin.client import AdminClient
 from shopify_app.models import Shop
 
@@ -29,24 +30,10 @@ if TYPE_CHECKING:
 
 POLL = 0.1
 SETTLE_RUNS = 5
-#: The JOOR statuses each `order_type` setting imports (JOOR's v2 order types).
-IMPORTED_STATUSES: dict[int, frozenset[str]] = {
-    2: frozenset({"APPROVED", "SHIPPED"}),
-    6: frozenset({"APPROVED"}),
-    7: frozenset({"SHIPPED"}),
-    3: frozenset({"PENDING"}),
-    4: frozenset({"APPROVED", "SHIPPED", "PENDING"}),
-}
 
 
 def _place(run: ChaosRun, shop: Shop, count: int) -> list[str]:
-    upcs = list(
-        VariantLink.objects.filter(product_link__shop=shop)
-        .exclude(upc="")
-        .exclude(shopify_variant_id="")
-        .order_by("pk")
-        .values_list("upc", flat=True)[:200]
-    )
+    upcs = linked_upcs(shop=shop, limit=200)
     placed = []
     with httpx.Client(timeout=30) as client:
         for _ in range(count):
@@ -96,9 +83,9 @@ def orders_chaos(run: ChaosRun, shop: Shop) -> dict[str, Any]:
     kills = []
     batch = max(1, math.ceil(cfg.orders / max(cfg.order_kills, 1)))
     placed: list[str] = []
-    run._faults(on=True)
+    run.faults(on=True)
     if run.worker is None:
-        run._start_worker()
+        run.start_worker()
     deadline = time.monotonic() + cfg.phase_timeout
     for _ in range(cfg.order_kills):
         placed += _place(run, shop, min(batch, max(cfg.orders - len(placed), 1)))
@@ -111,20 +98,20 @@ def orders_chaos(run: ChaosRun, shop: Shop) -> dict[str, Any]:
                     shop=shop, status__in=(SyncJob.Status.QUEUED, SyncJob.Status.RUNNING)
                 ).exists():
                     orders_job_request(shop=shop)
-                run._sleep(POLL)
-        run._sleep(run.rng.uniform(0.02, 0.8))
+                run.sleep(POLL)
+        run.sleep(run.rng.uniform(0.02, 0.8))
         victim = _running_orders_job(run, shop)
-        run._kill_worker()
+        run.kill_worker()
         kills.append(victim.pk if victim else None)
-        run._start_worker()
+        run.start_worker()
     if len(placed) < cfg.orders:
         placed += _place(run, shop, cfg.orders - len(placed))
-    run._await_idle(shop, "after the order kills")
-    run._faults(on=False)
+    run.await_idle(shop, "after the order kills")
+    run.faults(on=False)
     settle = []
     for _ in range(SETTLE_RUNS):
         job = orders_job_request(shop=shop)
-        run._await_idle(shop, "during an order run")
+        run.await_idle(shop, "during an order run")
         job.refresh_from_db()
         settle.append({"job": job.pk, "status": job.status, "counters": job.counters})
         waiting = ImportedOrder.objects.filter(
@@ -133,7 +120,7 @@ def orders_chaos(run: ChaosRun, shop: Shop) -> dict[str, Any]:
         if job.status == SyncJob.Status.SUCCEEDED and not waiting and not (job.counters or {}).get("new"):
             break
     joor_orders = httpx.get(f"{run.joor_url}/_sandbox/orders", timeout=30).json()["orders"]
-    wanted = IMPORTED_STATUSES[order_settings_get(shop=shop).order_type]
+    wanted = STATUSES_BY_ORDER_TYPE[order_settings_get(shop=shop).order_type] & IMPORTABLE_STATUSES
     approved = {str(o["order_id"]) for o in joor_orders if o.get("stored_status") in wanted}
     tags = _shopify_tags(run)
     held = set(

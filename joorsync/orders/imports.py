@@ -33,6 +33,7 @@ from joorsync.orders.shopify_orders import (
     order_create_variables,
     order_tag,
     orders_tagged,
+    split_name,
 )
 from joorsync.sync.models import SyncJob
 from shopify_app.admin.client import AdminClient
@@ -155,11 +156,11 @@ def _customer_part(order: WholesaleOrder, ctx: ImportContext) -> tuple[dict[str,
                 },
             )
             return {"toAssociate": {"id": existing}}, ""
-    first, _, last = (order.contact_name or order.buyer_name or order.retailer_name).rpartition(" ")
+    first, last = split_name(order.contact_name or order.buyer_name or order.retailer_name)
     upsert = {
         "email": order.email or None,
-        "firstName": first or last or None,
-        "lastName": last if first else None,
+        "firstName": first or None,
+        "lastName": last or None,
         "note": f"JOOR retailer {order.retailer_name} ({order.retailer_code})"[:5000],
         "tags": ["JOOR retailer"],
     }

@@ -18,6 +18,17 @@ class JoorOrderType(models.IntegerChoices):
     ALL_BUT_CANCELLED = 4, "Every status but cancelled"
 
 
+#: The JOOR statuses each `JoorOrderType` reads (JOOR's v2 `order_type` table; IN_PROGRESS under 4 is
+#: the sandbox's reading, JOOR does not say).
+STATUSES_BY_ORDER_TYPE: dict[int, frozenset[str]] = {
+    JoorOrderType.APPROVED_AND_SHIPPED: frozenset({"APPROVED", "SHIPPED"}),
+    JoorOrderType.APPROVED: frozenset({"APPROVED"}),
+    JoorOrderType.SHIPPED: frozenset({"SHIPPED"}),
+    JoorOrderType.PENDING: frozenset({"PENDING"}),
+    JoorOrderType.ALL_BUT_CANCELLED: frozenset({"APPROVED", "SHIPPED", "PENDING", "NOTES", "IN_PROGRESS"}),
+}
+
+
 class OrderSettings(models.Model):
     """How one shop's JOOR orders become Shopify orders. Created with the defaults on first use."""
 

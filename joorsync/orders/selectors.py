@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Q, QuerySet
 
 from joorsync.orders.models import ImportedOrder, OrderEvent, OrderSettings, RetailerLink
+from joorsync.sync.models import VariantLink
 from shopify_app.models import Shop
 
 State = ImportedOrder.State
@@ -72,3 +73,14 @@ def orders_list(*, shop: Shop, state: str = "", query: str = "") -> QuerySet[Imp
 
 def retailer_link_for_customer(*, shop: Shop, shopify_customer_id: str) -> RetailerLink | None:
     return RetailerLink.objects.filter(shop=shop, shopify_customer_id=shopify_customer_id).first()
+
+
+def linked_upcs(*, shop: Shop, limit: int) -> list[str]:
+    """UPCs of variants linked on both sides (what orders can be placed on: the demo, the chaos bench)."""
+    return list(
+        VariantLink.objects.filter(product_link__shop=shop)
+        .exclude(upc="")
+        .exclude(shopify_variant_id="")
+        .order_by("pk")
+        .values_list("upc", flat=True)[:limit]
+    )

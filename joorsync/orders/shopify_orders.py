@@ -89,7 +89,7 @@ def _money(amount: Decimal, currency: str) -> dict[str, Any]:
     return {"shopMoney": {"amount": f"{amount:.2f}", "currencyCode": currency}}
 
 
-def _split_name(name: str) -> tuple[str, str]:
+def split_name(name: str) -> tuple[str, str]:
     parts = name.split()
     if not parts:
         return "", ""
@@ -99,7 +99,7 @@ def _split_name(name: str) -> tuple[str, str]:
 
 
 def mailing_address(address: Address, *, fallback_name: str, fallback_company: str) -> dict[str, Any]:
-    first, last = _split_name(address.contact_name or fallback_name)
+    first, last = split_name(address.contact_name or fallback_name)
     values = {
         "firstName": first,
         "lastName": last,
@@ -364,7 +364,7 @@ def company_create(
     customer already has that e-mail, that customer becomes the contact instead of a new one."""
     shipping = order.shipping or order.billing or Address()
     billing = order.billing or shipping
-    first, last = _split_name(order.contact_name or order.buyer_name)
+    first, last = split_name(order.contact_name or order.buyer_name)
 
     def company_address(address: Address) -> dict[str, Any]:
         values = {

@@ -17,15 +17,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from joorsync.joor.client import JoorClient
+from joorsync.orders.models import STATUSES_BY_ORDER_TYPE
 
-#: v2 `order_type` → the v4 statuses it stands for (v4 has no SHIPPED: a shipped order reads APPROVED).
-V4_STATUSES_BY_ORDER_TYPE: dict[int, frozenset[str]] = {
-    2: frozenset({"APPROVED"}),
-    6: frozenset({"APPROVED"}),
-    7: frozenset({"APPROVED"}),
-    3: frozenset({"PENDING"}),
-    4: frozenset({"APPROVED", "PENDING", "NOTES", "IN_PROGRESS"}),
-}
 LINE_BATCH = 50
 #: The key that marks a stored document as read through v4.
 SOURCE_KEY = "read_through"
@@ -66,7 +59,9 @@ def v4_order_documents(
 ) -> Iterator[tuple[dict[str, Any], bool]]:
     """(document in v2 names, importable) for each v4 order that is new in a wanted status, or known
     (`known`: JOOR id → stored status) with another status now."""
-    statuses = V4_STATUSES_BY_ORDER_TYPE.get(order_type, frozenset({"APPROVED"}))
+    # v4 has no SHIPPED: a shipped order reads APPROVED there.
+    v2 = STATUSES_BY_ORDER_TYPE.get(order_type, frozenset({"APPROVED"}))
+    statuses = frozenset("APPROVED" if status == "SHIPPED" else status for status in v2)
     currencies = {str(pt.get("id")): str(pt.get("currency_code") or "") for pt in joor.list_price_types()}
     wanted = []
     for order in joor.iter_v4_orders():

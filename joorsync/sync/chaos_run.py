@@ -145,14 +145,14 @@ class ChaosRun:
         self.joor_url = f"http://{HOST}:{joor_port}"
         self.shopify_url = f"http://{HOST}:{shopify_port}"
 
-    def _start_worker(self) -> None:
+    def start_worker(self) -> None:
         self.workers += 1
         self.worker_started_at = timezone.now()
         self.worker = self.supervisor.start(
             name=f"worker-{self.workers}", argv=[*self.manage, "qcluster"], port=None
         )
 
-    def _kill_worker(self) -> None:
+    def kill_worker(self) -> None:
         worker = self.worker
         if worker is None:
             return
@@ -169,7 +169,7 @@ class ChaosRun:
         self._sampled_at = now
         self.peak_kb = max(self.peak_kb, _peak_rss_kb(self.worker.pid))
 
-    def _sleep(self, seconds: float) -> None:
+    def sleep(self, seconds: float) -> None:
         self._sample_memory()
         time.sleep(seconds)
 
@@ -182,7 +182,7 @@ class ChaosRun:
             raise ChaosBenchError(f"{url}{path} answered {response.status_code}: {response.text[:300]}")
         return dict(response.json())
 
-    def _faults(self, *, on: bool) -> None:
+    def faults(self, *, on: bool) -> None:
         self._control(self.joor_url, "/_sandbox/faults", {"faults": self.config.joor_faults if on else "off"})
         self._control(
             self.shopify_url, "/_sandbox/faults", {"faults": self.config.shopify_faults if on else "off"}
@@ -255,7 +255,7 @@ class ChaosRun:
                 return job
             if self._idle(shop):
                 self._request_full(shop)
-            self._sleep(POLL)
+            self.sleep(POLL)
         return None
 
     def _await_start(self, job_id: int, attempts: int, started: float) -> float | None:
@@ -270,10 +270,10 @@ class ChaosRun:
                 return time.monotonic() - started
             if row["status"] in ENDED:
                 return None
-            self._sleep(POLL / 2)
+            self.sleep(POLL / 2)
         return None
 
-    def _await_idle(self, shop: Shop, what: str) -> None:
+    def await_idle(self, shop: Shop, what: str) -> None:
         deadline = time.monotonic() + self.config.phase_timeout
         while not self._idle(shop):
             if time.monotonic() > deadline:
@@ -282,14 +282,14 @@ class ChaosRun:
                 )
             if self.worker is None or not self.worker.alive():
                 raise ChaosBenchError(f"the worker exited {what}: see {self.workdir / 'logs'}")
-            self._sleep(0.5)
+            self.sleep(0.5)
 
     # ------------------------------------------------------------------ phases
 
     def _chaos(self, shop: Shop) -> None:
         cfg = self.config
         self._request_full(shop)
-        self._start_worker()
+        self.start_worker()
         deadline = time.monotonic() + cfg.phase_timeout
         for number in range(1, cfg.kills + 1):
             if self._await_claim(shop, deadline) is None:
@@ -298,13 +298,13 @@ class ChaosRun:
             while time.monotonic() < moment:
                 if self._idle(shop):
                     self._request_full(shop)  # the sync finished: the chaos goes on with another
-                self._sleep(POLL)
+                self.sleep(POLL)
             victim = self._running_here(shop)
-            self._kill_worker()
+            self.kill_worker()
             asked = time.monotonic()
             sync_now = self._request_full(shop)
             attempts = sync_now.attempts
-            self._start_worker()
+            self.start_worker()
             seconds = self._await_start(sync_now.pk, attempts, asked)
             self.kills.append(
                 Kill(
@@ -323,9 +323,9 @@ class ChaosRun:
     def _converge(self, shop: Shop) -> tuple[bool, list[dict[str, Any]]]:
         runs: list[dict[str, Any]] = []
         for _ in range(self.config.converge_runs):
-            self._await_idle(shop, "before a convergence sync")
+            self.await_idle(shop, "before a convergence sync")
             job = self._request_full(shop)
-            self._await_idle(shop, "during a convergence sync")
+            self.await_idle(shop, "during a convergence sync")
             job.refresh_from_db()
             counters = job.counters or {}
             writes = sum(
@@ -355,13 +355,13 @@ class ChaosRun:
             shop = self._connect()
             before = self._read()
             usage_before = self._usage()
-            self._faults(on=True)
+            self.faults(on=True)
             _say(f"faults on; full sync queued; {cfg.kills} kills to come")
             chaos_started = time.monotonic()
             self._chaos(shop)
-            self._await_idle(shop, "after the kills")
+            self.await_idle(shop, "after the kills")
             chaos_seconds = time.monotonic() - chaos_started
-            self._faults(on=False)
+            self.faults(on=False)
             _say("faults off; converging")
             converge_started = time.monotonic()
             converged, runs = self._converge(shop)

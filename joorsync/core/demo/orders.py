@@ -8,9 +8,9 @@ from collections.abc import Callable
 import httpx
 
 from joorsync.core.demo.processes import DemoError
-from joorsync.orders.selectors import order_counts, order_settings_get
+from joorsync.orders.selectors import linked_upcs, order_counts, order_settings_get
 from joorsync.orders.services import order_settings_update, orders_job_request
-from joorsync.sync.models import SyncJob, VariantLink
+from joorsync.sync.models import SyncJob
 from shopify_app.models import Shop
 
 HTTP_TIMEOUT = 15.0
@@ -26,13 +26,7 @@ DEMO_ORDERS = (
 
 def demo_place_orders(*, shop: Shop, joor_url: str) -> list[str]:
     """Place the demo's orders in the JOOR sandbox on linked SKUs (by UPC); returns their JOOR ids."""
-    upcs = list(
-        VariantLink.objects.filter(product_link__shop=shop)
-        .exclude(upc="")
-        .exclude(shopify_variant_id="")
-        .order_by("pk")
-        .values_list("upc", flat=True)[:20]
-    )
+    upcs = linked_upcs(shop=shop, limit=20)
     if len(upcs) < 9:
         raise DemoError("the first sync linked too few variants to place demo orders")
     placed = []
