@@ -297,3 +297,17 @@ def test_an_order_joors_export_checks_refuse_waits_until_joor_exports_it(world: 
     world.run()
     assert world.row(order_id).state == State.IMPORTED
     assert len(world.shopify_orders()) == 1
+
+
+def test_an_order_shopify_refuses_is_held_with_shopifys_words(world: OrderWorld) -> None:
+    settings = order_settings_get(shop=world.shop)
+    settings.inventory_behaviour = "DECREMENT_OBEYING_POLICY"  # claim stock; refuse when short
+    settings.save()
+    sku = world.skus(1)[0]
+    order_id = world.place([(sku, 100_000)])
+    world.run()
+    row = world.row(order_id)
+    assert (row.state, row.hold_code) == (State.HELD, "SHOPIFY_REFUSED"), row.hold_message
+    assert "Shopify refused the order" in row.hold_message and row.hold_details["errors"]
+    assert world.shopify_orders() == []
+    assert row.creating_since is None  # nothing waits to be looked up: Shopify created nothing
