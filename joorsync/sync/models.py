@@ -204,6 +204,9 @@ class Conflict(models.Model):
         CLEAR = "clear", "Cleared the field on both sides"
         CONVERGED = "converged", "Both sides came to agree"
         OWNERSHIP = "ownership", "Decided by a field-ownership rule"
+        # Not a conflict: a person asked from the product's history to put back the value a write
+        # of the app replaced. Kept here because it is the same decision, written the same way.
+        RESTORED = "restored", "Restored the earlier value"
 
     shop = models.ForeignKey("shopify_app.Shop", on_delete=models.CASCADE, related_name="conflicts")
     link = models.ForeignKey(ProductLink, on_delete=models.CASCADE, related_name="conflicts")

@@ -5,13 +5,14 @@ the rest of the engine plans the same way either way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from joorsync.joor.errors import JoorBadPayload, JoorPermanentError
 from joorsync.joor.records import Style
-from joorsync.sync.canonical import CanonicalProduct, parse_variant_path
+from joorsync.sync.canonical import CanonicalProduct, parse_variant_path, variant_path
 from joorsync.sync.engine import linkrows
 from joorsync.sync.engine.pair import PairData, merged_product, variant_keys_of
 from joorsync.sync.engine.plan import Decider, PairPlan, ProductCreate, Refusal, Side, WriteError
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from joorsync.sync.engine.run import SyncRun
 
 PREVIEW_LIMIT = 200  # entries a preview keeps
+#: Longest value an "updated" event keeps whole for the product's history; a longer one is kept cut
+#: (and marked so), which the history shows but never offers to restore.
+HISTORY_VALUE_LIMIT = 20_000
 
 #: What one product's write can fail with without failing the shop's run.
 WRITE_FAILURES = (WriteError, ShopifyUserErrors, ShopifyRequestError, JoorPermanentError, JoorBadPayload)
@@ -69,17 +73,16 @@ class Applier:
         )
         self.problems(link, plan.refusals)
         for side in (Side.SHOPIFY, Side.JOOR):
-            paths = [c.path for c in plan.update(side).changes] + [
-                w.path for w in plan.stock if w.side is side
-            ]
-            if paths:
+            changes = written_changes(plan, side)
+            if changes:
+                paths = [c["path"] for c in changes]
                 run.event(
                     action="updated",
                     side=side,
                     link=link,
                     message=f"{side.label} updated: {', '.join(paths[:12])}"
                     + (f" and {len(paths) - 12} more" if len(paths) > 12 else ""),
-                    details={"paths": paths},
+                    details={"paths": paths, "changes": changes},
                 )
         for note in plan.notes:
             run.event(action=note.action, level=note.level, side=note.side, link=link, message=note.message)
@@ -351,3 +354,33 @@ def _preview(link: ProductLink, plan: PairPlan) -> dict[str, Any]:
             {"field_path": r.path, "side": str(r.side), "message": r.message} for r in plan.refusals
         ],
     }
+
+
+def _kept(value: Any) -> tuple[Any, bool]:
+    """A value as the history keeps it, and whether it had to be cut."""
+    if isinstance(value, str) and len(value) > HISTORY_VALUE_LIMIT:
+        return value[:HISTORY_VALUE_LIMIT], True
+    if not isinstance(value, str | int | float | bool | type(None)):
+        text = json.dumps(value, sort_keys=True, default=str)
+        if len(text) > HISTORY_VALUE_LIMIT:
+            return text[:HISTORY_VALUE_LIMIT], True
+    return value, False
+
+
+def written_changes(plan: PairPlan, side: Side) -> list[dict[str, Any]]:
+    """What a pair's write changes on one side, before and after, and who decided it: the record a
+    product's history shows and restores from. Stock keeps the figure written (the one it replaced
+    is the other side's business: stock moves with sales and is never restored)."""
+    rows: list[dict[str, Any]] = []
+    for change in plan.update(side).changes:
+        old, old_cut = _kept(change.old)
+        new, new_cut = _kept(change.new)
+        row: dict[str, Any] = {"path": change.path, "old": old, "new": new, "by": str(change.decided_by)}
+        if old_cut or new_cut:
+            row["cut"] = True
+        rows.append(row)
+    for write in plan.stock:
+        if write.side is side:
+            path = write.path or variant_path(write.key, "inventory")
+            rows.append({"path": path, "new": write.quantity, "by": str(write.decided_by), "stock": True})
+    return rows

@@ -57,6 +57,7 @@ RESOLUTION_SENTENCES: dict[str, str] = {
     Conflict.Resolution.CLEAR: "the field was cleared on both sides",
     Conflict.Resolution.CONVERGED: "both sides came to agree",
     Conflict.Resolution.OWNERSHIP: "a field-ownership rule decided",
+    Conflict.Resolution.RESTORED: "an earlier value was restored",
 }
 #: Event actions the log shows in other words than the action's own name.
 ACTION_LABELS = {
@@ -77,6 +78,8 @@ ACTION_LABELS = {
     "targeted_skipped": "Skipped",
     "ambiguous_match": "Ambiguous match",
     "summary": "Summary",
+    "restore_requested": "Restore asked",
+    "resolution_undone": "Decision undone",
 }
 #: Why an unlinked row is unlinked, when the sync left no note of its own.
 STATUS_REASONS: dict[str, str] = {

@@ -8,7 +8,17 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from joorsync.notifications.ui import views as notifications
-from joorsync.sync.ui.views import conflicts, dashboard, exports, jobs, links, problems, sandbox, settings
+from joorsync.sync.ui.views import (
+    conflicts,
+    dashboard,
+    exports,
+    history,
+    jobs,
+    links,
+    problems,
+    sandbox,
+    settings,
+)
 
 app_name = "ui"
 
@@ -32,6 +42,8 @@ urlpatterns = [
     path("links/<int:link_id>/link", links.link_make, name="link_make"),
     path("links/<int:link_id>/unlink", links.link_unlink, name="link_unlink"),
     path("links/<int:link_id>/relink", links.link_relink, name="link_relink"),
+    path("links/<int:link_id>/history", history.product_history, name="product_history"),
+    path("links/<int:link_id>/history/restore", history.product_restore, name="product_restore"),
     path("settings", settings.settings_page, name="settings"),
     path("settings/test", settings.settings_test, name="settings_test"),
     path("settings/notifications", notifications.notification_settings_save, name="notification_settings"),
