@@ -219,6 +219,10 @@ SHOPIFY_HTTP_TIMEOUT = env_float("SHOPIFY_HTTP_TIMEOUT", 30.0)
 JOOR_API_BASE_URL = env_str("JOOR_API_BASE_URL", "https://api.jooraccess.com").rstrip("/")
 JOOR_AUTH_URL = env_str("JOOR_AUTH_URL", "https://atlas.jooraccess.com/auth/")
 JOOR_HTTP_TIMEOUT = env_float("JOOR_HTTP_TIMEOUT", 30.0)
+# Where a person opens a style in JOOR's web app, `{style_id}` and `{style_number}` filled in. JOOR's
+# public reference names no stable address for a style's page, so it is the operator's to set; empty:
+# pages name the style without a link to JOOR.
+JOOR_STYLE_URL_TEMPLATE = env_str("JOOR_STYLE_URL_TEMPLATE")
 # Hosts beyond JOOR's own that JOOR URLs may name in production (comma-separated; "host" or
 # "host:port", https and public addresses only). Outside production any host is allowed.
 JOOR_ALLOWED_HOSTS = env_list("JOOR_ALLOWED_HOSTS")

@@ -21,6 +21,7 @@ import httpx
 
 from .auth import V2TokenAuth, V4Credentials, V4TokenAuth
 from .budget import CreditBudget
+from .catalog_assets import CatalogAssetsMixin
 from .client_results import InventoryResult, StyleWriteResult
 from .errors import JoorAuthError, JoorBadPayload, JoorMalformedBody, JoorPermanentError
 from .records import Style, style_to_dict
@@ -34,6 +35,7 @@ from .transport import (
     UsageSnapshot,
 )
 from .v4 import V4Mixin
+from .v4_catalog import V4CatalogMixin
 from .wire import Envelope, StyleProblem, StylesPage, parse_envelope, parse_styles_page
 
 logger = logging.getLogger("joorsync.joor.client")
@@ -125,7 +127,7 @@ def _as_list(node: Any, child: str) -> list[Any]:
     return node if isinstance(node, list) else [node]
 
 
-class JoorClient(V4Mixin):
+class JoorClient(V4Mixin, V4CatalogMixin, CatalogAssetsMixin):
     """One client for JOOR's v2 and v4 Brand APIs.
 
     Give `token` for v2 (`Authorization: OAuth2 <token>`), or the v4 credentials plus `auth_url`
@@ -243,8 +245,13 @@ class JoorClient(V4Mixin):
         fmt: Format = "json",
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
+        content: bytes | None = None,
+        content_type: str | None = None,
+        max_retries: int | None = None,
     ) -> Any:
         headers = {"Accept": _ACCEPT[fmt]}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
         try:
             return self._http.call(
                 method,
@@ -253,7 +260,9 @@ class JoorClient(V4Mixin):
                 params=params,
                 headers=headers,
                 json_body=json_body,
+                content=content,
                 auth=self._v2_auth(),
+                max_retries=max_retries,
             )
         except JoorAuthError as exc:
             if self._v2_token is not None:
@@ -391,15 +400,27 @@ class JoorClient(V4Mixin):
 
     # -- v2 style writes ------------------------------------------------------------------------
 
-    def style_upsert(self, style: Style | Mapping[str, Any]) -> StyleWriteResult:
-        """Create or replace one style (`POST /v2/style-number`, body `{"style": {...}}` in v2 names)."""
+    def style_upsert(
+        self, style: Style | Mapping[str, Any], *, delivery_overwrite: int | None = None
+    ) -> StyleWriteResult:
+        """Create or replace one style (`POST /v2/style-number`, body `{"style": {...}}` in v2 names).
+
+        `delivery_overwrite` says what the `deliveries` sent do to the style's linesheets: 1 replace
+        them all (JOOR's default), 2 replace only those made through the API, 3 add, 4 remove (see
+        docs/joor-api.md: second-hand, not on a JOOR page we hold)."""
         payload = style_to_dict(style) if isinstance(style, Style) else dict(style)
         for required in ("style_number", "style_identifier", "style_name"):
             if not payload.get(required):
                 raise ValueError(f"a style write needs {required}")
+        if delivery_overwrite is not None and delivery_overwrite not in (1, 2, 3, 4):
+            raise ValueError("delivery_overwrite must be 1, 2, 3 or 4")
         label = "POST /v2/style-number"
         return self._v2_call(
-            "POST", "/v2/style-number", json_body={"style": payload}, parse=lambda r: _parse_write(r, label)
+            "POST",
+            "/v2/style-number",
+            params={"delivery_overwrite": delivery_overwrite} if delivery_overwrite else None,
+            json_body={"style": payload},
+            parse=lambda r: _parse_write(r, label),
         )
 
     def style_delete(self, style_number: str, style_identifier: str) -> StyleWriteResult:

@@ -219,17 +219,22 @@ class JoorHttp:
         json_body: Any = None,
         form: Mapping[str, str] | None = None,
         multipart: Mapping[str, str] | None = None,
+        content: bytes | None = None,
         auth: AuthHook | None = None,
         charge: bool = True,
         error_parse: Callable[[httpx.Response], T] | None = None,
+        max_retries: int | None = None,
     ) -> T:
         """Send one logical request, retrying what is worth retrying, and return `parse(response)`.
 
-        `form` is sent url-encoded, `multipart` as multipart/form-data fields (no files).
-        `charge=False` is for the auth endpoint, which JOOR does not rate-limit. `error_parse`, when
-        given, reads a 4xx answer (other than 401/403/404/429) instead of raising: v4 bulk writes
-        report refused items that way.
+        `form` is sent url-encoded, `multipart` as multipart/form-data fields (no files), `content` as
+        the raw body (its Content-Type in `headers`). `charge=False` is for the auth endpoint, which
+        JOOR does not rate-limit. `error_parse`, when given, reads a 4xx answer (other than
+        401/403/404/429) instead of raising: v4 bulk writes report refused items that way.
+        `max_retries` overrides the client's transient retries for this call: a write that is not
+        idempotent (JOOR stores a second copy of a re-sent image) passes 0.
         """
+        retry_limit = self.max_retries if max_retries is None else max_retries
         url = self.url(path)
         label = f"{method} {httpx.URL(url).raw_path.decode('ascii').split('?')[0]}"
         cost = request_cost(method) if charge else 0
@@ -251,6 +256,7 @@ class JoorHttp:
                     params=params,
                     headers=request_headers,
                     json=json_body,
+                    content=content,
                     data=form,
                     files={k: (None, v) for k, v in multipart.items()} if multipart else None,
                     timeout=self.timeout,
@@ -319,7 +325,7 @@ class JoorHttp:
                         raise type(exc)(
                             f"JOOR {label}: {self._redact(str(exc))}", status=exc.status, log_id=exc.log_id
                         ) from exc
-            if transient_attempts >= self.max_retries:
+            if transient_attempts >= retry_limit:
                 raise JoorTransientError(
                     f"JOOR {label}: failed after {transient_attempts + 1} attempts; last error: {reason}"
                 )
@@ -334,7 +340,7 @@ class JoorHttp:
                 label,
                 reason,
                 transient_attempts,
-                self.max_retries,
+                retry_limit,
                 delay,
             )
             self._sleep(delay)

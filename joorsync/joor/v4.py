@@ -211,6 +211,7 @@ class V4Mixin:
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
         error_parse: Callable[[httpx.Response], Any] | None = None,
+        max_retries: int | None = None,
     ) -> Any:
         auth, account = self._v4_ready()
         return self._http.call(
@@ -222,6 +223,7 @@ class V4Mixin:
             parse=parse,
             auth=auth,
             error_parse=error_parse,
+            max_retries=max_retries,
         )
 
     def _v4_pages(
@@ -505,7 +507,15 @@ class V4Mixin:
             result.merge(self._bulk_batch(path, items[i : i + V4_BATCH_SIZE], kind=kind))
         return result
 
-    def _bulk_batch(self, path: str, batch: Sequence[Mapping[str, Any]], *, kind: str) -> BulkResult:
+    def _bulk_batch(
+        self,
+        path: str,
+        batch: Sequence[Mapping[str, Any]],
+        *,
+        kind: str,
+        params: Mapping[str, Any] | None = None,
+        max_retries: int | None = None,
+    ) -> BulkResult:
         label = f"POST {path}"
 
         def parse(response: httpx.Response) -> BulkResult:
@@ -545,4 +555,12 @@ class V4Mixin:
                 )
             return parse(response)
 
-        return self._v4_call("POST", path, json_body=list(batch), parse=parse, error_parse=parse_refusal)
+        return self._v4_call(
+            "POST",
+            path,
+            params=params,
+            json_body=list(batch),
+            parse=parse,
+            error_parse=parse_refusal,
+            max_retries=max_retries,
+        )

@@ -59,6 +59,12 @@ MEANINGS = {
     "ShopifyTimeout": "Shopify did not answer in time.",
 }
 GENERIC_MEANING = "The run stopped with an error."
+#: How the reason of a job the stale-job sweeper failed begins (`joorsync.sync.jobs.gave_up_reason`).
+GAVE_UP_PREFIX = "Gave up after "
+GAVE_UP_MEANING = (
+    "The background process running this job kept stopping before the job finished, so it was "
+    "stopped after its last attempt."
+)
 
 
 def app_url(name: str, *args: Any, query: str = "") -> str:
@@ -277,6 +283,8 @@ def failure_explained(error: str) -> Failure:
     meaning = MEANINGS.get(name, GENERIC_MEANING)
     if name == "SyncJobNotRunnable" and message:
         meaning = f"The shop could not be synced: {clean_text(message)}."
+    elif not name and text.startswith(GAVE_UP_PREFIX):
+        meaning = GAVE_UP_MEANING
     return Failure(meaning=meaning, details=clean_text(message or "No reason was recorded.", limit=600))
 
 

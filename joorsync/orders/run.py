@@ -29,6 +29,8 @@ from joorsync.sync.models import ApiGeneration, SyncEvent, SyncJob
 from shopify_app.admin.client import AdminClient
 
 ProgressFn = Callable[..., None]
+#: Orders between two progress reports (each one UPDATE of the job row).
+ORDERS_PER_REPORT = 10
 
 
 @dataclass
@@ -55,10 +57,19 @@ def orders_run(
     settings = order_settings_get(shop=shop)
     result = OrdersResult()
 
-    def report(done: int, total: int) -> None:
-        if progress is not None:
+    # Progress counts orders. A resumed job (its worker was lost) goes on from what the row showed:
+    # the orders its earlier attempt finished are not pending any more, so they are added, not redone.
+    before = max(0, int(job.progress_done or 0))
+
+    def report(done: int, total: int, *, every: int = 1) -> None:
+        if progress is not None and (done % every == 0 or done == total):
             usage: dict[str, Any] = {"joor": joor.usage.as_dict(), "shopify": shopify.usage}
-            progress(done=done, total=total, counters=dict(result.counters), api_usage=usage)
+            progress(
+                done=before + done,
+                total=before + total,
+                counters=dict(result.counters),
+                api_usage=usage,
+            )
 
     v4 = shop.joor_account.api_generation == ApiGeneration.V4
     pulled = order_pull(shop=shop, joor=joor, settings=settings, job=job, v4_fallback=v4)
@@ -72,7 +83,7 @@ def orders_run(
     pending = list(orders_to_import(shop=shop).values_list("pk", flat=True))
     changed = list(orders_changed_in_joor(shop=shop))
     due = list(orders_with_status_due(shop=shop))
-    total = len(pending) + len(changed) + len(due)
+    total = len(pending) + len(changed) + (len(due) if settings.send_status_to_joor else 0)
     done = 0
     report(done, total)
     if pending or changed:
@@ -89,21 +100,22 @@ def orders_run(
             state = order_joor_change_apply(order=order, ctx=ctx)
             result.bump(f"joor_{ImportedOrder.State(state).value}")
             if state == "received":
-                pending.append(order.pk)
+                pending.append(order.pk)  # counted once, when it is imported
+                continue
             done += 1
-            report(done, total)
+            report(done, total, every=ORDERS_PER_REPORT)
         for pk in pending:
             result.bump(ImportedOrder.State(order_import(order_pk=pk, ctx=ctx) or "skipped").value)
             done += 1
-            if done % 10 == 0 or done == total:
-                report(done, total)
+            report(done, total, every=ORDERS_PER_REPORT)
     if settings.send_status_to_joor:
         account = shop.joor_account
         for order in due:
             order_status_push(order=order, joor=joor, account=account, job=job)
             result.bump("status_sent")
             done += 1
-    report(done, total)
+            report(done, total, every=ORDERS_PER_REPORT)
+    report(done, max(done, total))
     _summary(job, result)
     return result
 

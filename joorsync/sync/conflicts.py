@@ -7,6 +7,9 @@ queues that job at once (targeted, debounced per product).
 Emptying a field is never a side effect: an empty kept or typed value is refused, and only the
 `clear` resolution (`resolved_value` None) empties a field, on both sides. The engine reads a `clear`
 resolution as the person's explicit permission to write the blank.
+
+A person may take a decision back (`conflict_resolution_undo`) for as long as nothing may have written
+it: not once a job recorded it as applied, nor while a job that can pick it up is running.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joorsync.sync.canonical import is_blank, parse_variant_path
-from joorsync.sync.jobs import sync_job_request, sync_job_target_for_link
+from joorsync.sync.jobs import sync_event_record, sync_job_request, sync_job_target_for_link, target_items
 from joorsync.sync.models import Conflict, ProductLink, SyncJob
 from joorsync.sync.selectors import conflicts_open_for
 from shopify_app.models import Shop
@@ -51,6 +54,14 @@ class ConflictNotOpen(ValueError):
 
 class ConflictResolutionInvalid(ValueError):
     """An unknown resolution, or one that would empty a field without an explicit clear."""
+
+
+class ResolutionUndoRefused(ValueError):
+    """The decision cannot be taken back now (the message says why, in a merchant's words)."""
+
+
+class ResolutionApplied(ResolutionUndoRefused):
+    """The decision was already written to both sides: only the product's history can put it back."""
 
 
 @dataclass(frozen=True)
@@ -203,3 +214,130 @@ def conflicts_resolve_bulk(
                 result.refused.append((conflict, str(exc)))
         _request_jobs(shop, (c.link_id for c in result.resolved))
     return result
+
+
+# -- undo ---------------------------------------------------------------------------------------
+
+UNDO_ACTION = "resolution_undone"
+#: Job kinds that sync every linked product of the shop, so any pending decision among them.
+_CATALOG_KINDS = (SyncJob.Kind.FULL, SyncJob.Kind.INCREMENTAL)
+_PRODUCT_KINDS = (SyncJob.Kind.TARGETED, SyncJob.Kind.RESOLVE)
+
+
+def conflict_resolution_undoable(*, conflict: Conflict) -> bool:
+    """Whether the page offers "Undo": a person's decision that no job has written yet. (A job that
+    is running may still refuse the undo: `conflict_resolution_undo` checks that under a lock.)"""
+    return (
+        conflict.status == Conflict.Status.RESOLVED
+        and conflict.resolution in RESOLUTIONS
+        and conflict.applied_at is None
+    )
+
+
+def _job_covers(job: SyncJob, link: ProductLink) -> bool:
+    if job.kind in _CATALOG_KINDS:
+        return True
+    for item in target_items(job.target):
+        if item.get("link_id") == link.pk:
+            return True
+        if link.shopify_product_id and item.get("shopify_product_id") == link.shopify_product_id:
+            return True
+        if link.joor_style_id is not None and item.get("joor_style_id") == link.joor_style_id:
+            return True
+    return False
+
+
+def _writing_job(link: ProductLink) -> SyncJob | None:
+    """A running job that may have read the decision and be writing it now; None if there is none.
+
+    The shop's waiting jobs are locked too: a job claimed now waits until this transaction ends, and
+    then reads the conflict as the undo leaves it. (The engine reads a link's decisions after its job
+    is marked running, and marks them applied in the transaction that records the product.)
+    """
+    active = list(
+        SyncJob.objects.select_for_update()
+        .filter(
+            shop_id=link.shop_id,
+            status__in=(SyncJob.Status.QUEUED, SyncJob.Status.RUNNING),
+            dry_run=False,
+            kind__in=(*_CATALOG_KINDS, *_PRODUCT_KINDS),
+        )
+        .order_by("pk")
+    )
+    return next(
+        (job for job in active if job.status == SyncJob.Status.RUNNING and _job_covers(job, link)), None
+    )
+
+
+def conflict_resolution_undo(*, conflict: Conflict, user: str) -> Conflict:
+    """Take back a person's decision that no job has written yet: the conflict is open again, as it
+    was before the decision, and an event on the product records who undid what.
+
+    Refused (`ResolutionUndoRefused`) when the conflict is not a person's decision, when a job that
+    may be writing it is running (`ResolutionApplied` once it was written), or when a newer conflict
+    is open on the same field. The job the decision queued stays queued: with nothing decided it
+    simply syncs the product.
+    """
+    with transaction.atomic():
+        locked = Conflict.objects.select_for_update().select_related("shop", "link").get(pk=conflict.pk)
+        if locked.applied_at is not None:
+            raise ResolutionApplied(
+                f"The decision was written to both sides on {locked.applied_at:%Y-%m-%d %H:%M} UTC; "
+                "it can no longer be undone here."
+            )
+        if not conflict_resolution_undoable(conflict=locked):
+            raise ResolutionUndoRefused("There is no decision of a person on this conflict to undo.")
+        if _writing_job(locked.link) is not None:
+            raise ResolutionUndoRefused(
+                "A sync that may be writing this decision is running now. "
+                "Once it has finished, this page shows whether the decision was written."
+            )
+        newer = (
+            Conflict.objects.filter(
+                link_id=locked.link_id, field_path=locked.field_path, status=Conflict.Status.OPEN
+            )
+            .exclude(pk=locked.pk)
+            .exists()
+        )
+        if newer:
+            raise ResolutionUndoRefused("A newer conflict is open on this field: decide that one instead.")
+        decided = {
+            "resolution": locked.resolution,
+            "resolved_value": locked.resolved_value,
+            "resolved_by": locked.resolved_by,
+            "resolved_at": locked.resolved_at.isoformat() if locked.resolved_at else None,
+        }
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                reopened = Conflict.objects.filter(
+                    pk=locked.pk, status=Conflict.Status.RESOLVED, applied_at__isnull=True
+                ).update(
+                    status=Conflict.Status.OPEN,
+                    resolution="",
+                    resolved_value=None,
+                    resolved_by="",
+                    resolved_at=None,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            raise ResolutionUndoRefused(
+                "A newer conflict is open on this field: decide that one instead."
+            ) from None
+        if not reopened:  # not reachable while the row is locked; kept as the rule it relies on
+            raise ResolutionUndoRefused("The decision changed meanwhile; reload the page.")
+        sync_event_record(
+            action=UNDO_ACTION,
+            shop=locked.shop,
+            link=locked.link,
+            message=f"Decision on {locked.field_path} undone by {user} before it was written; "
+            "the conflict is open again",
+            details={
+                "conflict_id": locked.pk,
+                "field_path": locked.field_path,
+                "undone_by": user[:255],
+                **decided,
+            },
+        )
+    locked.refresh_from_db()
+    return locked

@@ -642,8 +642,8 @@ def _take_back(
 
     A full sync for which a person asked another full sync meanwhile (it waits behind this one) is
     continued by that one instead: it takes over the checkpoint, this job ends as cancelled with the
-    reason, and the person's job starts now rather than after this one has finished. Returns the ids
-    to queue and the shops whose job was failed."""
+    reason, and the person's job starts now rather than after this one has finished. A failed job is
+    mailed about as any failed job is. Returns the ids to queue and the shops whose job was failed."""
     limit = max_attempts()
     requeued: list[int] = []
     freed_shops: set[int] = set()
@@ -694,6 +694,10 @@ def _take_back(
         )
         if give_up:
             freed_shops.add(job.shop_id)
+            for name, value in fields.items():
+                setattr(job, name, value)
+            # The merchant hears of it as of any failed job: once, after the commit, per their settings.
+            notify_job_finished_on_commit(job=job)
         else:
             requeued.append(successor.pk if successor is not None else job.pk)
     return requeued, freed_shops

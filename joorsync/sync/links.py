@@ -1,15 +1,19 @@
 """Links made and undone by a person: the decisions automatic matching leaves open.
 
-A hand-made link starts without a snapshot, so its first sync settles differences the way a first
-link does (the account's direction picks the winner) and records the agreement.
+A hand-made link starts without a snapshot: nothing was agreed for the pair yet, so its first sync
+overwrites nothing a person may still want. Where the two differ in a two-way field, a conflict
+waits for a person; only fields an ownership rule gives to one side follow that side (as far as the
+account's direction lets the sync write), and then the agreement is recorded.
+`product_link_first_sync_outline` says this in a merchant's words, from the account's own settings.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from joorsync.sync.jobs import sync_job_request, sync_job_target_for_link
-from joorsync.sync.models import ProductLink, SyncJob, VariantLink
+from joorsync.sync.jobs import sync_event_record, sync_job_request, sync_job_target_for_link
+from joorsync.sync.merge import DEFAULT_OWNERSHIP, FieldGroup, Ownership
+from joorsync.sync.models import Direction, JoorAccount, ProductLink, SyncJob, VariantLink
 from shopify_app.models import Shop
 
 
@@ -49,6 +53,7 @@ def product_link_manual(
         link.snapshot_hash = ""
         link.note = f"linked by {user}"
         link.save()
+        sync_event_record(action="linked_by_hand", shop=shop, link=link, message=f"Linked by {user}")
         sync_job_request(
             shop=shop,
             kind=SyncJob.Kind.TARGETED,
@@ -86,6 +91,7 @@ def product_link_unlink(*, link: ProductLink, user: str) -> ProductLink:
             status=ProductLink.Status.UNLINKED, note=f"unlinked by {user}", unlink_undo=undo
         )
         locked.variant_links.all().delete()
+        sync_event_record(action="unlinked", shop=locked.shop, link=locked, message=f"Unlinked by {user}")
     link.refresh_from_db()
     return link
 
@@ -110,5 +116,91 @@ def product_link_relink(*, link: ProductLink, user: str) -> bool:
             note=f"linked again by {user} (unlink undone)",
             unlink_undo=None,
         )
+        sync_event_record(
+            action="relinked",
+            shop=locked.shop,
+            link=locked,
+            message=f"Linked again by {user} (unlink undone)",
+        )
     link.refresh_from_db()
     return True
+
+
+# -- what the first sync of a hand-made link does -------------------------------------------------
+
+GROUP_NAMES: dict[FieldGroup, str] = {
+    FieldGroup.CONTENT: "Title, description, product type and tags",
+    # SKUs are not compared: JOOR's styles (read through v2) have no SKU strings.
+    FieldGroup.IDENTIFIERS: "Barcodes and colour names",
+    FieldGroup.PRICES: "Prices",
+    FieldGroup.INVENTORY: "Stock",
+    FieldGroup.JOOR_FIELDS: "JOOR's own style details (fabrication, country of origin, wholesale prices …)",
+}
+_PRICE_KINDS = {"price_retail": "retail", "price_wholesale": "wholesale"}
+
+
+def _joined(names: list[str]) -> str:
+    """Several groups as one list ("Title, …; barcodes and colour names; prices"), capitalised once."""
+    rest = [n if n.startswith("JOOR") else n[:1].lower() + n[1:] for n in names[1:]]
+    return "; ".join([names[0], *rest])
+
+
+def _group_rule(name: str, owner: Ownership, *, to_shopify: bool, to_joor: bool, direction: str) -> str:
+    if owner is Ownership.IGNORE:
+        return f"{name}: not synced (field ownership in Settings)."
+    if owner is Ownership.TWO_WAY:
+        return (
+            f"{name}: where the two differ, neither is overwritten — each difference becomes a conflict "
+            "for you to decide; where they already match, they are recorded as in sync."
+        )
+    winner, loser, allowed = (
+        ("JOOR", "Shopify", to_shopify) if owner is Ownership.JOOR else ("Shopify", "JOOR", to_joor)
+    )
+    if not allowed:
+        return (
+            f"{name}: {winner} owns them, but the sync direction ({Direction(direction).label}) never "
+            f"writes to {loser}, so {loser}'s stay as they are."
+        )
+    return f"{name}: {winner} owns them, so {winner}'s values replace {loser}'s where they differ."
+
+
+def product_link_first_sync_outline(*, shop: Shop) -> list[str]:
+    """What the first sync of a hand-made link will do with this shop's settings, one sentence a
+    rule: the engine's own rules for a pair with nothing agreed yet (`merge_product` with no base,
+    the write gate), named for a merchant."""
+    account = JoorAccount.objects.filter(shop=shop).first()
+    if account is None:
+        return ["This shop is not connected to JOOR yet: nothing is synced until it is."]
+    direction = account.direction or Direction.BOTH
+    to_shopify = direction in (Direction.BOTH, Direction.JOOR_TO_SHOPIFY)
+    to_joor = direction in (Direction.BOTH, Direction.SHOPIFY_TO_JOOR)
+    owners = dict(DEFAULT_OWNERSHIP)
+    known_groups, known_owners = {g.value for g in FieldGroup}, {o.value for o in Ownership}
+    for group, owner in (account.ownership or {}).items():
+        if group in known_groups and owner in known_owners:
+            owners[FieldGroup(group)] = Ownership(owner)
+    # Groups under the same rule share one sentence, in the order of GROUP_NAMES.
+    by_owner: dict[Ownership, list[str]] = {}
+    for group, name in GROUP_NAMES.items():
+        by_owner.setdefault(owners[group], []).append(name)
+    lines = [
+        _group_rule(_joined(names), owner, to_shopify=to_shopify, to_joor=to_joor, direction=direction)
+        for owner, names in by_owner.items()
+    ]
+    if owners[FieldGroup.PRICES] is not Ownership.IGNORE:
+        kind = _PRICE_KINDS.get(account.price_field or "price_retail", "retail")
+        label = f" (price label {account.price_label})" if account.price_label else ""
+        currency = account.price_currency or "the shop's currency"
+        lines.append(
+            f"Shopify prices are compared with JOOR's {kind} price in {currency}{label}. A price is never "
+            "invented: if the style has none, prices are left as they are and the product is listed "
+            "under Problems."
+        )
+        if not account.compare_at_field:
+            lines.append("Compare-at prices are not synced: no JOOR price is chosen for them in Settings.")
+    lines += [
+        "A colour and size that only one side has is neither added nor deleted: it becomes a conflict "
+        "for you to decide.",
+        "An empty value never replaces a filled one.",
+    ]
+    return lines

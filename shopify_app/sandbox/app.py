@@ -11,6 +11,9 @@ Routes:
                                                "staffNote"}, default OTHER, restock and refund (fires orders/cancelled)
   GET  /_sandbox/orders                        the shop's orders and their fulfilment orders (see `order_control`)
   POST /_sandbox/staged-uploads                multipart upload target of stagedUploadsCreate
+  PUT  /_sandbox/staged-uploads/{key}          upload to a PUT target of stagedUploadsCreate (see `media_control`)
+  POST /_sandbox/media/failing-urls            sources that fail media processing ({"urls": [...]})
+  POST /_sandbox/media/process                 files still processing finish now
   GET  /_sandbox/bulk/{id}.jsonl               bulk operation results
   POST /_sandbox/faults                        other fault rates from now on ({"faults": "5xx=0.1,…"})
   GET  /_sandbox/status                        Admin API requests and cost points so far, faults injected
@@ -34,7 +37,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from shopify_app.sandbox import bulk as _bulk  # noqa: F401 - registers bulk resolvers
-from shopify_app.sandbox import graphql_api, order_control
+from shopify_app.sandbox import graphql_api, media_control, order_control
 from shopify_app.sandbox.config import BUCKET_SIZE, KNOWN_API_VERSIONS, RESTORE_RATES, SandboxConfig
 from shopify_app.sandbox.cost import RateLimiter
 from shopify_app.sandbox.customer_api import one_of_errors
@@ -404,6 +407,9 @@ class ShopifySandbox:
         if path == "/_sandbox/status" and method == "GET":
             return self.status()
         handled = order_control.route(self, method, path, environ)
+        if handled is not None:
+            return HttpResponse(*handled)
+        handled = media_control.route(self, method, path, environ)
         if handled is not None:
             return HttpResponse(*handled)
         return HttpResponse(404, {"errors": "Not Found"})

@@ -279,12 +279,11 @@ def staged_uploads_create(_: Any, info: Any, input: list[dict[str, Any]]) -> dic
     errors = []
     for index, item in enumerate(input):
         if item["resource"] != "BULK_MUTATION_VARIABLES":
-            errors.append(
-                user_error(
-                    ["input", str(index), "resource"],
-                    "The sandbox only stages BULK_MUTATION_VARIABLES uploads.",
-                )
-            )
+            from shopify_app.sandbox.media_control import media_staged_target  # images, files, videos
+
+            target, error = media_staged_target(context, item, index)
+            errors.extend([error] if error else [])
+            targets.extend([target] if target else [])
             continue
         key = f"tmp/{shop_number(context.state.domain)}/bulk/{uuid.uuid4()}/{item['filename']}"
         context.state.staged_uploads.setdefault(key, None)

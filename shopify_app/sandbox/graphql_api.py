@@ -26,10 +26,15 @@ from graphql import (
 )
 from graphql.utilities import coerce_input_value, type_from_ast, validate_input_value, value_from_ast
 
+from shopify_app.sandbox import collections as _collections  # noqa: F401 - collections
 from shopify_app.sandbox import customer_api as _customer_api  # noqa: F401 - customer and B2B resolvers
+from shopify_app.sandbox import files as _files  # noqa: F401 - Files API and product media
+from shopify_app.sandbox import inventory_api as _inventory_api  # noqa: F401 - stock across locations
 from shopify_app.sandbox import mutations as _mutations  # noqa: F401 - registers mutation resolvers
 from shopify_app.sandbox import orders as _orders  # noqa: F401 - registers order and fulfilment resolvers
+from shopify_app.sandbox import pricing_api as _pricing_api  # noqa: F401 - price lists, catalogs, markets
 from shopify_app.sandbox.cost import MAX_QUERY_COST, MUTATION_COST, requested_cost
+from shopify_app.sandbox.executor import ShopifyExecutor
 from shopify_app.sandbox.resolvers import Context, field_resolver, type_resolver
 from shopify_app.sandbox.shaping import (
     node_paths,
@@ -44,12 +49,20 @@ __all__ = ["MAX_QUERY_COST", "MUTATION_COST", "prepare", "run", "schema"]
 MAX_INPUT_ARRAY = 250
 INPUT_ARRAY_LIMITS: dict[tuple[str, ...], int] = {("productSet", "input", "variants"): 2048}
 IDEMPOTENT_FROM = "2026-04"
-IDEMPOTENT_MUTATIONS = {"inventorySetQuantities"}
-CHANGE_FROM_REQUIRED = {"inventorySetQuantities": ("quantities", "InventoryQuantityInput")}
+IDEMPOTENT_MUTATIONS = {"inventorySetQuantities", "inventoryAdjustQuantities", "inventoryActivate"}
+CHANGE_FROM_REQUIRED = {
+    "inventorySetQuantities": ("quantities", "InventoryQuantityInput"),
+    "inventoryAdjustQuantities": ("changes", "InventoryChangeInput"),
+}
 # Mutations whose real arguments are all optional but of which exactly one must be given (the sandbox
 # serves only the newer one; the deprecated `input` is not in its schema). Recorded: 2025-01
 # graphql-base-validation-unhappy-paths, `missingRequiredArgument`.
-EXACTLY_ONE_OF = {"productCreate": ("input", "product"), "productUpdate": ("input", "product")}
+EXACTLY_ONE_OF = {
+    "productCreate": ("input", "product"),
+    "productUpdate": ("input", "product"),
+    "collectionCreate": ("input", "collection"),
+    "collectionUpdate": ("input", "collection"),
+}
 
 
 @cache
@@ -216,7 +229,8 @@ def _walk_sizes(type_: Any, value: Any, path: tuple[str, ...], node: FieldNode, 
                 {
                     "message": f"The input array size of {len(value)} is greater than the maximum allowed of {cap}.",
                     "locations": [{"line": where.line, "column": where.column}] if where else [],
-                    "path": [node.name.value],
+                    # Recorded: the argument's whole path (`["collectionAddProductsV2", "productIds"]`).
+                    "path": list(path),
                     "extensions": {"code": "MAX_INPUT_SIZE_EXCEEDED"},
                 }
             )
@@ -329,6 +343,7 @@ def run(prepared: Prepared, context: Context) -> dict[str, Any]:
         operation_name=(prepared.operation.name.value if prepared.operation.name else None),
         field_resolver=field_resolver,
         type_resolver=type_resolver,
+        executor_class=ShopifyExecutor,
     )
     body: dict[str, Any] = {}
     if result.errors:

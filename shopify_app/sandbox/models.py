@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+_LEVEL_SEQ = itertools.count(1)
 
 
 def shop_number(domain: str) -> int:
@@ -37,6 +40,8 @@ class Location:
     is_active: bool = True
     created_at: str = ""
     updated_at: str = ""
+    fulfills_online_orders: bool = True
+    address: dict[str, Any] = field(default_factory=dict)
     graphql_type = "Location"
 
 
@@ -151,6 +156,13 @@ class InventoryLevel:
     on_hand: int = 0
     created_at: str = ""
     updated_at: str = ""
+    # Deactivated levels keep their quantities but no longer count (see `inventory_levels.py`).
+    is_active: bool = True
+    # The other named quantities (`incoming`, `damaged`, …) and when each last changed.
+    states: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, str] = field(default_factory=dict)
+    # Creation order: Shopify lists an item's (and a location's) levels in the order they were made.
+    seq: int = field(default_factory=lambda: next(_LEVEL_SEQ))
     graphql_type = "InventoryLevel"
 
     @property

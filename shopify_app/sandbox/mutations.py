@@ -7,9 +7,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from graphql import GraphQLResolveInfo
-from graphql.utilities import value_from_ast_untyped
 
+from shopify_app.sandbox.collections import join_collections
 from shopify_app.sandbox.handles import normalize_handle
+from shopify_app.sandbox.media_mutations import (
+    add_top_level_media,
+    apply_product_set_files,
+    product_set_file_errors,
+    top_level_media_errors,
+)
 from shopify_app.sandbox.models import (
     Metafield,
     Product,
@@ -18,7 +24,7 @@ from shopify_app.sandbox.models import (
     gid,
     parse_gid,
 )
-from shopify_app.sandbox.payloads import inventory_level_json, product_json
+from shopify_app.sandbox.payloads import product_json
 from shopify_app.sandbox.products import (
     apply_product_set,
     apply_variant_fields,
@@ -31,26 +37,6 @@ from shopify_app.sandbox.resolvers import Context, ctx, resolves
 from shopify_app.sandbox.store import Change
 
 MAX_METAFIELDS_SET = 25
-MAX_QUANTITY = 1_000_000_000
-INVENTORY_REASONS = (
-    "correction",
-    "cycle_count_available",
-    "damaged",
-    "movement_canceled",
-    "movement_created",
-    "movement_received",
-    "movement_updated",
-    "other",
-    "promotion",
-    "quality_control",
-    "received",
-    "reservation_created",
-    "reservation_deleted",
-    "reservation_updated",
-    "restock",
-    "safety_stock",
-    "shrinkage",
-)
 
 
 # ----- products -----------------------------------------------------------------------------------
@@ -116,9 +102,11 @@ def product_set(
         context.state.product_operations[operation.id] = operation
         return {"product": None, "productSetOperation": operation, "userErrors": []}
     plan, errors = validate_product_set(context.state, data, product)
+    errors += product_set_file_errors(context, data, product)
     if errors:
         return {"product": product, "productSetOperation": None, "userErrors": errors}
     written = apply_product_set(context.state, data, product, plan, context.changes)
+    apply_product_set_files(context, data, written)
     return {"product": written, "productSetOperation": None, "userErrors": []}
 
 
@@ -130,26 +118,43 @@ def advance_product_operation(context: Context, operation: ProductSetOperation) 
     operation.pending = None
     product = context.state.products.get(product_id) if product_id is not None else None
     plan, errors = validate_product_set(context.state, data, product)
+    errors += product_set_file_errors(context, data, product)
     if errors:
         operation.user_errors = errors
     else:
-        operation.product_id = apply_product_set(context.state, data, product, plan, context.changes).id
+        written = apply_product_set(context.state, data, product, plan, context.changes)
+        apply_product_set_files(context, data, written)
+        operation.product_id = written.id
     operation.status = "COMPLETE"
 
 
 @resolves("Mutation", "productCreate")
-def product_create(_: Any, info: GraphQLResolveInfo, product: dict[str, Any] | None = None) -> dict[str, Any]:
+def product_create(
+    _: Any, info: GraphQLResolveInfo, product: dict[str, Any] | None = None, media: list[dict] | None = None
+) -> dict[str, Any]:
     context = ctx(info)
-    created, errors = create_product(context.state, product or {}, context.changes)
+    if media_errors := top_level_media_errors(context, None, media):
+        return {"product": None, "userErrors": media_errors}
+    data = {k: v for k, v in (product or {}).items() if k not in ("collectionsToJoin", "collectionsToLeave")}
+    created, errors = create_product(context.state, data, context.changes)
+    join_collections(context, created, product or {})
+    add_top_level_media(context, created, media)
     return {"product": created, "userErrors": errors}
 
 
 @resolves("Mutation", "productUpdate")
-def product_update(_: Any, info: GraphQLResolveInfo, product: dict[str, Any] | None = None) -> dict[str, Any]:
+def product_update(
+    _: Any, info: GraphQLResolveInfo, product: dict[str, Any] | None = None, media: list[dict] | None = None
+) -> dict[str, Any]:
     context = ctx(info)
-    data = product or {}
+    data = {k: v for k, v in (product or {}).items() if k not in ("collectionsToJoin", "collectionsToLeave")}
     target = context.state.products.get(parse_gid(data.get("id"), "Product") or -1)
+    if target is not None and (media_errors := top_level_media_errors(context, target, media)):
+        return {"product": target, "userErrors": media_errors}
     updated, errors = update_product(context.state, target, data, context.changes)
+    if not errors:
+        join_collections(context, updated, product or {})
+        add_top_level_media(context, updated, media)
     return {"product": updated, "userErrors": errors}
 
 
@@ -271,6 +276,8 @@ def _metafield_owner(context: Context, owner_id: str) -> Any:
         return state.products.get(number)
     if (number := parse_gid(owner_id, "ProductVariant")) is not None:
         return state.variant(number)
+    if (number := parse_gid(owner_id, "Collection")) is not None:
+        return state.collections.collections.get(number)
     return None
 
 
@@ -352,200 +359,6 @@ def metafields_set(_: Any, info: GraphQLResolveInfo, metafields: list[dict[str, 
             existing.updated_at = now
         written.append(existing)
     return {"metafields": written, "userErrors": []}
-
-
-# ----- inventorySetQuantities ---------------------------------------------------------------------
-def idempotency_key(info: GraphQLResolveInfo) -> str | None:
-    for directive in info.field_nodes[0].directives or ():
-        if directive.name.value == "idempotent":
-            for argument in directive.arguments or ():
-                if argument.name.value == "key":
-                    # graphql-core 3.3 wraps the variables (`.coerced`); in 3.2 they are the dict itself.
-                    variables: Any = info.variable_values
-                    coerced = getattr(variables, "coerced", variables)
-                    return str(value_from_ast_untyped(argument.value, coerced))
-    return None
-
-
-def _inventory_error(field: list[str], message: str, code: str) -> dict[str, Any]:
-    return {"field": field, "message": message, "code": code}
-
-
-@resolves("Mutation", "inventorySetQuantities")
-def inventory_set_quantities(
-    _: Any,
-    info: GraphQLResolveInfo,
-    input: dict[str, Any],  # noqa: A002
-) -> dict[str, Any]:
-    context = ctx(info)
-    key = idempotency_key(info)
-    fingerprint = json.dumps(input, sort_keys=True)
-    if key is not None and key in context.state.idempotency:
-        previous_fingerprint, previous = context.state.idempotency[key]
-        if previous_fingerprint != fingerprint:
-            return {
-                "inventoryAdjustmentGroup": None,
-                "userErrors": [
-                    _inventory_error(
-                        ["input"],
-                        "The same idempotency key cannot be used with different parameters.",
-                        "IDEMPOTENCY_KEY_PARAMETER_MISMATCH",
-                    )
-                ],
-            }
-        return previous
-    result = _set_quantities(context, input)
-    if key is not None and not result["userErrors"]:
-        context.state.idempotency[key] = (fingerprint, result)
-    return result
-
-
-def _set_quantities(context: Context, data: dict[str, Any]) -> dict[str, Any]:
-    state = context.state
-    errors = []
-    name = data["name"]
-    if name not in ("available", "on_hand"):
-        errors.append(
-            _inventory_error(
-                ["input", "name"],
-                "The quantity name must be either 'available' or 'on_hand'.",
-                "INVALID_NAME",
-            )
-        )
-    if data["reason"] not in INVENTORY_REASONS:
-        errors.append(
-            _inventory_error(
-                ["input", "reason"],
-                f"The specified reason is invalid. Valid values are: {', '.join(INVENTORY_REASONS)}.",
-                "INVALID_REASON",
-            )
-        )
-    pairs: dict[tuple[str, str], list[int]] = {}
-    for index, quantity in enumerate(data["quantities"]):
-        pairs.setdefault((quantity["inventoryItemId"], quantity["locationId"]), []).append(index)
-    duplicates = sorted(i for indexes in pairs.values() if len(indexes) > 1 for i in indexes)
-    for index in duplicates:
-        errors.append(
-            _inventory_error(
-                ["input", "quantities", str(index), "locationId"],
-                "The combination of inventoryItemId and locationId must be unique.",
-                "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR",
-            )
-        )
-    planned = []
-    for index, quantity in enumerate(data["quantities"]):
-        path = ["input", "quantities", str(index)]
-        variant = state.variant_by_item(parse_gid(quantity["inventoryItemId"], "InventoryItem"))
-        location_id = parse_gid(quantity["locationId"], "Location")
-        if variant is None:
-            errors.append(
-                _inventory_error(
-                    [*path, "inventoryItemId"],
-                    "The specified inventory item could not be found.",
-                    "INVALID_INVENTORY_ITEM",
-                )
-            )
-            continue
-        if location_id not in state.locations:
-            errors.append(
-                _inventory_error(
-                    [*path, "locationId"], "The specified location could not be found.", "INVALID_LOCATION"
-                )
-            )
-            continue
-        if quantity["quantity"] > MAX_QUANTITY:
-            errors.append(
-                _inventory_error(
-                    [*path, "quantity"],
-                    "The quantity can't be higher than 1,000,000,000.",
-                    "INVALID_QUANTITY_TOO_HIGH",
-                )
-            )
-            continue
-        if quantity["quantity"] < -MAX_QUANTITY:
-            errors.append(
-                _inventory_error(
-                    [*path, "quantity"],
-                    "The quantity can't be lower than -1,000,000,000.",
-                    "INVALID_QUANTITY_TOO_LOW",
-                )
-            )
-            continue
-        if name == "on_hand" and quantity["quantity"] < 0:
-            errors.append(
-                _inventory_error(
-                    [*path, "quantity"], "The quantity can't be negative.", "INVALID_QUANTITY_NEGATIVE"
-                )
-            )
-            continue
-        assert location_id is not None
-        level = state.level(variant.inventory_item_id, location_id, create=False)
-        if level is None:
-            errors.append(
-                _inventory_error(
-                    [*path, "locationId"],
-                    "The item is not stocked at the location.",
-                    "ITEM_NOT_STOCKED_AT_LOCATION",
-                )
-            )
-            continue
-        current = level.available if name == "available" else level.on_hand
-        expected = quantity.get("changeFromQuantity")
-        if expected is not None and expected != current:
-            errors.append(
-                _inventory_error(
-                    [*path, "changeFromQuantity"],
-                    "The specified changeFromQuantity does not match the current quantity.",
-                    "CHANGE_FROM_QUANTITY_STALE",
-                )
-            )
-            continue
-        planned.append((variant, level, quantity["quantity"] - current))
-    if errors:
-        return {"inventoryAdjustmentGroup": None, "userErrors": errors}
-    now = state.now()
-    changes = []
-    touched_products: dict[int, Product] = {}
-    for variant, level, delta in planned:
-        level.available += delta
-        level.on_hand += delta
-        if delta:
-            level.updated_at = now
-            variant.item_updated_at = now
-            product = state.product_of(variant)
-            product.updated_at = now
-            touched_products[product.id] = product
-            context.changes.append(Change("inventory_levels/update", inventory_level_json(level)))
-        item = {"__ref": variant}
-        location = state.locations[level.location_id]
-        names = ["available", "on_hand"]
-        for quantity_name in names:
-            changes.append(
-                {
-                    "name": quantity_name,
-                    "delta": delta,
-                    "quantityAfterChange": None,
-                    "ledgerDocumentUri": None,
-                    "item": _item_ref(item),
-                    "location": location,
-                }
-            )
-    for product in touched_products.values():
-        context.changes.append(Change("products/update", product_json(state, product)))
-    group = {
-        "id": gid("InventoryAdjustmentGroup", state.next_id()),
-        "createdAt": now,
-        "reason": data["reason"],
-        "referenceDocumentUri": data.get("referenceDocumentUri"),
-        "changes": changes,
-    }
-    return {"inventoryAdjustmentGroup": group, "userErrors": []}
-
-
-def _item_ref(item: dict[str, Any]) -> Any:
-    from shopify_app.sandbox.models import InventoryItemRef
-
-    return InventoryItemRef(item["__ref"])
 
 
 # ----- webhook subscriptions ----------------------------------------------------------------------

@@ -67,9 +67,7 @@ def product_json(state: ShopState, product: Product) -> dict[str, Any]:
             }
             for option in product.options
         ],
-        "images": [],
-        "image": None,
-        "media": [],
+        **_media(state, product),
         "variant_gids": [
             {"admin_graphql_api_id": gid("ProductVariant", v.id), "updated_at": v.updated_at}
             for v in product.variants
@@ -77,6 +75,12 @@ def product_json(state: ShopState, product: Product) -> dict[str, Any]:
         "has_variants_that_requires_components": False,
         "category": None,
     }
+
+
+def _media(state: ShopState, product: Product) -> dict[str, Any]:
+    from shopify_app.sandbox.media import rest_media  # images, image, media
+
+    return rest_media(state, product)
 
 
 def inventory_level_json(level: InventoryLevel) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from shopify_app.sandbox.models import (
     BulkOperation,
     InventoryItemRef,
-    InventoryLevel,
     Location,
     Metafield,
     Product,
@@ -455,94 +454,10 @@ def _item_updated(item: InventoryItemRef, info: GraphQLResolveInfo) -> str:
     return item.variant.item_updated_at
 
 
-def _level_page(levels: list[InventoryLevel], args: dict[str, Any]) -> dict[str, Any]:
-    return connection(
-        levels,
-        id_of=lambda lvl: lvl.location_id * 10**12 + lvl.inventory_item_id,
-        first=args.get("first"),
-        after=args.get("after"),
-        last=args.get("last"),
-        before=args.get("before"),
-        reverse=bool(args.get("reverse")),
-    )
-
-
-@resolves("InventoryItem", "inventoryLevels")
-def _item_levels(item: InventoryItemRef, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-    return _level_page(ctx(info).state.item_levels(item.variant.inventory_item_id), args)
-
-
-@resolves("InventoryItem", "inventoryLevel")
-def _item_level(item: InventoryItemRef, info: GraphQLResolveInfo, locationId: str) -> InventoryLevel | None:  # noqa: N803
-    location_id = parse_gid(locationId, "Location")
-    if location_id is None:
-        return None
-    return ctx(info).state.level(item.variant.inventory_item_id, location_id, create=False)
-
-
-@resolves("InventoryLevel", "id")
-def _level_id(level: InventoryLevel, info: GraphQLResolveInfo) -> str:
-    return level.level_gid
-
-
-@resolves("InventoryLevel", "isActive")
-def _level_active(level: InventoryLevel, info: GraphQLResolveInfo) -> bool:
-    return True
-
-
-@resolves("InventoryLevel", "item")
-def _level_item(level: InventoryLevel, info: GraphQLResolveInfo) -> InventoryItemRef | None:
-    variant = ctx(info).state.variant_by_item(level.inventory_item_id)
-    return InventoryItemRef(variant) if variant else None
-
-
-@resolves("InventoryLevel", "location")
-def _level_location(level: InventoryLevel, info: GraphQLResolveInfo) -> Location | None:
-    return ctx(info).state.locations.get(level.location_id)
-
-
-@resolves("InventoryLevel", "quantities")
-def _level_quantities(
-    level: InventoryLevel, info: GraphQLResolveInfo, names: list[str]
-) -> list[dict[str, Any]]:
-    values = {"available": level.available, "on_hand": level.on_hand}
-    out = []
-    for name in names:
-        out.append(
-            {
-                "id": f"gid://shopify/InventoryQuantity/{level.location_id}?inventory_item_id="
-                f"{level.inventory_item_id}&name={name}",
-                "name": name,
-                "quantity": values.get(name, 0),
-                "updatedAt": level.updated_at if name == "available" else None,
-            }
-        )
-    return out
-
-
+# Levels, quantities and the rest of Location: `inventory_levels.py`, `locations.py`.
 @resolves("Location", "id")
 def _location_id(location: Location, info: GraphQLResolveInfo) -> str:
     return gid("Location", location.id)
-
-
-@resolves("Location", "fulfillsOnlineOrders")
-def _fulfills(location: Location, info: GraphQLResolveInfo) -> bool:
-    return True
-
-
-@resolves("Location", "inventoryLevels")
-def _location_levels(location: Location, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
-    return _level_page(ctx(info).state.location_levels(location.id), args)
-
-
-@resolves("Location", "inventoryLevel")
-def _location_level(
-    location: Location, info: GraphQLResolveInfo, inventoryItemId: str
-) -> InventoryLevel | None:  # noqa: N803
-    item_id = parse_gid(inventoryItemId, "InventoryItem")
-    if item_id is None:
-        return None
-    return ctx(info).state.level(item_id, location.id, create=False)
 
 
 # ----- Metafield, webhooks, operations ------------------------------------------------------------

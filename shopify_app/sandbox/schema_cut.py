@@ -105,10 +105,21 @@ def merge_specs(*specs: dict[str, str]) -> dict[str, str]:
 
 
 def _domain_specs() -> list[dict[str, str]]:
+    from shopify_app.sandbox.schema_catalog_media import COLLECTION_SPEC, MEDIA_SPEC
     from shopify_app.sandbox.schema_customers import CUSTOMER_SPEC
+    from shopify_app.sandbox.schema_inventory import INVENTORY_SPEC
     from shopify_app.sandbox.schema_orders import ORDER_SPEC
+    from shopify_app.sandbox.schema_pricing import PRICING_SPEC
 
-    return [PRODUCT_SPEC, ORDER_SPEC, CUSTOMER_SPEC]
+    return [
+        PRODUCT_SPEC,
+        ORDER_SPEC,
+        CUSTOMER_SPEC,
+        MEDIA_SPEC,
+        COLLECTION_SPEC,
+        INVENTORY_SPEC,
+        PRICING_SPEC,
+    ]
 
 
 SPEC = merge_specs(*_domain_specs())
@@ -121,10 +132,11 @@ class SchemaCutError(ValueError):
 def _parse_spec(text: str) -> dict[str, set[str]] | None:
     if text == "*":
         return None
-    return {
-        m.group(1): set(filter(None, (m.group(2) or "").split(",")))
-        for m in re.finditer(r"(\w+)(?:\(([^)]*)\))?", text)
-    }
+    fields: dict[str, set[str]] = {}
+    for m in re.finditer(r"(\w+)(?:\(([^)]*)\))?", text):
+        # A field named by two domains keeps the arguments both name.
+        fields.setdefault(m.group(1), set()).update(filter(None, (m.group(2) or "").split(",")))
+    return fields
 
 
 def _named(type_node: Any) -> str:
@@ -176,6 +188,13 @@ def cut_schema(real: str | ast.DocumentNode, spec: dict[str, str] = SPEC) -> str
             pending.extend(t.name.value for t in members)
             emitted.append(_copy(definition, types=members))
             return
+        if isinstance(definition, ast.InterfaceTypeDefinitionNode):
+            # Implementations the spec names are served too (reached through `node`, `files`…).
+            pending.extend(
+                other
+                for other, d in definitions.items()
+                if other in spec and name in {i.name.value for i in getattr(d, "interfaces", None) or ()}
+            )
         fields = []
         for field in definition.fields:
             field_name = field.name.value

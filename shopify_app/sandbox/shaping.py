@@ -337,6 +337,12 @@ def variable_problem(message: str, path: list[Any]) -> list[Any]:
         return [[*path, unknown[2]], f"Field is not defined on {unknown[1]}"]
     if "non-null type" in message or "not to be null" in message or "not to be None" in message:
         return [path, "Expected value to not be null"]
+    enum = re.match(r"^Value '(.*)' does not exist in '(\w+)' enum", message)
+    if enum:  # recorded: `Expected "INVALID_VALUE" to be one of: ALPHA_ASC, ALPHA_DESC, …`
+        from shopify_app.sandbox.graphql_api import schema
+
+        values = ", ".join(getattr(schema().get_type(enum[2]), "values", {}))
+        return [path, f'Expected "{enum[1]}" to be one of: {values}']
     return [path, message.split(" found:")[0].rstrip(".,")]
 
 

@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shopify_app.sandbox import search
+from shopify_app.sandbox.collection_models import CollectionState
 from shopify_app.sandbox.company_models import Company, CompanyContact, CompanyLocation, RoleAssignment
 from shopify_app.sandbox.customer_models import Customer
 from shopify_app.sandbox.handles import FALLBACK_HANDLE, normalize_handle, unique_handle
+from shopify_app.sandbox.media_models import MediaState
 from shopify_app.sandbox.models import (
     BulkOperation,
     InventoryLevel,
@@ -26,6 +28,7 @@ from shopify_app.sandbox.models import (
     gid,
 )
 from shopify_app.sandbox.order_models import Order
+from shopify_app.sandbox.pricing_models import PricingState
 
 
 @dataclass
@@ -66,6 +69,11 @@ class ShopState:
     # Orders (see `orders.py`); the next order is named `#{next_order_number}`.
     orders: dict[int, Order] = field(default_factory=dict)
     next_order_number: int = 1001
+    # Files and product media (see `media.py`), collections (see `collections.py`).
+    media: MediaState = field(default_factory=MediaState)
+    collections: CollectionState = field(default_factory=CollectionState)
+    # Price lists, catalogs, markets and quantity rules (see `price_lists.py`, `markets.py`).
+    pricing: PricingState = field(default_factory=PricingState)
 
     def next_id(self) -> int:
         return next(self.ids)
@@ -101,7 +109,9 @@ class ShopState:
         return None
 
     def metafield(self, metafield_id: int) -> Metafield | None:
-        owners: Iterator[Product | Variant] = itertools.chain(self.products.values(), self.variants())
+        owners: Iterator[Any] = itertools.chain(
+            self.products.values(), self.variants(), self.collections.collections.values()
+        )
         for owner in owners:
             for metafield in owner.metafields:
                 if metafield.id == metafield_id:
@@ -137,7 +147,13 @@ class ShopState:
 
         if (found := find_order_node(self, value)) is not None:
             return found
-        return None
+        from shopify_app.sandbox.pricing_api import find_pricing_node
+
+        if (found := find_pricing_node(self, value)) is not None:
+            return found
+        from shopify_app.sandbox.media import find_catalog_node
+
+        return find_catalog_node(self, value)
 
     # ----- handles -------------------------------------------------------------------------------
     def handle_taken(self, handle: str, *, except_id: int | None = None) -> bool:
@@ -157,13 +173,20 @@ class ShopState:
             self.levels[key] = found
         return found
 
-    def item_levels(self, item_id: int) -> list[InventoryLevel]:
+    def item_levels(self, item_id: int, *, include_inactive: bool = False) -> list[InventoryLevel]:
+        """The item's levels in creation order; deactivated ones only when asked for."""
         # A shop has a handful of locations: look each up rather than scanning every level.
-        found = (self.levels.get((item_id, location_id)) for location_id in sorted(self.locations))
-        return [lvl for lvl in found if lvl is not None]
+        found = (self.levels.get((item_id, location_id)) for location_id in self.locations)
+        kept = [lvl for lvl in found if lvl is not None and (lvl.is_active or include_inactive)]
+        return sorted(kept, key=lambda lvl: lvl.seq)
 
-    def location_levels(self, location_id: int) -> list[InventoryLevel]:
-        return [lvl for (_, loc), lvl in sorted(self.levels.items()) if loc == location_id]
+    def location_levels(self, location_id: int, *, include_inactive: bool = False) -> list[InventoryLevel]:
+        kept = [
+            lvl
+            for (_, loc), lvl in self.levels.items()
+            if loc == location_id and (lvl.is_active or include_inactive)
+        ]
+        return sorted(kept, key=lambda lvl: lvl.seq)
 
     def inventory_quantity(self, variant: Variant) -> int:
         return sum(lvl.available for lvl in self.item_levels(variant.inventory_item_id))

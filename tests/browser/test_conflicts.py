@@ -87,6 +87,8 @@ def test_bulk_resolve_selected_then_all_matching_the_filter(signed_in, world, sh
     set_control(control_in(selected_form, page, "Resolution"), "Keep JOOR")
     shoot("selected")
     submit(page, page.get_by_role("button", name="Resolve selected", exact=True))
+    shoot("selected-question")
+    submit(page, page.get_by_role("button", name="Resolve 1 conflict", exact=True))
     world.wait_idle()
     assert _statuses(world) == {
         first.pk: (Conflict.Status.RESOLVED, Conflict.Resolution.KEEP_JOOR),
@@ -104,9 +106,16 @@ def test_bulk_resolve_selected_then_all_matching_the_filter(signed_in, world, sh
     expect(page.locator(f'a[href="/conflicts/{third.pk}"]')).to_have_count(0)
     expect(page.locator(f'a[href="/conflicts/{second.pk}"]').first).to_be_visible()
     shoot("filtered")
+    # "All matching" is a selection, as in Shopify admin: tick the page, then take every match.
+    page.get_by_label("Select every conflict on this page", exact=True).check()
+    page.get_by_role("button", name="Select all 1 matching this filter", exact=True).click()
     all_form = form_with_button(page, "Resolve all matching")
     set_control(control_in(all_form, page, "Resolution"), "Keep Shopify")
     submit(page, page.get_by_role("button", name="Resolve all matching", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Keep Shopify's value for 1 conflict on 1 product?"
+    )
+    submit(page, page.get_by_role("button", name="Resolve 1 conflict", exact=True))
     world.wait_idle()
     shoot("after-all-matching")
     assert _statuses(world) == {
@@ -134,11 +143,13 @@ def test_an_empty_value_is_refused_at_the_field_and_clear_empties_both_sides(sig
     link = conflict.link
     page = signed_in
     assert_page_ok(page, page.goto(f"/conflicts/{conflict.pk}"))
-    clear = page.get_by_role("button", name="Clear this field", exact=True)
+    clear = page.get_by_role("button", name="Clear this field…", exact=True)
     expect(clear).to_be_visible()
     with world.db():
         name = product_name(ProductLink.objects.get(pk=link.pk))
-    expect(page.get_by_text(f"Empties the Description of {name} in Shopify and in JOOR.")).to_be_visible()
+    expect(
+        page.get_by_text(f"Empties the Description of {name} in Shopify and in JOOR. You are asked first.")
+    ).to_be_visible()
     shoot("offered")
 
     # "Use this value" with only spaces: refused at the field, what was typed is still there.
@@ -153,11 +164,16 @@ def test_an_empty_value_is_refused_at_the_field_and_clear_empties_both_sides(sig
     with world.db():
         assert Conflict.objects.get(pk=conflict.pk).status == Conflict.Status.OPEN
 
-    # Clearing asks first (the page accepts dialogs, as a merchant confirming would).
-    questions: list[str] = []
-    page.on("dialog", lambda dialog: questions.append(dialog.message))
-    submit(page, page.get_by_role("button", name="Clear this field", exact=True))
-    assert questions == [f"Empty the Description of {name} in Shopify and in JOOR?"]
+    # Clearing asks first, on a page of its own.
+    page.get_by_role("button", name="Clear this field…", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Empty the Description of {name} in Shopify and in JOOR?"
+    )
+    with world.db():
+        assert Conflict.objects.get(pk=conflict.pk).status == Conflict.Status.OPEN
+    submit(
+        page, page.get_by_role("button", name=f"Clear the Description of {name} on both sides", exact=True)
+    )
     expect(page.get_by_text("Resolved: the field was cleared on both sides").first).to_be_visible()
     shoot("cleared")
     conflict = _settled(world, conflict)
@@ -183,4 +199,4 @@ def test_a_title_conflict_offers_no_clear(signed_in, world):
     page = signed_in
     assert_page_ok(page, page.goto(f"/conflicts/{conflict.pk}"))
     expect(page.get_by_role("button", name="Keep JOOR", exact=True)).to_be_visible()
-    expect(page.get_by_role("button", name="Clear this field", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Clear this field…", exact=True)).to_have_count(0)

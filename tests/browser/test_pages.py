@@ -106,6 +106,8 @@ def test_link_an_unmatched_shopify_product_to_a_suggested_style(signed_in, world
     style_id = int(choice.locator("option").first.get_attribute("value") or 0)
     choice.select_option(str(style_id))
     submit(page, page.get_by_role("button", name="Link", exact=True))
+    shoot("link-question")
+    submit(page, page.get_by_role("button", name="Link and sync"))
     shoot("linked")
     world.wait_idle()  # linking queues a targeted sync of the new pair
 

@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from joorsync.core import dev_defaults
-from joorsync.core.checks import deploy_check, production_secrets_check
+from joorsync.core.checks import deploy_check, mail_check, production_secrets_check
 
 REPO = Path(__file__).resolve().parents[2]
 GOOD_SECRET_KEY = "k3y-" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
@@ -54,7 +54,20 @@ def production(settings):
     settings.SHOPIFY_API_SECRET = dev_defaults.SHOPIFY_API_SECRET
     settings.SHOPIFY_API_SECRET_PREVIOUS = ""
     settings.FIELD_ENCRYPTION_KEYS = []
+    _smtp(settings)
     return settings
+
+
+def _smtp(settings):
+    """A complete SMTP configuration, as a deployment sets it."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "smtp.example.com"
+    settings.EMAIL_PORT = 587
+    settings.EMAIL_HOST_USER = "mailer"
+    settings.EMAIL_HOST_PASSWORD = "mailer-password"  # a fake credential
+    settings.EMAIL_USE_TLS = True
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10.0
 
 
 def ids(messages) -> set[str]:
@@ -117,6 +130,94 @@ def test_check_deploy_fails_on_the_development_defaults_anywhere(settings):
 def test_check_deploy_refuses_sandbox_mode(settings):
     settings.SANDBOX_MODE = True
     assert "joorsync.E004" in ids(deploy_check())
+
+
+# -- mail ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def mail_settings(settings):
+    settings.DEBUG = False
+    _smtp(settings)
+    return settings
+
+
+def test_a_complete_smtp_configuration_passes_the_mail_check(mail_settings):
+    assert mail_check() == []
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.locmem.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+    ],
+)
+def test_a_backend_that_does_not_deliver_is_an_error_without_debug(mail_settings, backend):
+    mail_settings.EMAIL_BACKEND = backend
+    errors = mail_check()
+    assert ids(errors) == {"joorsync.E011"} and errors[0].is_serious()
+    assert backend in errors[0].msg
+    mail_settings.DEBUG = True  # a developer's machine: printing mails is what is wanted
+    assert mail_check() == []
+
+
+def test_a_backend_that_does_not_deliver_is_fine_without_the_notifications_app(mail_settings):
+    mail_settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    mail_settings.INSTALLED_APPS = [
+        app for app in mail_settings.INSTALLED_APPS if app != "joorsync.notifications"
+    ]
+    assert mail_check() == []
+
+
+def test_a_backend_that_cannot_be_imported_is_an_error(mail_settings):
+    mail_settings.EMAIL_BACKEND = "no.such.module.EmailBackend"
+    assert ids(mail_check()) == {"joorsync.E010"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param({"EMAIL_HOST": ""}, "joorsync.E012", id="no-host"),
+        pytest.param({"EMAIL_HOST": "   "}, "joorsync.E012", id="blank-host"),
+        pytest.param({"EMAIL_USE_SSL": True}, "joorsync.E013", id="tls-and-ssl"),
+        pytest.param({"EMAIL_HOST_PASSWORD": ""}, "joorsync.E014", id="user-without-password"),
+        pytest.param({"EMAIL_TIMEOUT": None}, "joorsync.W010", id="no-timeout"),
+        pytest.param({"EMAIL_TIMEOUT": 0}, "joorsync.W010", id="zero-timeout"),
+    ],
+)
+def test_each_smtp_misconfiguration_is_reported(mail_settings, changes, expected):
+    for name, value in changes.items():
+        setattr(mail_settings, name, value)
+    messages = mail_check()
+    assert ids(messages) == {expected}
+    assert messages[0].is_serious() is expected.startswith("joorsync.E")
+    assert "mailer-password" not in "".join(str(m) for m in messages)
+
+
+def test_smtp_checks_apply_with_debug_on_too(mail_settings):
+    mail_settings.DEBUG = True
+    mail_settings.EMAIL_USE_SSL = True
+    assert ids(mail_check()) == {"joorsync.E013"}
+
+
+def test_a_relay_without_login_needs_no_password(mail_settings):
+    mail_settings.EMAIL_HOST_USER = ""
+    mail_settings.EMAIL_HOST_PASSWORD = ""
+    assert mail_check() == []
+
+
+def test_check_deploy_reports_the_mail_errors(production):
+    production.SECRET_KEY = GOOD_SECRET_KEY
+    production.SHOPIFY_API_SECRET = REAL_SECRETS["SHOPIFY_API_SECRET"]
+    production.FIELD_ENCRYPTION_KEYS = [GOOD_FIELD_KEY]
+    production.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    with pytest.raises(SystemCheckError) as info:
+        call_command("check", deploy=True, fail_level="ERROR", stdout=StringIO())
+    assert "joorsync.E011" in str(info.value)
+    call_command("check", fail_level="ERROR", stdout=StringIO())  # not the ordinary checks: no refusal
 
 
 def _run(argv: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:

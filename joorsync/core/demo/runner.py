@@ -64,6 +64,7 @@ def demo_environment(*, config: DemoConfig, base: Mapping[str, str]) -> dict[str
         "JOORSYNC_SANDBOX_MODE": "1",
         "SHOPIFY_ADMIN_BASE_URL": config.shopify_url,
         "SHOPIFY_APP_URL": config.app_url,
+        "JOOR_STYLE_URL_TEMPLATE": f"{config.joor_url}/_sandbox/styles/{{style_id}}",
         "PYTHONUNBUFFERED": "1",
     }
 

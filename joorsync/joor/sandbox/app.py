@@ -23,6 +23,13 @@ the rules and every field are in the `order_control` docstring):
   POST /_sandbox/orders/{id}/missing-export-fields  {"fields": [...]}: JOOR's export validation fails it
   POST /_sandbox/retailers                    a retailer connects (201) {"customer_name", "customer_code", …}
   GET  /_sandbox/retailers                    every retailer {"retailers": [...]}
+  GET  /_sandbox/warehouses                   the warehouses set up in Order Settings, with the units each
+                                              holds: {"warehouses": [{"name", "code", "set_up", "units"}]}
+  POST /_sandbox/warehouses                   a brand user sets one up (201) {"name": "Paris", "code": "PAR"}
+  GET  /_sandbox/styles/{style_id}            the style's page as a brand user sees it (HTML; the demo's
+                                              "in JOOR" links open it)
+  GET  /_sandbox/styles/{style_id}/inventory  a style's stock per SKU and warehouse (JOOR's API shows only
+                                              the total, `inventory_available`; see `warehouses`)
   GET  /_sandbox/status                       counters
   POST /_sandbox/faults                       other fault rates from now on
 
@@ -37,6 +44,7 @@ client must also cope without it.
 from __future__ import annotations
 
 import dataclasses
+import html
 import logging
 import re
 import threading
@@ -47,7 +55,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import images, order_control, orders, v2, v4
+from . import images, order_control, orders, v2, v4, warehouses
 from .auth import TokenStore
 from .catalog import generate_catalog
 from .defaults import (
@@ -105,6 +113,9 @@ class SandboxConfig:
     v4_paging: str = "pages"
     #: Whether v2 endpoints accept a v4 access token (JOOR does not say; see auth.py).
     v4_tokens_on_v2: bool = True
+    #: True: inventory naming a warehouse that is not set up fails (JOOR: "unexpected results"); False
+    #: stores it under that name with a warning (see `warehouses`).
+    strict_warehouses: bool = False
 
     def __post_init__(self) -> None:
         parse_rate_limit(self.rate_limit)
@@ -146,10 +157,17 @@ def _routes() -> list[Route]:
             "PUT", "/v2/style-number/{style_number}/{style_identifier}/inventory", v2.single_inventory, "v2"
         ),
         _route("POST", "/v2/style-number/{style_number}/{style_identifier}/image", images.upload_image, "v2"),
+        _route(
+            "DELETE", "/v2/style-number/{style_number}/{style_identifier}/image", images.delete_image, "v2"
+        ),
         _route("GET", "/v2/order", orders.v2_list_orders, "v2"),
         _route("GET", "/v2/order/{order_id}", orders.v2_order_by_id, "v2"),
         *[_route(m, p, h, "v4") for m, p, h in v4.ROUTES],
         _route("POST", "/_sandbox/styles/{style_id}", _control_edit_style, "control"),
+        _route("GET", "/_sandbox/styles/{style_id}/inventory", _control_style_inventory, "control"),
+        _route("GET", "/_sandbox/styles/{style_id}", _control_style_page, "control"),
+        _route("GET", "/_sandbox/warehouses", _control_list_warehouses, "control"),
+        _route("POST", "/_sandbox/warehouses", _control_add_warehouse, "control"),
         _route("POST", "/_sandbox/orders", _control_place_order, "control"),
         _route("GET", "/_sandbox/orders", _control_list_orders, "control"),
         _route("GET", "/_sandbox/orders/{order_id}", _control_get_order, "control"),
@@ -307,6 +325,24 @@ class JoorSandbox:
     def expire_access_tokens(self) -> None:
         self.tokens.expire_access_tokens()
 
+    def warehouses(self) -> list[dict[str, Any]]:
+        """The warehouses set up in the account (Default first) and the units each holds; warehouses
+        holding stock without being set up follow with `set_up: False`."""
+        with self.lock:
+            return warehouses.warehouses_view(self)
+
+    def add_warehouse(self, name: str, code: str) -> dict[str, Any]:
+        """A brand user sets up a warehouse in Order Settings. Raises ValueError (bad name or code) or
+        KeyError (name or code taken)."""
+        with self.lock:
+            return warehouses.add_warehouse(self.catalog, {"name": name, "code": code})
+
+    def inventory(self, style_id: int) -> list[dict[str, Any]] | None:
+        """A style's stock per SKU and warehouse (None for an unknown style)."""
+        with self.lock:
+            style = self.catalog.styles.get(int(style_id))
+            return warehouses.sku_inventory_view(style) if style else None
+
     def style(self, style_id: int) -> dict[str, Any] | None:
         with self.lock:
             style = self.catalog.styles.get(int(style_id))
@@ -463,6 +499,58 @@ def _control_edit_style(sb: JoorSandbox, req: Request) -> Response:
     return json_response(
         200, {"style_id": style.style_id, "modified": style.modified.isoformat(), "style": view}
     )
+
+
+def _control_style_inventory(sb: JoorSandbox, req: Request) -> Response:
+    raw = req.segment("style_id")
+    skus = sb.inventory(int(raw)) if raw.isdigit() else None
+    if skus is None:
+        return json_response(404, {"error": f"style {raw} not found"})
+    return json_response(200, {"style_id": int(raw), "skus": skus})
+
+
+def _control_style_page(sb: JoorSandbox, req: Request) -> Response:
+    """A style as a brand user sees it in JOOR's web app: the page the merchant UI's "in JOOR" links
+    open in the demo (JOOR's own address for a style page is the operator's to configure)."""
+    raw = req.segment("style_id")
+    style = sb.style(int(raw)) if raw.isdigit() else None
+    if style is None:
+        return Response(
+            404, b"<!doctype html><title>Not found</title><p>No such style.</p>", "text/html; charset=utf-8"
+        )
+    e = html.escape
+    colors = ", ".join(
+        e(str(c.get("color_name") or c.get("color_code") or "")) for c in style.get("colors") or []
+    )
+    sizes = ", ".join(e(str(z.get("size_name") or "")) for z in style.get("sizes") or [])
+    images = "".join(f"<li>{e(str(i))}</li>" for i in style.get("images") or [])
+    body = (
+        '<!doctype html><html lang="en"><meta charset="utf-8">'
+        f"<title>{e(str(style.get('style_name') or ''))} · JOOR sandbox</title>"
+        f"<h1>{e(str(style.get('style_name') or ''))}</h1>"
+        f"<p>Style {e(str(style.get('style_number') or ''))} (id {e(raw)})</p>"
+        f"<p>Colours: {colors or '—'}</p><p>Sizes: {sizes or '—'}</p>"
+        f"<h2>Images</h2><ul>{images or '<li>none</li>'}</ul>"
+        "</html>"
+    )
+    return Response(200, body.encode(), "text/html; charset=utf-8")
+
+
+def _control_list_warehouses(sb: JoorSandbox, req: Request) -> Response:
+    return json_response(200, {"warehouses": sb.warehouses()})
+
+
+def _control_add_warehouse(sb: JoorSandbox, req: Request) -> Response:
+    body = _json_object(req, "a warehouse")
+    if isinstance(body, Response):
+        return body
+    try:
+        added = warehouses.add_warehouse(sb.catalog, body)
+    except ValueError as exc:
+        return json_response(400, {"error": str(exc)})
+    except KeyError:
+        return json_response(409, {"error": "a warehouse with this name or code is already set up"})
+    return json_response(201, added)
 
 
 def _json_object(req: Request, what: str) -> dict[str, Any] | Response:

@@ -173,6 +173,56 @@ def _seed_style(catalog: Catalog) -> StyleRecord:
     return style
 
 
+#: Stock of the seed style per SKU and warehouse (two of the account's warehouses).
+SEED_STOCK = (
+    ("C2", "36", {"New York Warehouse": 12, "Los Angeles Warehouse": 5}),
+    ("C2", "38", {"New York Warehouse": 8, "Los Angeles Warehouse": 0}),
+    ("C2", "40", {"Los Angeles Warehouse": 3}),
+)
+#: SKU-level prices of the seed style (color, size, price label, currency, wholesale, retail): its
+#: largest sizes cost more in two price types of two currencies than the style-level price.
+SEED_SKU_PRICES = (
+    ("C1", "44", "LUCY", "GBP", "58.00", "155.00"),
+    ("C2", "44", "LUCY", "GBP", "58.00", "155.00"),
+    ("C2", "44", "EXPORT-US", "USD", "104.00", "0.00"),
+)
+
+
+def _catalog_extras_for_seed_style(catalog: Catalog, style: StyleRecord) -> None:
+    """What the document's example does not show but a synced catalog has: more images in display
+    order, a color image for each color and a swatch for one, a second delivery (linesheet), stock in
+    two warehouses and SKU-level prices. Added after the generated styles so that their ids and
+    choices do not move."""
+    base = f"/img/uploads/accounts/{DEFAULT_ACCOUNT_ID}/images"
+    style.images += [f"{base}/Test Style 1-back-5e0c2a.jpg", f"{base}/Test Style 1-detail-9b41d7.jpg"]
+    for color in style.colors:
+        color["v4_images"] = [f"{base}/Test Style 1-{color['color_code']}-7d2e90.jpg"]
+    style.colors[1]["color_image"] = f"{base}/Test Style 1-C2-swatch-c3a519.jpg"
+    season = catalog.add_season("Fall", 2016, "F2016")
+    fall = catalog.add_collection(
+        name="Fall '16 Women",
+        code="F16",
+        season_id=season.id,
+        date_delivery_start=date(2016, 6, 15),
+        date_delivery_end=date(2016, 8, 31),
+        date_cancel=date(2016, 9, 15),
+        minimum_shipping_window=14,
+    )
+    style.deliveries.append(
+        DeliveryLink(collection_id=fall.id, style_display_order=3, public=True, style_comments="Carry-over")
+    )
+    for color_code, size, stock in SEED_STOCK:
+        row = style.upc_entry(color_code, size)
+        assert row is not None
+        row["stock"] = dict(stock)
+        row["inventory_available"] = sum(stock.values())
+    for color_code, size, label, currency, wholesale, retail in SEED_SKU_PRICES:
+        pt = catalog.price_type_for(currency, label)
+        assert pt is not None
+        sku_id = style.sku_ids[(color_code, size)]
+        style.sku_prices[(sku_id, pt.id)] = StylePrice(pt.id, Decimal(wholesale), Decimal(retail))
+
+
 # ---------------------------------------------------------------------------------------------
 # Generated styles
 # ---------------------------------------------------------------------------------------------
@@ -798,6 +848,7 @@ def generate_catalog(
         style = _generated_style(catalog, rng, index, style_id, upcs, skus_per_style)
         catalog.styles[style_id] = style
         catalog.sync_skus(style)
+    _catalog_extras_for_seed_style(catalog, seed_style)
     catalog.next_style_id = style_id + 1000
     for retailer in seed_retailers():
         catalog.retailers[retailer.id] = retailer

@@ -121,6 +121,9 @@ class DeliveryLink:
     # The exact SKUs a v4 collection item names (None: all SKUs of the product, less the v2 color
     # exclusions). v2 shows a subset as the colors it leaves out entirely.
     sku_ids: list[str] | None = None
+    # Made through the API (a v2 style write or a v4 collection write) rather than in JOOR's web UI:
+    # `delivery_overwrite=2` replaces only these.
+    via_api: bool = False
 
 
 @dataclass(slots=True)
@@ -141,7 +144,8 @@ class StyleRecord:
     as lists of plain dicts (or strings) in v2 field names; v4-only values ride along in `v4_*` keys
     of those dicts (and `tag_parent_id`, `identifier_type`), which the v2 view does not show.
     `swatches`/`videos` are v4 product assets with no v2 counterpart; `asset_order` keeps the
-    `display_order` of v4-uploaded assets by path."""
+    `display_order` of v4-uploaded assets by path. A color's own image (v2 `color_code` upload, v4
+    SKU trait value image) is its `v4_images`; its swatch is its v2 `color_image`."""
 
     style_id: int
     fields: dict[str, Any]
@@ -160,6 +164,10 @@ class StyleRecord:
     swatches: list[str] = field(default_factory=list)
     videos: list[str] = field(default_factory=list)
     asset_order: dict[str, int] = field(default_factory=dict)
+    # JOOR's upload id per image path (the v2 image DELETE answer names it) and a v4 asset's
+    # `external_id` per path.
+    upload_ids: dict[str, int] = field(default_factory=dict)
+    asset_external_ids: dict[str, str] = field(default_factory=dict)
     sku_ids: dict[tuple[str, str], str] = field(default_factory=dict)
     sku_meta: dict[str, SkuMeta] = field(default_factory=dict)
     sku_prices: dict[tuple[str, str], StylePrice] = field(default_factory=dict)
@@ -432,6 +440,8 @@ class Catalog:
     next_order: int = 1
     next_line: int = 1
     next_inventory_log: int = 1
+    next_upload: int = 1  # uploads so far: the seed of the random string JOOR appends to file names
+    next_upload_id: int = 4822671  # JOOR's example upload_id
     _index: _Indexes | None = None
 
     # -- lookups ---------------------------------------------------------------------------------

@@ -14,9 +14,10 @@ Bulk inventory, `POST|PUT /v2/bulk-inventory` [https://api-docs.jooraccess.com/v
   `inventory` (integer) is required. `made_to_order: true` marks the SKU made to order and clears its
   inventory to 0 (`false` unmarks it).
 - `warehouse`: JOOR's bulk page says required, its intro says a missing warehouse loads to the Default
-  warehouse; the sandbox follows the intro and reads a missing one as "Default". The sandbox keeps ONE
-  figure per SKU (`inventory_available` of the style's UPC row), not one per warehouse: the warehouse
-  name is only recorded on the row (`warehouse`), the last write wins whatever the warehouse.
+  warehouse; the sandbox follows the intro and reads a missing one as "Default". Stock is kept per
+  SKU and warehouse; `inventory_available` is the SKU's total over warehouses, and `overwrite=1` zeroes
+  every SKU × warehouse the call does not set. Warehouses that are not set up: see `warehouses`.
+  `made_to_order: true` clears the SKU's stock in every warehouse.
 - Answer: `sku_count` (items that passed) and `inventory_log`, one line per item with `sku`,
   `inventory_log_id` (a UUID string, as JOOR's field table says
   [https://api-docs.jooraccess.com/v2.0/reference/style-individual-request]), `status` pass/fail and,
@@ -36,6 +37,7 @@ from .http import Request, Response, content_type_for, v2_document, v2_error
 from .model import StyleRecord
 from .render import Repeated, envelope, render_styles
 from .views import style_view
+from .warehouses import DEFAULT_WAREHOUSE, clear_stock, resolve, set_stock, stock_of
 from .writes import WriteError, apply_changes, as_list, new_style, unique_number_problem, validate_changes
 
 if TYPE_CHECKING:
@@ -302,9 +304,20 @@ def single_inventory(sb: JoorSandbox, req: Request, fmt: str) -> Response:
     if isinstance(matched, str) or matched[0] is not style:
         raise BadRequest(matched if isinstance(matched, str) else "the UPC belongs to another style")
     _, color, size = matched
-    _set_inventory(sb, style, color, size, quantity)
-    doc = {"response": envelope(comment="Inventory updated", log_id=req.log_id), "sku_count": 1}
+    warehouse, set_up = resolve(sb.catalog, req.arg("warehouse"))
+    if not set_up and sb.config.strict_warehouses:
+        raise BadRequest(f"warehouse {warehouse!r} is not set up in Order Settings")
+    _set_inventory(sb, style, color, size, quantity, warehouse=warehouse)
+    comment = "Inventory updated" if set_up else f"Inventory updated; {_not_set_up(warehouse)}"
+    doc = {"response": envelope(comment=comment, log_id=req.log_id), "sku_count": 1}
     return v2_document(200, doc, fmt)
+
+
+def _not_set_up(warehouse: str) -> str:
+    return (
+        f"warehouse {warehouse!r} is not set up in Order Settings: JOOR documents unexpected results "
+        "for such writes"
+    )
 
 
 def _set_inventory(
@@ -317,29 +330,33 @@ def _set_inventory(
     warehouse: str | None = None,
     made_to_order: bool | None = None,
 ) -> None:
-    """Set one SKU's inventory to an absolute `quantity` (0 when made to order)."""
+    """Set one SKU's inventory in one warehouse (Default when None) to an absolute `quantity`; a SKU
+    made to order holds none anywhere."""
     row = style.upc_entry(color, size)
     if row is None:
         row = {"sku_color_code": color, "sku_size": size, "upc": None, "inventory_available": 0}
         style.upcs.append(row)
     if made_to_order is not None:
         row["made_to_order"] = made_to_order
-    if warehouse is not None:
-        row["warehouse"] = warehouse
-    row["inventory_available"] = 0 if row.get("made_to_order") else quantity
+    name = warehouse or DEFAULT_WAREHOUSE
+    row["warehouse"] = name
+    if row.get("made_to_order"):
+        clear_stock(row)
+    else:
+        set_stock(row, name, quantity)
     style.modified = sb.now()
 
 
-def _zero_unlisted(sb: JoorSandbox, listed: set[tuple[int, str, str]]) -> None:
-    """`overwrite=1`: every SKU of the account not set by the call goes to 0 (only styles whose stock
-    actually changes get a new modified date)."""
+def _zero_unlisted(sb: JoorSandbox, listed: set[tuple[int, str, str, str]]) -> None:
+    """`overwrite=1`: every SKU × warehouse of the account not set by the call goes to 0 (only styles
+    whose stock actually changes get a new modified date)."""
     for style in sb.catalog.styles.values():
         changed = False
         for row in style.upcs:
             key = (style.style_id, str(row.get("sku_color_code")), str(row.get("sku_size")))
-            if key not in listed and int(row.get("inventory_available") or 0) != 0:
-                row["inventory_available"] = 0
-                changed = True
+            keep = {w for (*k, w) in listed if tuple(k) == key}
+            if any(qty for name, qty in stock_of(row).items() if name not in keep):
+                changed = clear_stock(row, keep) or changed
         if changed:
             style.modified = sb.now()
 
@@ -373,7 +390,7 @@ def bulk_inventory(sb: JoorSandbox, req: Request, fmt: str) -> Response:
     if overwrite not in ("0", "1") or (req.arg("dec_pending") or "0").strip() not in ("0", "1"):
         raise BadRequest("overwrite and dec_pending must be 0 or 1")
     log: list[dict[str, Any]] = []
-    listed: set[tuple[int, str, str]] = set()
+    listed: set[tuple[int, str, str, str]] = set()
     for item in items:
         entry: dict[str, Any] = {"inventory_log_id": str(uuid.uuid4())}
         if not isinstance(item, dict):
@@ -400,10 +417,13 @@ def bulk_inventory(sb: JoorSandbox, req: Request, fmt: str) -> Response:
             log.append({**entry, "status": "fail", "message": "; ".join(problems)})
             continue
         style, color, size = matched
-        warehouse = str(item.get("warehouse") or "").strip() or "Default"
+        warehouse, set_up = resolve(sb.catalog, item.get("warehouse"))
+        if not set_up and sb.config.strict_warehouses:
+            log.append({**entry, "status": "fail", "message": _not_set_up(warehouse)})
+            continue
         _set_inventory(sb, style, color, size, quantity, warehouse=warehouse, made_to_order=made_to_order)
-        listed.add((style.style_id, color, size))
-        log.append({**entry, "status": "pass"})
+        listed.add((style.style_id, color, size, warehouse))
+        log.append({**entry, "status": "pass", **({} if set_up else {"message": _not_set_up(warehouse)})})
     if overwrite == "1":
         _zero_unlisted(sb, listed)
     doc = {

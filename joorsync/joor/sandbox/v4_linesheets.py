@@ -357,7 +357,7 @@ def collections_bulk_create(sb: JoorSandbox, req: Request) -> Response:
         )
         now = sb.now()
         for style, sku_ids, order, _ in entries:
-            link = DeliveryLink(col.id, order, True, None)
+            link = DeliveryLink(col.id, order, True, None, via_api=True)
             _set_subset(style, link, sku_ids)
             style.deliveries.append(link)
             style.modified = now
@@ -390,7 +390,7 @@ def collections_bulk_update(sb: JoorSandbox, req: Request) -> Response:
             for style, sku_ids, order, order_sent in entries:
                 link = next((lk for lk in style.deliveries if lk.collection_id == col.id), None)
                 if link is None:
-                    link = DeliveryLink(col.id, order, True, None)
+                    link = DeliveryLink(col.id, order, True, None, via_api=True)
                     style.deliveries.append(link)
                 elif order_sent:
                     link.style_display_order = order

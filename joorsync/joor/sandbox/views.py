@@ -11,8 +11,9 @@ from .schema import SCALAR_STYLE_FIELDS
 
 
 def effective_prices(catalog: Catalog, style: StyleRecord) -> list[StylePrice]:
-    """The style-level price per price type: the first SKU's own price where v4 set SKU prices,
-    otherwise the style's price; price types only priced per SKU are appended."""
+    """The style-level price per price type: the first SKU's price (its own where v4 set one, else the
+    style's); for a price type the style has no price in, the first SKU price set through v4. Price
+    types only priced per SKU are appended."""
     order = [sid for sid in style.sku_ids.values()]
     result: list[StylePrice] = []
     seen: set[str] = set()
@@ -23,10 +24,12 @@ def effective_prices(catalog: Catalog, style: StyleRecord) -> list[StylePrice]:
         if pt_id in seen or pt_id not in catalog.price_types:
             continue
         seen.add(pt_id)
-        override = next(
-            (style.sku_prices[(sid, pt_id)] for sid in order if (sid, pt_id) in style.sku_prices), None
-        )
-        chosen = override or by_type.get(pt_id)
+        first = style.sku_prices.get((order[0], pt_id)) if order else None
+        chosen = first or by_type.get(pt_id)
+        if chosen is None:
+            chosen = next(
+                (style.sku_prices[(sid, pt_id)] for sid in order if (sid, pt_id) in style.sku_prices), None
+            )
         if chosen is not None:
             result.append(chosen)
     return result

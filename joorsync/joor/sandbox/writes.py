@@ -293,6 +293,7 @@ def _delivery_link(catalog: Catalog, delivery: dict[str, Any]) -> DeliveryLink:
         public=True if public is None else bool(public),
         style_comments=delivery.get("style_comments"),
         color_exclusions=list(delivery.get("color_exclusions") or []),
+        via_api=True,
     )
 
 
@@ -320,17 +321,32 @@ def apply_changes(
         elif delivery_overwrite == 4:
             gone = {link.collection_id for link in links}
             style.deliveries = [link for link in style.deliveries if link.collection_id not in gone]
+        elif delivery_overwrite == 2:
+            sent = {link.collection_id for link in links}
+            kept = [lk for lk in style.deliveries if not lk.via_api and lk.collection_id not in sent]
+            style.deliveries = kept + links
         else:
             style.deliveries = links
     if "upcs" in changes:
-        style.upcs = [
-            dict(entry, inventory_available=entry.get("inventory_available") or 0)
-            for entry in changes["upcs"]
-        ]
+        style.upcs = [_upc_row(style, entry) for entry in changes["upcs"]]
     catalog.sync_skus(style)
     live = set(style.combos())
     style.upcs = [u for u in style.upcs if (u.get("sku_color_code"), u.get("sku_size")) in live]
     catalog.touch(style)
+
+
+def _upc_row(style: StyleRecord, entry: dict[str, Any]) -> dict[str, Any]:
+    """A UPC row from a style write. A total equal to the stored one keeps its split over warehouses;
+    a new total is held in the Default warehouse."""
+    row = dict(entry, inventory_available=entry.get("inventory_available") or 0)
+    old = style.upc_entry(str(entry.get("sku_color_code")), str(entry.get("sku_size")))
+    if old is None:
+        return row
+    if "warehouse" in old and "warehouse" not in row:
+        row["warehouse"] = old["warehouse"]
+    if "stock" in old and int(old.get("inventory_available") or 0) == row["inventory_available"]:
+        row["stock"] = dict(old["stock"])
+    return row
 
 
 def new_style(catalog: Catalog, *, now: datetime) -> StyleRecord:

@@ -14,6 +14,13 @@
 
 The checkpoint records the JOOR pass as complete with its last page (`joor_pass_done`), so a job
 whose worker dies in step 3 resumes with step 3 instead of reading every JOOR page again.
+
+Progress counts products: each style JOOR lists (a linked pair, a match, a creation, one listed as
+unmatched) and each Shopify product left for step 3 (or, incremental, changed in Shopify only). JOOR
+gives no catalog total, so the total is known once its last page is in hand (at once for a catalog
+of one page): the styles read plus the Shopify products no style has claimed yet. Until that page's
+styles are matched it may still count a product one of them is about to claim; from step 3
+on it is exact. Before the last page the job shows how many products so far, without a total.
 """
 
 from __future__ import annotations
@@ -41,6 +48,11 @@ if TYPE_CHECKING:
 
 INCREMENTAL_OVERLAP = timedelta(minutes=5)  # re-read a little before the last run: clocks differ
 JOOR_PASS_DONE = "joor_pass_done"  # noqa: S105 - the checkpoint key of a finished JOOR pass
+#: A page's new Shopify products are created in up to this many bulk operations, so progress moves
+#: while a first sync creates a catalog; each takes at least `CREATE_SLICE_MIN` styles (a bulk
+#: operation has a fixed cost, and below 25 products plain productSet calls are used).
+CREATE_SLICES = 4
+CREATE_SLICE_MIN = 50
 
 
 class CatalogRun:
@@ -55,6 +67,8 @@ class CatalogRun:
         self.seen_styles: set[int] = set()
         self.resumed = False
         self.partial = False  # a style came back unreadable and without an id
+        self.settled_exported: set[str] = set()  # incremental: linked products Shopify reported
+        self.styles_read: int | None = None  # every style of the JOOR pass, once its last page is read
 
     def execute(self) -> None:
         spool_dir = JobSpool(self.run.job.pk)
@@ -68,6 +82,7 @@ class CatalogRun:
             self.resumed = start_from > 0 or pass_done
             if pass_done:
                 self.run.done = done
+                self.styles_read = done
                 self.run.event(
                     action="resumed_after_joor_pass",
                     message="the JOOR pass had finished before the worker stopped: resuming after it",
@@ -76,7 +91,7 @@ class CatalogRun:
                 self._joor_pass(products, start_from=start_from, done=done)
             if self.incremental:
                 self._changed_in_shopify_only(products)
-            creating.finish_unmatched_shopify(self.run, products, self.unlinked, self.seen_styles)
+            self._finish_unmatched_shopify(products)
             if not self.incremental:
                 self._flag_styles_gone()
         finally:
@@ -87,31 +102,39 @@ class CatalogRun:
         window: dict[str, Any] = {}
         if self.incremental and self.run.account.last_joor_sync_at is not None:
             window = {"modified_since": self._since(), "modified_until": timezone.now()}
+        self.run.done = done
         for page in self.run.joor.pages(
             page_size=self.run.joor_page_size, start_from=start_from, window=window
         ):
             for problem in page.problems:
                 self._unreadable(problem.style_id, problem.message)
+            next_start = page.envelope.next_start
+            if not next_start:
+                # The last page: now the total is known (an upper bound until its styles are matched).
+                self.styles_read = done + len(page.styles)
+                self._refresh_total()
+                self.run.report_progress()
             self._page(page.styles, products)
             done += len(page.styles)
             self.run.done = done
-            next_start = page.envelope.next_start
             checkpoint: dict[str, Any] = {"joor_start_from": next_start or 0, "done": done}
             if not next_start:
                 checkpoint[JOOR_PASS_DONE] = True
-            self.run.progress(
-                done=done,
-                counters=self.run.counts.as_dict(),
-                api_usage=self.run.api_usage(),
-                checkpoint=checkpoint,
-            )
+            self._refresh_total()
+            self.run.report_progress(checkpoint=checkpoint)
         # Also when JOOR listed nothing at all: the post-pass never needs the pages again.
-        self.run.progress(
-            done=done,
-            counters=self.run.counts.as_dict(),
-            api_usage=self.run.api_usage(),
-            checkpoint={"joor_start_from": 0, "done": done, JOOR_PASS_DONE: True},
-        )
+        self.styles_read = done
+        self._refresh_total()
+        self.run.report_progress(checkpoint={"joor_start_from": 0, "done": done, JOOR_PASS_DONE: True})
+
+    def _refresh_total(self) -> None:
+        """The run's total once JOOR's last page is in hand: the styles read plus the Shopify products
+        still waiting for a style (and, incremental, the linked products Shopify reported that no
+        style has brought up yet). Unknown before."""
+        if self.styles_read is None:
+            return
+        waiting = len(self.settled_exported - self.seen_products) if self.incremental else 0
+        self.run.total = self.styles_read + len(self.unlinked) + waiting
 
     def _since(self) -> datetime | None:
         last = self.run.account.last_joor_sync_at
@@ -135,6 +158,8 @@ class CatalogRun:
                 self.barcodes.setdefault(barcode, node["id"])
             if node["id"] not in settled:
                 self.unlinked[node["id"]] = item
+            elif self.incremental:
+                self.settled_exported.add(node["id"])
 
     def _unreadable(self, style_id: Any, message: str) -> None:
         self.run.counts.errors += 1
@@ -169,6 +194,7 @@ class CatalogRun:
                 pending.append(style)
             elif link.status == ProductLink.Status.LINKED:
                 self._linked(link, canon[style.style_id], products)
+                self.run.advance()
         if pending:
             self._match(pending, canon, products)
         self.run.apply.flush_stock()
@@ -200,15 +226,17 @@ class CatalogRun:
         by_id = {s.style_id: s for s in styles}
         run = self.run
         for match in result.matches:
-            style = by_id[match.style_id]
             self.unlinked.pop(match.product_id, None)
             self.seen_products.add(match.product_id)
+        self._refresh_total()  # the products these styles claimed are not waiting any more
+        for match in result.matches:
+            style = by_id[match.style_id]
             link = run.apply.link(style=style, product_id=match.product_id, method=match.method)
-            if link is None:
-                continue  # a preview
-            node = products.get(match.product_id) or run.shopify.product(match.product_id)
-            if node is not None:
-                run.sync_pair(link, canon[match.style_id], node)
+            if link is not None:  # None: a preview
+                node = products.get(match.product_id) or run.shopify.product(match.product_id)
+                if node is not None:
+                    run.sync_pair(link, canon[match.style_id], node)
+            run.advance()
         ambiguous: set[int] = set()
         for amb in result.ambiguous:
             ambiguous.update(amb.style_ids)
@@ -240,10 +268,9 @@ class CatalogRun:
                 status=ProductLink.Status.AMBIGUOUS,
                 note="shares barcodes with Shopify product " + ", ".join(sharing) + ": link it by hand",
             )
-        if to_create:
-            creating.create_in_shopify(
-                run, [(by_id[sid], canon[sid]) for sid in to_create], handles=self.handles
-            )
+        for part in _create_slices(to_create):
+            creating.create_in_shopify(run, [(by_id[sid], canon[sid]) for sid in part], handles=self.handles)
+            run.advance(len(part))
 
     def _add_known_holders(self, items: list[JoorItem], products: Spool) -> None:
         """Products outside this run's export (an incremental run reads only recent ones) that hold
@@ -262,26 +289,43 @@ class CatalogRun:
 
     def _changed_in_shopify_only(self, products: Spool) -> None:
         """Incremental: linked products Shopify changed whose style JOOR did not change in the window."""
+        ids = [pid for pid in products.keys() if pid not in self.seen_products]
+        links = list(
+            ProductLink.objects.filter(
+                shop=self.shop, shopify_product_id__in=ids, status=ProductLink.Status.LINKED
+            )
+            .exclude(joor_style_id__isnull=True)
+            .prefetch_related("variant_links")
+        )
+        self.run.total = self.run.done + len(links) + len(self.unlinked)
+        for link in links:
+            self._changed_one(link, products.get(link.shopify_product_id) or {})
+            self.run.advance()
+        self.run.apply.flush_stock()
+
+    def _changed_one(self, link: ProductLink, node: Mapping[str, Any]) -> None:
         from joorsync.sync.engine.run import TRANSIENT_FAILURES
 
-        ids = [pid for pid in products.keys() if pid not in self.seen_products]
-        links = ProductLink.objects.filter(
-            shop=self.shop, shopify_product_id__in=ids, status=ProductLink.Status.LINKED
-        ).prefetch_related("variant_links")
-        for link in links:
-            if link.joor_style_id is None:
-                continue
-            node = products.get(link.shopify_product_id) or {}
-            if shopify_side_unchanged(self.run, link, node):
-                continue  # e.g. the echo of this app's own write: nothing to read JOOR for
-            self.seen_products.add(link.shopify_product_id)
-            try:
-                style = self.run.joor.style(link.joor_style_id)
-            except TRANSIENT_FAILURES as exc:
-                self.run.product_failed(exc, link=link)
-                continue
-            self.run.sync_pair(link, self.run.joor.canonical(style), node)
-        self.run.apply.flush_stock()
+        if link.joor_style_id is None or shopify_side_unchanged(self.run, link, node):
+            return  # e.g. the echo of this app's own write: nothing to read JOOR for
+        self.seen_products.add(link.shopify_product_id)
+        try:
+            style = self.run.joor.style(link.joor_style_id)
+        except TRANSIENT_FAILURES as exc:
+            self.run.product_failed(exc, link=link)
+            return
+        self.run.sync_pair(link, self.run.joor.canonical(style), node)
+
+    def _finish_unmatched_shopify(self, products: Spool) -> None:
+        """Step 3 in slices of `PROGRESS_EVERY` products, so the job row follows it."""
+        from joorsync.sync.engine.run import PROGRESS_EVERY
+
+        waiting = list(self.unlinked)
+        self.run.total = self.run.done + len(waiting)
+        for start in range(0, len(waiting), PROGRESS_EVERY):
+            chunk = waiting[start : start + PROGRESS_EVERY]
+            creating.finish_unmatched_shopify(self.run, products, chunk, self.seen_styles)
+            self.run.advance(len(chunk))
 
     def _flag_styles_gone(self) -> None:
         """Full run: linked styles JOOR did not list any more were deleted there. A resumed run did not
@@ -344,6 +388,11 @@ def shopify_product_gone(run: SyncRun, link: ProductLink) -> None:
         link=link,
         message=f"product {link.shopify_product_id} is gone from Shopify; JOOR is left as it is",
     )
+
+
+def _create_slices(style_ids: list[int]) -> list[list[int]]:
+    size = max(CREATE_SLICE_MIN, -(-len(style_ids) // CREATE_SLICES))
+    return [style_ids[start : start + size] for start in range(0, len(style_ids), size)]
 
 
 def _keys_of(items: list[JoorItem]) -> set[object]:

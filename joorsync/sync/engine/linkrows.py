@@ -140,7 +140,10 @@ def link_record_pair(
                 updated_at=now,
             )
         if plan.applying:
-            Conflict.objects.filter(pk__in=plan.applying).update(applied_at=now, updated_at=now)
+            # Only decisions still standing: one a person undid meanwhile stays open as they left it.
+            Conflict.objects.filter(
+                pk__in=plan.applying, status=Conflict.Status.RESOLVED, applied_at__isnull=True
+            ).update(applied_at=now, updated_at=now)
         for path, (shopify, joor) in plan.refreshed.items():
             Conflict.objects.filter(pk=open_conflicts[path].pk, status=Conflict.Status.OPEN).update(
                 shopify_value=shopify, joor_value=joor, updated_at=now

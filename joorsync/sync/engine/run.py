@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
+
 from joorsync.joor.client import JoorClient
 from joorsync.joor.errors import JoorRateLimited, JoorTransientError
 from joorsync.sync.canonical import CanonicalProduct, parse_variant_path
@@ -52,6 +54,10 @@ TRANSIENT_FAILURES: tuple[type[Exception], ...] = (
 #: Products in a row failing that way before the run stops: then the side is down, not one product.
 TRANSIENT_STREAK_LIMIT = 10
 UNAVAILABLE = "unavailable"  # the problem code of a product a side did not answer for
+#: Within a batch the job row hears of progress after this many products, or after this many seconds
+#: with at least one more product through: each report is one UPDATE of the row.
+PROGRESS_EVERY = 25
+PROGRESS_SECONDS = 2.0
 
 
 @dataclass(slots=True)
@@ -110,7 +116,13 @@ class SyncRun:
         self._started = time.monotonic()
         self._joor_usage_start = _joor_usage(joor)
         self._shopify_usage_start = dict(shopify.usage)
+        # Progress counts products (linked pairs, creations, unmatched ones considered). `done` is this
+        # attempt's count; the row never shows less than an earlier attempt of the job showed.
         self.done = 0
+        self.total: int | None = None  # None until it can honestly be known
+        self._shown_before = max(0, int(job.progress_done or 0))
+        self._reported = 0
+        self._reported_at = time.monotonic()
         self.apply: Applier = Preview(self) if self.dry_run else Applier(self)
 
     @property
@@ -156,12 +168,48 @@ class SyncRun:
         )
 
     def report_final(self, result: RunResult) -> None:
-        """The job row gets the final counters and API usage (what `sync --json` prints)."""
+        """The job row gets the final counters and API usage (what `sync --json` prints); every
+        product was considered, so done and total are one figure."""
+        done, _ = self.progress_shown()
         self.progress(
-            done=self.done,
+            done=done,
+            total=done,
             counters={**result.counts.as_dict(), "seconds": round(result.seconds, 3)},
             api_usage=result.api,
         )
+
+    # ------------------------------------------------------------------ progress
+
+    def progress_shown(self) -> tuple[int, int | None]:
+        """Done and total as the job row shows them: done never goes back (a resumed attempt counts
+        again from its checkpoint) and never passes the total."""
+        done = max(self._shown_before, self.done)
+        return done, (None if self.total is None else max(self.total, done))
+
+    def report_progress(self, *, checkpoint: Mapping[str, Any] | None = None) -> None:
+        """One report to the job row now (with a checkpoint: the end of a batch)."""
+        done, total = self.progress_shown()
+        values: dict[str, Any] = {
+            "done": done,
+            "counters": self.counts.as_dict(),
+            "api_usage": self.api_usage(),
+        }
+        if total is not None:
+            values["total"] = total
+        if checkpoint is not None:
+            values["checkpoint"] = dict(checkpoint)
+        self.progress(**values)
+        self._reported = self.done
+        self._reported_at = time.monotonic()
+
+    def advance(self, count: int = 1) -> None:
+        """`count` more products went through; reported every `PROGRESS_EVERY` products or
+        `PROGRESS_SECONDS`, whichever comes first."""
+        self.done += count
+        if self.done - self._reported >= PROGRESS_EVERY or (
+            self.done > self._reported and time.monotonic() - self._reported_at >= PROGRESS_SECONDS
+        ):
+            self.report_progress()
 
     def api_usage(self) -> dict[str, int]:
         joor_now = _joor_usage(self._joor_client)
@@ -239,10 +287,14 @@ class SyncRun:
         this product; the rest of the run goes on."""
         data = pair_data(link=link, joor_product=product, shopify_node=node, settings=self.settings)
         open_conflicts = {c.field_path: c for c in link.conflicts.filter(status=Conflict.Status.OPEN)}
-        resolving = {
-            c.field_path: c
-            for c in link.conflicts.filter(status=Conflict.Status.RESOLVED, applied_at__isnull=True)
-        }
+        with transaction.atomic():
+            # Read under the rows' locks: an undo still in progress is waited for, never half-seen.
+            resolving = {
+                c.field_path: c
+                for c in link.conflicts.select_for_update().filter(
+                    status=Conflict.Status.RESOLVED, applied_at__isnull=True
+                )
+            }
         plan = plan_pair(
             link=link, data=data, settings=self.settings, open_conflicts=open_conflicts, resolving=resolving
         )

@@ -36,6 +36,7 @@ def run_batch(run: SyncRun, target: Mapping[str, Any]) -> None:
     batch = len(items) > 1
     start = int((run.job.checkpoint or {}).get(BATCH_CHECKPOINT, 0)) if batch else 0
     run.done = start
+    run.total = len(items)
     for index in range(start, len(items)):
         item = items[index]
         try:
@@ -45,13 +46,7 @@ def run_batch(run: SyncRun, target: Mapping[str, Any]) -> None:
             run.product_failed(exc, link=link, subject=_subject_of(item), title=_title_of(item))
         run.done = index + 1
         if batch:
-            run.progress(
-                done=run.done,
-                total=len(items),
-                counters=run.counts.as_dict(),
-                api_usage=run.api_usage(),
-                checkpoint={BATCH_CHECKPOINT: index + 1},
-            )
+            run.report_progress(checkpoint={BATCH_CHECKPOINT: index + 1})
             if index + 1 < len(items):
                 run.yield_point()
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
+from django.conf import settings
 from django.urls import reverse
 
 from joorsync.sync.canonical import JOOR_PREFIX, parse_variant_path, split_variant_key
@@ -79,6 +80,9 @@ ACTION_LABELS = {
     "ambiguous_match": "Ambiguous match",
     "summary": "Summary",
     "restore_requested": "Restore asked",
+    "linked_by_hand": "Linked by hand",
+    "unlinked": "Unlinked",
+    "relinked": "Linked again",
     "resolution_undone": "Decision undone",
 }
 #: Why an unlinked row is unlinked, when the sync left no note of its own.
@@ -289,6 +293,14 @@ def link_page_url(link_id: int) -> str:
     return f"{reverse('ui:links')}?link={link_id}"
 
 
+def joor_style_url(*, style_id: int | None, style_number: str = "") -> str:
+    """The style's page in JOOR's web app (`JOOR_STYLE_URL_TEMPLATE`); "" when unset or no style."""
+    template = settings.JOOR_STYLE_URL_TEMPLATE
+    if not template or not style_id:
+        return ""
+    return template.replace("{style_id}", str(int(style_id))).replace("{style_number}", quote(style_number))
+
+
 @dataclass(frozen=True)
 class ProductRef:
     """A product as a page names it: its title, style number, and where to open it."""
@@ -297,6 +309,8 @@ class ProductRef:
     style_number: str = ""
     admin_url: str = ""
     app_url: str = ""
+    joor_url: str = ""
+    history_url: str = ""
 
     def __str__(self) -> str:
         return self.name
@@ -326,6 +340,8 @@ def product_ref(link: ProductLink, *, shop_domain: str) -> ProductRef:
             shop_domain=shop_domain, shopify_product_id=link.shopify_product_id
         ),
         app_url=link_page_url(link.pk) if link.pk else "",
+        joor_url=joor_style_url(style_id=link.joor_style_id, style_number=link.style_number),
+        history_url=reverse("ui:product_history", args=[link.pk]) if link.pk else "",
     )
 
 
@@ -336,12 +352,7 @@ def product_ref_for_subject(
     (`shopify:<gid>`, `joor:<style id>`)."""
     if link is not None:
         ref = product_ref(link, shop_domain=shop_domain)
-        return ProductRef(
-            name=title or ref.name,
-            style_number=ref.style_number,
-            admin_url=ref.admin_url,
-            app_url=ref.app_url,
-        )
+        return replace(ref, name=title or ref.name)
     kind, _, ident = subject.partition(":")
     if kind == "shopify":
         return ProductRef(
@@ -349,7 +360,8 @@ def product_ref_for_subject(
             admin_url=shopify_product_admin_url(shop_domain=shop_domain, shopify_product_id=ident),
         )
     if kind == "joor":
-        return ProductRef(name=title or f"JOOR style {ident}")
+        style_id = int(ident) if ident.isdigit() else None
+        return ProductRef(name=title or f"JOOR style {ident}", joor_url=joor_style_url(style_id=style_id))
     return ProductRef(name=title or "A product")
 
 

@@ -19,6 +19,7 @@ from joorsync.sync.ui.views import (
     sandbox,
     settings,
 )
+from joorsync.sync.ui.views.links_bulk import links_bulk
 
 app_name = "ui"
 
@@ -35,10 +36,13 @@ urlpatterns = [
     path("conflicts/bulk", conflicts.conflicts_bulk, name="conflicts_bulk"),
     path("conflicts/<int:conflict_id>", conflicts.conflict_detail, name="conflict"),
     path("conflicts/<int:conflict_id>/resolve", conflicts.conflict_resolve_view, name="conflict_resolve"),
+    path("conflicts/<int:conflict_id>/clear", conflicts.conflict_clear_confirm, name="conflict_clear"),
+    path("conflicts/<int:conflict_id>/undo", conflicts.conflict_undo, name="conflict_undo"),
     path("problems", problems.problem_list, name="problems"),
     path("problems/export.csv", exports.problems_csv, name="problems_export"),
     path("links", links.link_list, name="links"),
     path("links/export.csv", exports.links_csv, name="links_export"),
+    path("links/bulk", links_bulk, name="links_bulk"),
     path("links/<int:link_id>/link", links.link_make, name="link_make"),
     path("links/<int:link_id>/unlink", links.link_unlink, name="link_unlink"),
     path("links/<int:link_id>/relink", links.link_relink, name="link_relink"),

@@ -108,8 +108,23 @@ def test_json_quirks_appear_across_the_catalog(make_sandbox) -> None:
     assert any(s["measurements"] == "" for s in styles)
 
 
-def test_seed_style_json_matches_the_document_example(client, shared) -> None:
+def _document_only(sandbox) -> None:
+    """Take the seed style back to the document's example: the catalog adds images, color images and a
+    swatch, a second delivery, stock in two warehouses (see `catalog.SEED_STOCK`)."""
+    seed = sandbox.catalog.styles[SEED_STYLE_ID]
+    assert len(seed.images) == 3 and len(seed.deliveries) == 2 and seed.colors[1]["color_image"]
+    assert sum(int(u["inventory_available"]) for u in seed.upcs) == 28
+    seed.images = seed.images[:1]
+    seed.deliveries = seed.deliveries[:1]
+    seed.colors[1]["color_image"] = None
+    for row in seed.upcs:
+        row["inventory_available"] = 0
+
+
+def test_seed_style_json_matches_the_document_example(client, sandbox, shared) -> None:
     import json
+
+    _document_only(sandbox)
 
     text = shared.path("reference", "joor", "v2-style-endpoint.txt").read_text(encoding="utf-8")
     doc_json = json.loads(text[text.index('{\n"response"') :])
@@ -127,7 +142,8 @@ def test_seed_style_json_matches_the_document_example(client, shared) -> None:
     assert sorted(ours["upcs"], key=lambda u: u["upc"]) == sorted(theirs["upcs"], key=lambda u: u["upc"])
 
 
-def test_seed_style_xml_matches_the_document_example(client, shared) -> None:
+def test_seed_style_xml_matches_the_document_example(client, sandbox, shared) -> None:
+    _document_only(sandbox)
     text = shared.path("reference", "joor", "v2-style-endpoint.txt").read_text(encoding="utf-8")
     start = text.index('<?xml version="1.0"')
     end = text.index("</styles>") + len("</styles>")

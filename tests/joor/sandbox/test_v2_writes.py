@@ -353,8 +353,19 @@ def test_single_item_inventory(client, sandbox) -> None:
     assert client.put(base, params={"color_code": "C2", "size": "38", "inventory": 5}).status_code == 200
     assert client.put(base, params={"upc": "5414855153715", "inventory": 6}).status_code == 200
     seed = sandbox.catalog.styles[SEED_STYLE_ID]
-    assert seed.upc_entry("C2", "38")["inventory_available"] == 5
+    # No warehouse: JOOR's Default warehouse; the seed already holds 8 of C2/38 in New York.
+    assert seed.upc_entry("C2", "38")["stock"] == {
+        "New York Warehouse": 8,
+        "Los Angeles Warehouse": 0,
+        "Default": 5,
+    }
+    assert seed.upc_entry("C2", "38")["inventory_available"] == 13
     assert seed.upc_entry("C1", "36")["inventory_available"] == 6
+    assert (
+        client.put(base, params={"upc": "5414855153715", "inventory": 2, "warehouse": "LA"}).status_code
+        == 200
+    )
+    assert seed.upc_entry("C1", "36")["stock"] == {"Default": 6, "Los Angeles Warehouse": 2}
     assert client.put(base, params={"color_code": "C2", "size": "38", "inventory": "x"}).status_code == 400
     assert client.put(base, params={"color_code": "C7", "size": "38", "inventory": 1}).status_code == 400
     assert (

@@ -119,9 +119,11 @@ def test_the_session_shop_must_still_be_installed(sandbox_mode, shop):
 
 def test_static_files_are_served(client_in):
     css = client_in.get("/static/joorsync/app.css")
-    assert css.status_code == 200 and b"--bg" in b"".join(css.streaming_content)
+    assert css.status_code == 200 and b"--p-color-bg-surface:" in b"".join(css.streaming_content)
     js = Client().get("/static/joorsync/htmx.min.js")
     assert js.status_code == 200 and b"0BSD" in b"".join(js.streaming_content)[:300]
+    bulk = Client().get("/static/joorsync/bulk.js")
+    assert bulk.status_code == 200 and b"data-bulk-row" in b"".join(bulk.streaming_content)
     assert Client().get("/static/joorsync/..%2Fsettings.py").status_code == 404
 
 

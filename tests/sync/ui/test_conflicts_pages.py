@@ -13,6 +13,7 @@ from django.utils import timezone
 from joorsync.sync.conflicts import EMPTY_VALUE_MESSAGE, REQUIRED_VALUE_MESSAGE
 from joorsync.sync.models import Conflict, SyncJob
 from tests.sync.jobs_support import make_conflict, make_link
+from tests.sync.ui.test_safe_actions import confirm_form
 
 pytestmark = pytest.mark.django_db
 
@@ -139,9 +140,12 @@ def test_resolve_selected(client_in, shop):
     link = make_link(shop, 1)
     a, b = make_conflict(shop, link), make_conflict(shop, link, path="description")
     c = make_conflict(shop, make_link(shop, 2))
-    client_in.post(
+    asked = client_in.post(
         "/conflicts/bulk", {"resolution": "keep_shopify", "scope": "selected", "ids": [a.pk, b.pk]}
     )
+    assert asked.status_code == 200 and ">Resolve 2 conflicts</button>" in asked.content.decode()
+    assert not Conflict.objects.filter(status="resolved").exists() and not SyncJob.objects.exists()
+    client_in.post("/conflicts/bulk", confirm_form(asked.content.decode(), "/conflicts/bulk"))
     statuses = dict(Conflict.objects.values_list("pk", "status"))
     assert statuses == {a.pk: "resolved", b.pk: "resolved", c.pk: "open"}
     assert SyncJob.objects.filter(shop=shop, kind="targeted").count() == 1  # one job per product
@@ -155,10 +159,13 @@ def test_resolve_all_matching_resolves_what_the_filter_selects(client_in, shop):
     links = [make_link(shop, n) for n in range(3)]
     titles = [make_conflict(shop, link) for link in links]
     other = make_conflict(shop, links[0], path="description")
-    response = client_in.post(
+    asked = client_in.post(
         "/conflicts/bulk",
         {"resolution": "keep_joor", "scope": "filter", "field": "title", "next": "/conflicts?field=title"},
     )
+    assert ">Resolve 3 conflicts</button>" in asked.content.decode()
+    assert not Conflict.objects.filter(status="resolved").exists()
+    response = client_in.post("/conflicts/bulk", confirm_form(asked.content.decode(), "/conflicts/bulk"))
     assert response["Location"] == "/conflicts?field=title"
     assert set(Conflict.objects.filter(status="resolved").values_list("pk", flat=True)) == {
         t.pk for t in titles
@@ -195,7 +202,7 @@ def test_an_empty_use_this_value_is_refused_at_the_field_keeping_what_was_typed(
     assert 'aria-invalid="true" aria-describedby="custom-value-error"' in body
     textarea = re.search(r'<textarea id="custom-value"[^>]*>(.*?)</textarea>', body, re.S)
     assert textarea and html.unescape(textarea.group(1)) == typed.replace("\r", "")
-    assert ">Clear this field</button>" in body  # the way to really empty it is right there
+    assert ">Clear this field…</button>" in body  # the way to really empty it is right there
     assert _open_untouched(conflict)
 
 
@@ -211,7 +218,7 @@ def test_an_empty_use_this_value_over_htmx_swaps_the_panel_with_the_message_at_t
     body = response.content.decode()
     assert response.status_code == 200 and body.lstrip().startswith('<section class="card" id="decision"')
     assert _field_error(body) == REQUIRED_VALUE_MESSAGE  # a price: no JSON complaint, no clear offered
-    assert ">Clear this field</button>" not in body and 'class="banner error"' not in body
+    assert "Clear this field" not in body and 'class="banner error"' not in body
     assert _open_untouched(conflict)
 
 
@@ -242,12 +249,14 @@ def test_clear_this_field_is_offered_only_where_a_field_may_be_empty(client_in, 
     title = make_conflict(shop, link)
     price = make_conflict(shop, link, path="variants[BLK/M].price", shopify_value="10.00", joor_value="12.00")
     body = client_in.get(f"/conflicts/{description.pk}").content.decode()
-    assert '<input type="hidden" name="resolution" value="clear">' in body
+    # Offered as a way to the question, which the next page asks: nothing is posted from here.
+    assert f'<form method="get" action="/conflicts/{description.pk}/clear"' in body
     assert (
-        '<button type="submit" class="danger" aria-describedby="clear-help">Clear this field</button>' in body
+        '<button type="submit" class="danger" aria-describedby="clear-help">Clear this field…</button>'
+        in body
     )
-    assert 'hx-confirm="Empty the Description of Style ST-1 in Shopify and in JOOR?"' in body
-    assert "Empties the Description of Style ST-1 in Shopify and in JOOR." in body
+    assert '<input type="hidden" name="resolution" value="clear">' not in body
+    assert "Empties the Description of Style ST-1 in Shopify and in JOOR. You are asked first." in body
     for conflict in (title, price):
         assert "Clear this field" not in client_in.get(f"/conflicts/{conflict.pk}").content.decode()
 
@@ -255,7 +264,10 @@ def test_clear_this_field_is_offered_only_where_a_field_may_be_empty(client_in, 
 def test_clear_this_field_resolves_to_empty_on_both_sides(client_in, shop):
     link = make_link(shop, 1)
     conflict = make_conflict(shop, link, path="description")
-    response = client_in.post(f"/conflicts/{conflict.pk}/resolve", {"resolution": "clear"})
+    asked = client_in.post(f"/conflicts/{conflict.pk}/resolve", {"resolution": "clear"})
+    assert asked.status_code == 200 and "Empty the Description of Style ST-1" in asked.content.decode()
+    assert _open_untouched(conflict)  # the question changes nothing
+    response = client_in.post(f"/conflicts/{conflict.pk}/resolve", {"resolution": "clear", "confirm": "1"})
     assert response.status_code == 302 and response["Location"] == f"/conflicts/{conflict.pk}"
     stored = Conflict.objects.get(pk=conflict.pk)
     assert (stored.status, stored.resolution, stored.resolved_value) == ("resolved", "clear", None)
@@ -300,10 +312,11 @@ def test_resolve_all_matching_needs_a_filter(client_in, shop):
 def test_bulk_leaves_conflicts_open_whose_kept_side_is_empty_and_says_which(client_in, shop):
     fine = make_conflict(shop, make_link(shop, 1), path="description")
     blank = make_conflict(shop, make_link(shop, 2), path="description", shopify_value="")
+    asked = client_in.post(
+        "/conflicts/bulk", {"resolution": "keep_shopify", "scope": "selected", "ids": [fine.pk, blank.pk]}
+    )
     response = client_in.post(
-        "/conflicts/bulk",
-        {"resolution": "keep_shopify", "scope": "selected", "ids": [fine.pk, blank.pk]},
-        follow=True,
+        "/conflicts/bulk", confirm_form(asked.content.decode(), "/conflicts/bulk"), follow=True
     )
     body = html.unescape(response.content.decode())
     assert "1 conflict(s) resolved." in body

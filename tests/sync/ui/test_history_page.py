@@ -108,3 +108,13 @@ def test_an_empty_history_says_so(client_in, shop):
     )
     body = client_in.get(f"/links/{link.pk}/history").content.decode()
     assert "no recorded changes yet" in body
+
+
+def test_links_made_and_undone_by_hand_are_in_the_history(client_in, shop, sandboxes):
+    link, _ = _synced(shop, sandboxes)
+    client_in.post(f"/links/{link.pk}/unlink")
+    client_in.post(f"/links/{link.pk}/relink")
+    text = _text(client_in.get(f"/links/{link.pk}/history").content.decode())
+    assert text.index("Linked again") < text.index("Unlinked Info")  # newest first
+    assert "Unlinked by you (sandbox sign-in)" in text
+    assert "by a person, in the app" in text

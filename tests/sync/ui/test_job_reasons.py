@@ -30,7 +30,9 @@ def test_a_job_that_used_up_its_attempts_is_failed_with_a_readable_reason(
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
         assert sync_job_recover_stale() == [waiting.pk]  # woken at once, not ten minutes later
-    assert len(queued) == 1
+    # after commit: the waiting job is sent, and the shop's contact is told of the failed one
+    assert len(queued) == 2
+    assert any(getattr(c, "keywords", {}).get("job_id") == lost.pk for c in queued)
 
     lost.refresh_from_db()
     assert lost.status == "failed" and lost.finished_at is not None

@@ -309,8 +309,11 @@ def test_no_page_of_a_demo_like_shop_shows_a_path_an_id_or_a_joor_key(client_in,
     resolved_page = response.content.decode()
     assert f"Resolved: the JOOR value was kept for Title of {coat.shopify_title}." in resolved_page
     assert "Resolved: the JOOR value was kept, by you (sandbox sign-in)" in resolved_page
+    link_form = {"joor_style_id": world["style_only"].joor_style_id}
+    link_question = client_in.post(f"/links/{world['lonely'].pk}/link", link_form).content.decode()
+    assert "Link Linen scarf to JOOR style SC-9 · Scarf?" in link_question
     link_made = client_in.post(
-        f"/links/{world['lonely'].pk}/link", {"joor_style_id": world["style_only"].joor_style_id}, follow=True
+        f"/links/{world['lonely'].pk}/link", {**link_form, "confirm": "1"}, follow=True
     ).content.decode()
     assert "Linked Linen scarf to JOOR style SC-9 · Scarf" in link_made
     urls = [
@@ -327,7 +330,14 @@ def test_no_page_of_a_demo_like_shop_shows_a_path_an_id_or_a_joor_key(client_in,
     urls += [f"/jobs/{job.pk}" for job in SyncJob.objects.filter(shop=shop)]
     urls += [f"/links?link={link.pk}" for link in ProductLink.objects.filter(shop=shop)]
     bodies = {url: client_in.get(url).content.decode() for url in urls}
-    bodies.update({"unmatched": unmatched, "resolution": resolved_page, "manual link": link_made})
+    bodies.update(
+        {
+            "unmatched": unmatched,
+            "resolution": resolved_page,
+            "link question": link_question,
+            "manual link": link_made,
+        }
+    )
     for url, body in bodies.items():
         # The settings form names its warehouse fields by location id: a field's name, never shown.
         seen = shown_text(body) if url == "/settings" else body

@@ -89,7 +89,13 @@ def test_link_an_unmatched_product_to_a_suggested_style(client_in, shop):
     options = re.search(rf'<select id="suggest-{product.pk}"[^>]*>(.*?)</select>', body, re.S).group(1)
     values = re.findall(r'<option value="(\d+)"', options)
     assert values[0] == str(coat.joor_style_id) and str(shirt.joor_style_id) in values  # best match first
-    response = client_in.post(f"/links/{product.pk}/link", {"joor_style_id": coat.joor_style_id})
+    asked = client_in.post(f"/links/{product.pk}/link", {"joor_style_id": coat.joor_style_id})
+    assert asked.status_code == 200 and ">Link and sync<span" in asked.content.decode()
+    assert ProductLink.objects.get(pk=product.pk).status == "unmatched_shopify"  # asking changes nothing
+    assert not SyncJob.objects.exists()
+    response = client_in.post(
+        f"/links/{product.pk}/link", {"joor_style_id": coat.joor_style_id, "confirm": "1"}
+    )
     assert response.status_code == 302
     link = ProductLink.objects.get(shop=shop, joor_style_id=coat.joor_style_id)
     assert (link.status, link.method, link.shopify_product_id) == (

@@ -22,13 +22,17 @@ from joorsync.sync.ui.pagination import paginate
 from joorsync.sync.ui.views.common import page, redirect_to
 
 #: What started a job, as the end of "… by <this>".
-TRIGGER_WORDS = {
+TRIGGER_WORDS: dict[str, str] = {
     SyncJob.Trigger.MANUAL: "a sync started by hand",
     SyncJob.Trigger.COMMAND: "a sync from the command line",
     SyncJob.Trigger.SCHEDULE: "a scheduled sync",
     SyncJob.Trigger.WEBHOOK: "a change Shopify reported (webhook)",
     SyncJob.Trigger.CONFLICT: "a person's decision on a conflict",
 }
+#: Events a person's action in the app records (outside any job).
+PERSON_ACTIONS = frozenset(
+    {"restore_requested", "resolution_undone", "linked_by_hand", "unlinked", "relinked"}
+)
 #: Why the engine wrote a value, in words.
 DECIDER_WORDS = {
     "merge": "changed on the other side",
@@ -74,7 +78,7 @@ def _link_or_404(request: HttpRequest, link_id: int) -> ProductLink:
 def _started_by(event: SyncEvent) -> str:
     job = event.job
     if job is None:
-        return "a person, in the app" if event.action in {"restore_requested", "resolution_undone"} else "—"
+        return "a person, in the app" if event.action in PERSON_ACTIONS else "—"
     words = TRIGGER_WORDS.get(job.trigger, "a sync")
     return f"{words} (job #{job.pk})"
 

@@ -9,7 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from joorsync.sync.links import LinkRefused, product_link_manual, product_link_relink, product_link_unlink
+from joorsync.sync.links import (
+    LinkRefused,
+    product_link_first_sync_outline,
+    product_link_manual,
+    product_link_relink,
+    product_link_unlink,
+)
 from joorsync.sync.models import ProductLink
 from joorsync.sync.ui import labels
 from joorsync.sync.ui.auth import shop_required, user_label
@@ -23,6 +29,17 @@ from joorsync.sync.ui.queries import (
     unmatched_style_get,
 )
 from joorsync.sync.ui.views.common import next_url, page, redirect_to
+
+
+def _back(request: HttpRequest) -> str:
+    """Where Cancel and the finished action lead: the `next` the list passed (in the query string of
+    a question page, in the form of its answer) when it is one of our own paths, else the list."""
+    default = reverse("ui:links")
+    if request.method == "GET":
+        target = request.GET.get("next", "")
+        own = target.startswith("/") and not target.startswith("//") and "\\" not in target
+        return target if own else default
+    return next_url(request, default)
 
 
 def _link_or_404(request: HttpRequest, link_id: int) -> ProductLink:
@@ -81,21 +98,43 @@ def link_list(request: HttpRequest) -> HttpResponse:
     return page(request, "sync/links.html", context, nav="links")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @shop_required
 def link_make(request: HttpRequest, link_id: int) -> HttpResponse:
-    """Link the unmatched Shopify product of row `link_id` to a JOOR style this shop has seen."""
+    """Link the unmatched Shopify product of row `link_id` to a JOOR style this shop has seen.
+
+    GET, or a POST without `confirm=1`: both products by name and what the first sync will do with
+    this shop's settings, and a button; nothing changes. POST with `confirm=1`: link, and queue the
+    product's first sync."""
     row = _link_or_404(request, link_id)
-    style_text = request.POST.get("joor_style_id", "").strip()
+    data = request.POST if request.method == "POST" else request.GET
+    style_text = data.get("joor_style_id", "").strip()
     style = (
         unmatched_style_get(shop=request.shop, joor_style_id=int(style_text))  # type: ignore[attr-defined]
         if style_text.isdigit()
         else None
     )
-    back = next_url(request, reverse("ui:links"))
+    back = _back(request)
     if style is None or not row.shopify_product_id:
         messages.error(request, "Choose a JOOR style for a product that exists in Shopify.")
         return redirect_to(back)
+    named = " · ".join(part for part in (style.style_number, style.joor_name) if part)
+    if request.method == "GET" or request.POST.get("confirm") != "1":
+        number = labels.numeric_id(row.shopify_product_id)
+        context = {
+            "row": row,
+            "style": style,
+            "shopify_name": row.shopify_title or (f"Shopify product {number}" if number else "this product"),
+            "shopify_admin_url": labels.shopify_product_admin_url(
+                shop_domain=request.shop_domain,  # type: ignore[attr-defined]
+                shopify_product_id=row.shopify_product_id,
+            ),
+            "joor_name": style.joor_name or f"JOOR style {style.joor_style_id}",
+            "style_named": named or str(style.joor_style_id),
+            "outline": product_link_first_sync_outline(shop=request.shop),  # type: ignore[attr-defined]
+            "back": back,
+        }
+        return page(request, "sync/link_confirm.html", context, nav="links")
     try:
         link = product_link_manual(
             shop=request.shop,  # type: ignore[attr-defined]
@@ -125,7 +164,7 @@ def link_make(request: HttpRequest, link_id: int) -> HttpResponse:
 def link_unlink(request: HttpRequest, link_id: int) -> HttpResponse:
     """GET: what unlinking the product does, and a button; POST: unlink it (undo offered after)."""
     link = _link_or_404(request, link_id)
-    back = next_url(request, reverse("ui:links"))
+    back = _back(request)
     if request.method == "GET":
         if link.status != ProductLink.Status.LINKED:
             return redirect_to(back)
