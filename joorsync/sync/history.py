@@ -134,7 +134,13 @@ def _changes(
 
 def product_history_for(*, link: ProductLink, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """The product's history, newest first (at most `limit` entries of each kind are read)."""
-    events = list(SyncEvent.objects.filter(link=link).select_related("job").order_by("-id")[:limit])
+    # A restore asked is shown by its decision (with whether it is written yet), not twice.
+    events = list(
+        SyncEvent.objects.filter(link=link)
+        .exclude(action="restore_requested")
+        .select_related("job")
+        .order_by("-id")[:limit]
+    )
     conflicts = list(Conflict.objects.filter(link=link).order_by("-id")[:limit])
     problems = list(ProductProblem.objects.filter(link=link).order_by("-id")[:limit])
     pending = _pending_paths(link)

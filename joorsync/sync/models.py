@@ -121,6 +121,8 @@ class ProductLink(models.Model):
     method = models.CharField(max_length=20, choices=Method.choices, blank=True, default="")
     shopify_product_id = models.CharField(max_length=64, blank=True, default="")
     shopify_title = models.CharField(max_length=255, blank=True, default="")
+    # The product's featured image in Shopify (a small preview), for the pages that name it.
+    image_url = models.URLField(max_length=2000, blank=True, default="")
     shopify_updated_at = models.DateTimeField(null=True, blank=True)
     joor_style_id = models.BigIntegerField(null=True, blank=True)
     joor_product_id = models.CharField(max_length=128, blank=True, default="")  # v4 id

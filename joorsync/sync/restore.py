@@ -80,7 +80,6 @@ def product_change_restore(*, link: ProductLink, event: SyncEvent, path: str, us
             action="restore_requested",
             shop=locked.shop,
             link=locked,
-            side=event.side,
             message="Restore of the earlier value asked",
             details={"field_path": path, "value": None if clearing else old, "from_event": event.pk},
         )

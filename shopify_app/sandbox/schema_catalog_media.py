@@ -35,7 +35,7 @@ MEDIA_SPEC: dict[str, str] = {
   " originUrl embedUrl host"
  ),
  "GenericFile": "id alt createdAt updatedAt fileErrors fileStatus mimeType originalFileSize url preview",
- "Image": "id url altText width height",
+ "Image": "id url(transform) altText width height", "ImageTransformInput": "*",
  "MediaPreviewImage": "*", "FileError": "*", "MediaError": "*", "MediaWarning": "*",
  "MediaConnection": "*", "MediaEdge": "*", "FileConnection": "*", "FileEdge": "*",
  "ImageConnection": "*", "ImageEdge": "*",

@@ -60,6 +60,10 @@ def test_every_page_fits_every_width_and_passes_axe(
 ) -> None:
     world.sync()
     (conflict,) = world.make_title_conflicts(1)
+    written = world.links()[-1]  # a JOOR edit the sync writes to Shopify: a history with before/after
+    with world.lock:
+        world.joor.edit_style(written.joor_style_id, {"style_name": "Renamed in JOOR"})
+    world.sync(kind=SyncJob.Kind.INCREMENTAL)
     _orders(world)
     job = latest_job(world)
     assert job is not None
@@ -79,6 +83,8 @@ def test_every_page_fits_every_width_and_passes_axe(
         "orders": "/orders",
         "order-held": f"/orders/{held.pk}",
         "order-imported": f"/orders/{imported.pk}",
+        "history": f"/links/{written.pk}/history",
+        "clear-question": f"/conflicts/{conflict.pk}/clear",
     }
     page = signed_in
     failures: list[str] = []

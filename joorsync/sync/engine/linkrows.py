@@ -152,6 +152,7 @@ def link_record_pair(
         link.snapshot_hash = snapshot_hash(plan.snapshot)
         link.last_synced_at = now
         link.shopify_title = str(shopify_node.get("title") or link.shopify_title)[:255]
+        link.image_url = featured_image_url(shopify_node, default=link.image_url)
         link.joor_name = (joor_product.title or link.joor_name)[:255]
         updated_at = shopify_node.get("updatedAt")
         if updated_at:
@@ -162,6 +163,7 @@ def link_record_pair(
                 "snapshot_hash",
                 "last_synced_at",
                 "shopify_title",
+                "image_url",
                 "joor_name",
                 "shopify_updated_at",
                 "updated_at",
@@ -169,6 +171,16 @@ def link_record_pair(
         )
         variant_links_update(link=link, shopify_node=shopify_node, joor_product=joor_product)
     return opened
+
+
+def featured_image_url(node: Mapping[str, Any], *, default: str = "") -> str:
+    """The small preview of the product's featured image; `default` when the read did not ask for
+    media (so a read without it never blanks the thumbnail), "" when the product has none."""
+    if "featuredMedia" not in node:
+        return default
+    preview = ((node.get("featuredMedia") or {}).get("preview") or {}).get("image") or {}
+    url = preview.get("url")
+    return url if isinstance(url, str) and url.startswith("https://") and len(url) <= 2000 else ""
 
 
 def conflicts_record(

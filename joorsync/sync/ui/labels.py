@@ -311,6 +311,7 @@ class ProductRef:
     app_url: str = ""
     joor_url: str = ""
     history_url: str = ""
+    image_url: str = ""
 
     def __str__(self) -> str:
         return self.name
@@ -342,6 +343,7 @@ def product_ref(link: ProductLink, *, shop_domain: str) -> ProductRef:
         app_url=link_page_url(link.pk) if link.pk else "",
         joor_url=joor_style_url(style_id=link.joor_style_id, style_number=link.style_number),
         history_url=reverse("ui:product_history", args=[link.pk]) if link.pk else "",
+        image_url=link.image_url,
     )
 
 

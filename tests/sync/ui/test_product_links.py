@@ -35,3 +35,11 @@ def test_pages_naming_a_product_link_it_in_shopify_and_joor(settings, client_in,
         body = client_in.get(url).content.decode()
         assert f'href="https://joor.example/styles/{link.joor_style_id}"' in body, url
         assert 'href="https://admin.shopify.com/store/demo/products/' in body, url
+
+
+def test_pages_show_the_products_thumbnail(client_in, shop):
+    link = make_link(shop, 3, shopify_title="Wool coat", image_url="https://cdn.example/coat.jpg")
+    make_conflict(shop, link)
+    for url in ("/conflicts", f"/links/{link.pk}/history"):
+        body = client_in.get(url).content.decode()
+        assert '<img class="thumb" src="https://cdn.example/coat.jpg" alt=""' in body, url

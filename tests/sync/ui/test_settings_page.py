@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -191,3 +192,36 @@ def test_a_settings_change_that_decides_matching_queues_one_full_sync(client_in,
     assert (job.kind, job.trigger, job.status, job.dry_run) == ("full", "manual", "queued", False)
     client_in.post("/settings", form(new_product_status="ACTIVE"))
     assert SyncJob.objects.filter(shop=shop).count() == 1  # the queued one will read the new settings
+
+
+def test_a_refusal_is_shown_at_its_field_and_the_banner_points_to_it(client_in, shop, sandboxes):
+    body = client_in.post("/settings", form(sync_interval_minutes="-5")).content.decode()
+    assert 'id="s-int"' in body and 'aria-invalid="true" aria-errormessage="s-int-error"' in body
+    error = re.search(r'<p class="field-error" id="s-int-error">([^<]+)</p>', body)
+    assert error and error.group(1).startswith("Sync every (minutes)")
+    assert f'Settings not saved: <a href="#s-int">{error.group(1)}</a>' in body
+    assert body.count('aria-invalid="true"') == 1  # only the field at fault
+
+
+def test_price_defaults_say_what_they_mean(client_in, shop, sandboxes):
+    body = client_in.get("/settings").content.decode()
+    assert "Account default" not in body
+    assert "Any label (the first with a price)" in body and "first label (A–Z) that has a price" in body
+    assert "Your shop&#x27;s currency" in body or "Your shop's currency" in body
+
+
+def test_each_credential_field_is_marked_with_its_api_generation(client_in, shop, sandboxes):
+    body = client_in.get("/settings").content.decode()
+    fields = {
+        label: api
+        for api, label in re.findall(r'<div class="field" data-api="(v[24])"><label for="([\w-]+)"', body)
+    }
+    assert fields == {
+        "s-token": "v2",
+        "s-auth": "v4",
+        "s-cid": "v4",
+        "s-csec": "v4",
+        "s-user": "v4",
+        "s-pass": "v4",
+        "s-acct": "v4",
+    }

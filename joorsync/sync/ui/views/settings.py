@@ -110,6 +110,7 @@ def _render(
         orders_form = OrderSettingsForm(settings=order_settings_get(shop=shop), locations=places.locations)
     if notifications_form is None:
         notifications_form = notifications_form_for(shop=shop)
+    error_field, error = field_error(error) if error else ("", "")
     known = dict(places.locations)
     for gid in values["warehouses"]:
         known.setdefault(gid, gid)  # a mapped location Shopify did not list still shows (by its id)
@@ -132,6 +133,9 @@ def _render(
         "locations_error": places.error,
         "warehouse_prefix": WAREHOUSE_PREFIX,
         "error": error,
+        # The refusal shown at its field (the banner above the form then only points to it).
+        "field_errors": {error_field: error} if error_field else {},
+        "error_anchor": FIELD_IDS.get(error_field, ""),
         "test_result": test_result,
         "test_ok": test_ok,
         "orders_form": orders_form,
@@ -171,7 +175,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         assert account is not None  # noqa: S101 - connect returned it, or it was stored already
         joor_account_update_settings(account=account, **settings_changes(request.POST))
     except (JoorAccountInvalid, JoorConnectionError) as exc:
-        return _render(request, data=request.POST, error=labelled(str(exc)), status=400)
+        return _render(request, data=request.POST, error=str(exc), status=400)
     saved = "Settings saved."
     if sync_job_queued_exists(shop=shop, kind=SyncJob.Kind.FULL):
         saved += " A full sync is queued: it looks at every product again with these settings."
@@ -180,6 +184,22 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 # The services name settings by field; the page names them as its labels do.
+#: Each field's input id on the page, for the banner's link to the field a refusal is about.
+FIELD_IDS = {
+    "sync_interval_minutes": "s-int",
+    "price_currency": "s-pcur",
+    "price_label": "s-plabel",
+    "price_field": "s-pfield",
+    "compare_at_field": "s-cmp",
+    "wholesale_factor": "s-factor",
+    "delete_policy": "s-del",
+    "direction": "s-dir",
+    "new_product_status": "s-newstatus",
+    "sync_shopify_drafts": "s-drafts",
+    "api_generation": "s-gen",
+    "base_url": "s-url",
+    "auth_url": "s-auth",
+}
 FIELD_LABELS = {
     "sync_interval_minutes": "Sync every (minutes)",
     "price_currency": "Price currency",
@@ -199,10 +219,15 @@ FIELD_LABELS = {
 
 
 def labelled(message: str) -> str:
+    return field_error(message)[1]
+
+
+def field_error(message: str) -> tuple[str, str]:
+    """The form field a refusal is about ("" when none) and its message in the field's own words."""
     for name, label in FIELD_LABELS.items():
         if message.startswith(name):
-            return label + message[len(name) :]
-    return message
+            return name, label + message[len(name) :]
+    return "", message
 
 
 def _url_problem(account: JoorAccount) -> str | None:
