@@ -33,6 +33,8 @@ PAGES = (
 )
 JOBS = 300
 EVENTS_PER_JOB = 10
+#: Writes recorded for the first product, whose history page is measured too (it reads the newest).
+HISTORY_EVENTS = 3000
 BATCH = 2000
 
 
@@ -56,8 +58,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         shop = self._populate(domain, rows)
         setup_s = time.perf_counter() - started
+        busiest = ProductLink.objects.filter(shop=shop).order_by("pk").first()
+        pages = (*PAGES, f"/links/{busiest.pk}/history") if busiest is not None else PAGES
         try:
-            results = self._measure(domain, renders)
+            results = self._measure(domain, renders, pages)
         finally:
             shop.delete()
         report = {"rows": rows, "renders": renders, "setup_seconds": round(setup_s, 2), "pages": results}
@@ -131,16 +135,37 @@ class Command(BaseCommand):
             ),
             batch_size=BATCH,
         )
+        SyncEvent.objects.bulk_create(
+            (
+                SyncEvent(
+                    shop=shop,
+                    job=jobs[k % JOBS],
+                    link=links[0],
+                    action="updated",
+                    side="shopify",
+                    message="Shopify updated: title",
+                    details={
+                        "paths": ["title", "description"],
+                        "changes": [
+                            {"path": "title", "old": f"Title {k}", "new": f"Title {k + 1}", "by": "merge"},
+                            {"path": "description", "old": "x" * 400, "new": "y" * 400, "by": "merge"},
+                        ],
+                    },
+                )
+                for k in range(HISTORY_EVENTS)
+            ),
+            batch_size=BATCH,
+        )
         return shop
 
-    def _measure(self, domain: str, renders: int) -> dict[str, dict[str, float]]:
+    def _measure(self, domain: str, renders: int, pages: tuple[str, ...]) -> dict[str, dict[str, float]]:
         results: dict[str, dict[str, float]] = {}
         with override_settings(SANDBOX_MODE=True, ALLOWED_HOSTS=["testserver"]):
             client = Client()
             login = client.get("/sandbox/login", {"shop": domain})
             if login.status_code != 302:
                 raise CommandError(f"sandbox login failed with HTTP {login.status_code}")
-            for url in PAGES:
+            for url in pages:
                 client.get(url)  # warm up (template compilation, first queries)
                 samples: list[float] = []
                 size = 0
