@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "joorsync.sync",
     "joorsync.orders",
     "joorsync.notifications",
+    "joorsync.pricing",
+    "joorsync.linesheets",
+    "joorsync.media",
 ]
 
 MIDDLEWARE = [

@@ -235,19 +235,56 @@ def _clean_choice(name: str, value: Any, allowed: set[str] | list[str]) -> str:
     return str(value)
 
 
-def _clean_warehouses(value: Any) -> dict[str, str]:
+#: The marker of the location that receives JOOR's stock, in `location_warehouses`.
+RECEIVES = "receives"
+
+
+def _clean_warehouses(value: Any) -> dict[str, Any]:
+    """Shopify location GID → JOOR warehouse name; the one location that receives JOOR's stock is
+    stored as `{"warehouse": name, "receives": true}` (a plain name, the older shape, is any other
+    mapped location), so a mapping saved before the marker existed reads the same."""
     if not isinstance(value, Mapping):
         raise JoorAccountInvalid("location_warehouses must map Shopify location ids to JOOR warehouses")
-    cleaned: dict[str, str] = {}
-    for location, warehouse in value.items():
+    cleaned: dict[str, Any] = {}
+    names: list[str] = []
+    receiving = 0
+    for location, entry in value.items():
         if not isinstance(location, str) or not location.startswith("gid://shopify/Location/"):
             raise JoorAccountInvalid(f"{location!r} is not a Shopify location id (gid://shopify/Location/…)")
+        receives = False
+        warehouse = entry
+        if isinstance(entry, Mapping):
+            warehouse = entry.get("warehouse")
+            receives = entry.get(RECEIVES) is True
         if not isinstance(warehouse, str) or not warehouse.strip() or len(warehouse) > 255:
             raise JoorAccountInvalid(f"the JOOR warehouse for {location} must be a non-empty name")
-        cleaned[location] = warehouse.strip()
-    if len(set(cleaned.values())) != len(cleaned):
+        names.append(warehouse.strip())
+        receiving += receives
+        cleaned[location] = (
+            {"warehouse": warehouse.strip(), RECEIVES: True} if receives else warehouse.strip()
+        )
+    if len(set(names)) != len(names):
         raise JoorAccountInvalid("two Shopify locations cannot feed the same JOOR warehouse")
+    if receiving > 1:
+        raise JoorAccountInvalid("only one Shopify location can receive JOOR's stock")
     return cleaned
+
+
+def location_warehouses_of(value: Any) -> tuple[dict[str, str], str | None]:
+    """The stored `location_warehouses` read in either shape: (location GID → warehouse name, in the
+    stored order; the location marked as receiving JOOR's stock, or None when none is marked)."""
+    warehouses: dict[str, str] = {}
+    receiving: str | None = None
+    for location, entry in (value or {}).items() if isinstance(value, Mapping) else ():
+        if isinstance(entry, Mapping):
+            name = entry.get("warehouse")
+            if entry.get(RECEIVES) is True:
+                receiving = location
+        else:
+            name = entry
+        if isinstance(name, str) and name.strip():
+            warehouses[location] = name.strip()
+    return warehouses, receiving if receiving in warehouses else None
 
 
 def _clean_text(name: str, value: Any, max_length: int) -> str:

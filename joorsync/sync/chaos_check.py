@@ -140,6 +140,11 @@ def joor_record(style: Style) -> JoorStyle:
         tags=tuple(sorted({_text(t.tag_value) for t in style.tags if t.tag_value})),
         prices=prices,
         skus=skus,
+        packs=tuple(
+            (_text(z.size_name), int(z.size_multiplier or 1))
+            for z in style.sizes
+            if (z.size_multiplier or 1) > 1
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from joorsync.sync.canonical import money, variant_key
@@ -120,6 +121,7 @@ class JoorStyle:
     tags: tuple[str, ...]
     prices: tuple[JoorPrice, ...]
     skus: tuple[JoorSku, ...]  # every colour × size: JOOR sells the whole grid
+    packs: tuple[tuple[str, int], ...] = ()  # casepack sizes and their units: priced unit × units
 
 
 @dataclass(frozen=True, slots=True)
@@ -572,6 +574,21 @@ def _joor_prices(states: Iterable[Observed], style_ids: Iterable[int], currency:
     return found
 
 
+def _pack_units(states: Iterable[Observed], style_ids: Iterable[int], size: str) -> int:
+    """The units a casepack size of these styles stands for (1: not a casepack)."""
+    for state in states:
+        for style_id in style_ids:
+            style = state.joor.get(style_id)
+            for name, units in style.packs if style else ():
+                if name == size:
+                    return units
+    return 1
+
+
+def _times(price: str, units: int) -> str:
+    return f"{(Decimal(price) * units).quantize(Decimal('0.01'))}"
+
+
 def _styles_of(states: Iterable[Observed], product: ShopifyProduct) -> set[int]:
     found = {product.style_id} if product.style_id is not None else set()
     for state in states:
@@ -608,10 +625,12 @@ def no_price_invented(before: Observed, after: Observed, people: PeopleDid) -> l
             if f"shopify:{product.id}" in people.created:
                 continue
             slot = (f"shopify:{variant.id}", "price")
+            units = _pack_units((before, after), styles, variant.size or "")
             if (
                 people.edits.get(slot) == variant.price
                 or variant.price in typed
                 or variant.price in from_joor
+                or (units > 1 and variant.price in {_times(p, units) for p in from_joor})
             ):
                 continue
             if any(_as_money(c.resolved_value) == variant.price for c in _pending(before, slot)):
@@ -808,8 +827,10 @@ def _differences(
         compare(f"{path}.barcode", "identifiers", variant.barcode, sku.upc)
         if variant.color not in (sku.color_name, f"{sku.color_name} ({sku.color_code})"):
             compare(f"{path}.color_name", "identifiers", variant.color, sku.color_name)
-        if settings.owner("prices") != "ignore" and variant.price not in mapped:
-            found.append((f"{path}.price", variant.price, sorted(mapped) or "no price"))
+        units = dict(style.packs).get(sku.size, 1)
+        priced = {_times(p, units) for p in mapped if p is not None} if units > 1 else mapped
+        if settings.owner("prices") != "ignore" and variant.price not in priced:
+            found.append((f"{path}.price", variant.price, sorted(priced) or "no price"))
         compare(f"{path}.inventory", "inventory", variant.inventory, sku.inventory)
     return found
 

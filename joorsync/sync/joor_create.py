@@ -9,14 +9,16 @@ Without either, no style is created: the product is listed for a person instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from joorsync.joor.client import JoorClient
 from joorsync.joor.records import Style
+from joorsync.joor.records_catalog import PriceType
 from joorsync.joor.v4 import COLOR_TRAIT_ID, SIZE_TRAIT_ID
+from joorsync.joor.v4_catalog import PriceValues
 from joorsync.sync.canonical import CanonicalProduct, CanonicalVariant
 from joorsync.sync.joor_mapping import PriceMapping, canonical_to_style_fields
 
@@ -103,8 +105,56 @@ def style_create_v2(
     return client.get_style_by_number(product.style_number, product.style_identifier)
 
 
-def style_create_v4(client: JoorClient, product: CanonicalProduct, *, new: NewStylePrices) -> Style:
-    """Product, then its SKUs (the whole grid in one request), then a price per SKU."""
+def all_type_prices(
+    types: Sequence[PriceType], *, new: NewStylePrices, factors: Mapping[tuple[str, str], Decimal]
+) -> dict[str, PriceValues]:
+    """A price for every price type of the account: the mapped one as `new` says, each other one as
+    the Shopify price × the factor set for it (wholesale; no retail price is made up for it). A
+    price type without a factor stops the creation, naming it: no price is invented."""
+    base = Decimal(new.retail) if Decimal(new.retail) > 0 else None
+    mapped = _mapped_type(types, new)
+    out: dict[str, PriceValues] = {}
+    missing: list[str] = []
+    for pt in types:
+        if pt.id == mapped:
+            out[pt.id] = (new.wholesale, new.retail)
+            continue
+        factor = factors.get((pt.name or "", pt.currency_code or ""))
+        if factor is None or base is None:
+            missing.append(f"{pt.name or pt.id} ({pt.currency_code or '?'})")
+            continue
+        out[pt.id] = (f"{(base * factor).quantize(CENT)}", None)
+    if missing:
+        raise CannotCreate(
+            "JOOR needs a price in every price type of the account: set a factor for "
+            + ", ".join(missing)
+            + " under Prices in Settings"
+        )
+    return out
+
+
+def _mapped_type(types: Sequence[PriceType], new: NewStylePrices) -> str | None:
+    same_currency = [t for t in types if t.currency_code == new.currency]
+    found = next((t for t in same_currency if t.name == new.label), None) or next(iter(same_currency), None)
+    return found.id if found is not None else None
+
+
+def style_create_v4(
+    client: JoorClient,
+    product: CanonicalProduct,
+    *,
+    new: NewStylePrices,
+    factors: Mapping[tuple[str, str], Decimal] | None = None,
+) -> Style:
+    """Product, then its SKUs (the whole grid in one request), then a price per SKU. With `factors`
+    (the account's factors per price type), every price type of the account gets a price, checked
+    before anything is created."""
+    by_type = None
+    if factors is not None:
+        types = client.price_types_list()
+        if _mapped_type(types, new) is None:
+            raise CannotCreate(f"JOOR has no price type in {new.currency}")
+        by_type = all_type_prices(types, new=new, factors=factors)
     created = client.bulk_create(
         "products",
         [
@@ -139,6 +189,11 @@ def style_create_v4(client: JoorClient, product: CanonicalProduct, *, new: NewSt
         skus.append(sku)
     made = client.bulk_create("skus", skus)
     made.raise_for_failures()
+    if by_type is not None:
+        client.sku_prices_set_all_types(
+            sku_ids=[str(i) for i in made.created], prices=by_type
+        ).raise_for_failures()
+        return client.get_style_by_number(product.style_number, product.style_identifier)
     price_type = _price_type(client, new)
     priced = client.bulk_create(
         "prices",

@@ -9,6 +9,7 @@ casepacks, …) travels as `joor.*` metafields, so JOOR → Shopify → JOOR los
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -71,12 +72,20 @@ def _usable(value: Any, field_name: str) -> bool:
     return not (amount == 0 and field_name == "price_retail")
 
 
-def style_to_canonical(style: Style, *, prices: PriceMapping) -> CanonicalProduct:
-    """Map one JOOR style. Variants are the full colors × sizes grid, as JOOR sells it."""
+def style_to_canonical(
+    style: Style,
+    *,
+    prices: PriceMapping,
+    sku_prices: Mapping[tuple[str, str], list[Price]] | None = None,
+) -> CanonicalProduct:
+    """Map one JOOR style. Variants are the full colors × sizes grid, as JOOR sells it.
+
+    `sku_prices` (colour code, size) → that SKU's own prices (JOOR v4): each variant takes its own
+    SKU's price, the style's price only where its SKU has none in the mapped price type. A casepack
+    size (`size_multiplier` > 1) is a pack variant priced at the unit price × its unit count."""
     plain = style_to_dict(style)
     chosen = prices.pick(style.prices)
-    price = _money_of(chosen, prices.price_field)
-    compare_at = _money_of(chosen, prices.compare_at_field) if prices.compare_at_field else None
+    multipliers = {s.size_name: pack_units(s.size_multiplier) for s in style.sizes}
     upcs = {(u.sku_color_code, u.sku_size): u for u in style.upcs}
     variants = []
     for color in style.colors:
@@ -84,6 +93,13 @@ def style_to_canonical(style: Style, *, prices: PriceMapping) -> CanonicalProduc
             if color.color_code is None or size.size_name is None:
                 continue
             upc = upcs.get((color.color_code, size.size_name))
+            own = prices.pick((sku_prices or {}).get((color.color_code, size.size_name)) or [])
+            source = own or chosen
+            units = multipliers.get(size.size_name, 1)
+            price = _times(_money_of(source, prices.price_field), units)
+            compare_at = (
+                _times(_money_of(source, prices.compare_at_field), units) if prices.compare_at_field else None
+            )
             variants.append(
                 CanonicalVariant(
                     color_code=color.color_code,
@@ -114,6 +130,17 @@ def style_to_canonical(style: Style, *, prices: PriceMapping) -> CanonicalProduc
     )
 
 
+def pack_units(multiplier: int | None) -> int:
+    """The units a size stands for: a casepack's `size_multiplier`, else 1."""
+    return multiplier if isinstance(multiplier, int) and multiplier > 1 else 1
+
+
+def _times(amount: str | None, units: int) -> str | None:
+    if amount is None or units == 1:
+        return amount
+    return money(Decimal(amount) * units)
+
+
 def _money_of(price: Price | None, field_name: str) -> str | None:
     if price is None or not field_name:
         return None
@@ -124,10 +151,17 @@ def _money_of(price: Price | None, field_name: str) -> str | None:
 
 
 def canonical_to_style_fields(
-    product: CanonicalProduct, *, prices: PriceMapping, current: Style | None = None
+    product: CanonicalProduct,
+    *,
+    prices: PriceMapping,
+    current: Style | None = None,
+    send_prices: bool = True,
 ) -> dict[str, Any]:
     """v2 style fields for a write to JOOR (POST /v2/style-number): the canonical values laid over
-    the JOOR-only fields, and over the current style where Shopify holds only a projection."""
+    the JOOR-only fields, and over the current style where Shopify holds only a projection.
+
+    Without `send_prices` no `prices` are sent and JOOR keeps its own: a v2 price list is one price
+    per style, and sending it replaces every SKU's own price (those are written through v4)."""
     fields: dict[str, Any] = dict(product.joor)
     fields.update(
         {
@@ -141,7 +175,10 @@ def canonical_to_style_fields(
     fields["tags"] = _merge_tags(current.tags if current else [], product.joor.get("tags"), product.tags)
     fields["colors"] = _colors(product)
     fields["sizes"] = _sizes(product)
-    fields["prices"] = _prices(product, prices=prices)
+    if send_prices:
+        fields["prices"] = _prices(product, prices=prices)
+    else:
+        fields.pop("prices", None)
     fields["upcs"] = [
         {
             "sku_color_code": v.color_code,
@@ -202,10 +239,10 @@ def _sizes(product: CanonicalProduct) -> list[dict[str, Any]]:
 def _prices(product: CanonicalProduct, *, prices: PriceMapping) -> list[dict[str, Any]]:
     """JOOR's price list with the mapped label's price set from the (style-level) canonical price."""
     listed = [dict(p) for p in product.joor.get("prices") or [] if isinstance(p, dict)]
-    style_price = next((v.price for v in product.variants if v.price is not None), None)
-    style_compare = next(
-        (v.compare_at_price for v in product.variants if v.compare_at_price is not None), None
-    )
+    units = _size_units(product)
+    singles = [v for v in product.variants if units.get(v.size, 1) == 1]
+    style_price = next((v.price for v in singles if v.price is not None), None)
+    style_compare = next((v.compare_at_price for v in singles if v.compare_at_price is not None), None)
     index = prices.choose(
         [(p.get("price_label"), p.get("price_currency"), p.get(prices.price_field)) for p in listed]
     )
@@ -216,6 +253,15 @@ def _prices(product: CanonicalProduct, *, prices: PriceMapping) -> list[dict[str
         if prices.compare_at_field and style_compare is not None:
             entry[prices.compare_at_field] = style_compare
     return listed
+
+
+def _size_units(product: CanonicalProduct) -> dict[str, int]:
+    """Size name → units, from the sizes JOOR holds (`joor.sizes`): a casepack counts its units."""
+    return {
+        str(s.get("size_name")): pack_units(s.get("size_multiplier"))
+        for s in product.joor.get("sizes") or []
+        if isinstance(s, dict) and s.get("size_name") is not None
+    }
 
 
 def with_variant_skus(product: CanonicalProduct, skus: dict[tuple[str, str], str]) -> CanonicalProduct:

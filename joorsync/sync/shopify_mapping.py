@@ -20,6 +20,9 @@ NAMESPACE = "joor"
 COLOR_OPTION = "Color"
 SIZE_OPTION = "Size"
 IDENTITY_KEYS = ("style_id", "style_number", "style_identifier")
+#: On a variant node: its stock as the engine compares it (the sum over the mapped locations), when the
+#: Shopify side worked it out; without it, Shopify's own total (`inventoryQuantity`) is compared.
+COMPARED_STOCK_KEY = "comparedStock"
 
 
 def _metafield_type(annotation: Any) -> str:
@@ -116,7 +119,7 @@ def _variant_entries(
             barcode=node.get("barcode") or None,
             price=money(node.get("price")),
             compare_at_price=money(node.get("compareAtPrice")),
-            inventory=node.get("inventoryQuantity"),
+            inventory=node.get(COMPARED_STOCK_KEY, node.get("inventoryQuantity")),
         )
         entries.append((variant, node))
     return entries
@@ -192,11 +195,14 @@ def canonical_to_product_set(
     vendor: str | None = None,
     location_id: str | None = None,
     include_inventory: bool = False,
+    inventory_policy: str | None = None,
 ) -> dict[str, Any]:
     """`ProductSetInput` for the whole product (productSet replaces the list fields it is sent).
 
     Inventory is set only when asked (creating a product); afterwards it moves through
     `inventorySetQuantities`, never through a productSet that could overwrite a sale.
+    A made-to-order style's variants sell without stock limits (`CONTINUE`); other variants get
+    `inventory_policy` when given, else keep what Shopify has (a new variant: `DENY`).
     """
     colors = color_option_names(product)
     sizes = _option_values(v.size for v in product.variants)
@@ -214,6 +220,10 @@ def canonical_to_product_set(
             entry["compareAtPrice"] = variant.compare_at_price
         entry["barcode"] = variant.barcode or ""
         entry["sku"] = variant.sku or ""
+        if product.joor.get("made_to_order") is True:
+            entry["inventoryPolicy"] = "CONTINUE"  # made to order: sells without a stock limit
+        elif inventory_policy:
+            entry["inventoryPolicy"] = inventory_policy
         if include_inventory and location_id and variant.inventory is not None:
             entry["inventoryQuantities"] = [
                 {"locationId": location_id, "name": "available", "quantity": max(variant.inventory, 0)}

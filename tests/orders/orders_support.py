@@ -26,9 +26,13 @@ class OrderWorld:
     def joor(self) -> Any:
         return self.world.joor_sandbox
 
-    def skus(self, n: int = 3) -> list[str]:
-        """JOOR SKU ids of the catalog (every style is linked after the catalog sync): the first `n`."""
-        out = [sku for style in self.joor.catalog.styles.values() for sku in style.sku_ids.values()]
+    def skus(self, n: int = 3, *, stocked: bool = False) -> list[str]:
+        """JOOR SKU ids of the catalog (every style is linked after the catalog sync): the first `n`;
+        `stocked`: only of styles sold from stock (a made-to-order style sells without a limit)."""
+        styles = [
+            s for s in self.joor.catalog.styles.values() if not (stocked and s.fields.get("made_to_order"))
+        ]
+        out = [sku for style in styles for sku in style.sku_ids.values()]
         return out[:n]
 
     def price_type(self, currency: str = "USD") -> str:

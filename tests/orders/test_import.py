@@ -12,6 +12,7 @@ from joorsync.orders.imports import order_retry
 from joorsync.orders.models import ImportedOrder, OrderEvent, RetailerLink
 from joorsync.orders.selectors import order_settings_get
 from joorsync.sync.models import VariantLink
+from shopify_app.admin.inventory import location_default, locations_all
 from tests.orders.orders_support import OrderWorld, make_order_world
 
 pytestmark = pytest.mark.django_db
@@ -244,10 +245,11 @@ def test_a_company_made_before_an_interruption_is_found_not_made_again(world: Or
 
 
 def test_the_order_goes_to_the_location_of_its_warehouse_or_linesheet(world: OrderWorld) -> None:
-    locations = world.world.shopify_client().locations()
-    if len(locations) < 2:
-        pytest.skip("the sandbox shop has one location")
-    main, second = locations[0].id, locations[1].id
+    locations = locations_all(world.world.shopify_client())
+    default = location_default(locations)
+    assert default is not None and len(locations) >= 2, "the sandbox shop has two locations"
+    main = default.id  # where an order goes unless its warehouse says otherwise
+    second = next(loc.id for loc in locations if loc.id != main)
     settings = order_settings_get(shop=world.shop)
     settings.warehouse_locations = {"LA": second}
     settings.save()
@@ -303,7 +305,7 @@ def test_an_order_shopify_refuses_is_held_with_shopifys_words(world: OrderWorld)
     settings = order_settings_get(shop=world.shop)
     settings.inventory_behaviour = "DECREMENT_OBEYING_POLICY"  # claim stock; refuse when short
     settings.save()
-    sku = world.skus(1)[0]
+    sku = world.skus(1, stocked=True)[0]
     order_id = world.place([(sku, 100_000)])
     world.run()
     row = world.row(order_id)

@@ -117,6 +117,11 @@ def joor_styles(world: World) -> list[JoorStyle]:
                     tags=tuple(sorted({_text(t.get("tag_value")) for t in style.tags if t.get("tag_value")})),
                     prices=tuple(prices),
                     skus=tuple(skus),
+                    packs=tuple(
+                        (s["size_name"], s["size_multiplier"])
+                        for s in style.sizes
+                        if (s.get("size_multiplier") or 1) > 1
+                    ),
                 )
             )
         return styles

@@ -45,7 +45,8 @@ def test_zero_retail_price_means_no_price(seed_style):
     wholesale = style_to_canonical(
         seed_style, prices=PriceMapping(label="EUROPE", currency="EUR", price_field="price_wholesale")
     )
-    assert {v.price for v in wholesale.variants} == {"63.00"}
+    assert {v.price for v in wholesale.variants if v.size != "C11"} == {"63.00"}
+    assert {v.price for v in wholesale.variants if v.size == "C11"} == {"315.00"}  # a casepack of 5
 
 
 def test_style_fields_from_canonical_give_back_every_joor_field(seed_style):

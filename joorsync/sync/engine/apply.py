@@ -21,6 +21,7 @@ from joorsync.sync.models import Conflict, ProductLink
 from shopify_app.admin.errors import ShopifyRequestError, ShopifyUserErrors
 
 if TYPE_CHECKING:
+    from joorsync.media.plan import ImagePlan
     from joorsync.sync.engine.run import SyncRun
 
 PREVIEW_LIMIT = 200  # entries a preview keeps
@@ -32,11 +33,19 @@ HISTORY_VALUE_LIMIT = 20_000
 WRITE_FAILURES = (WriteError, ShopifyUserErrors, ShopifyRequestError, JoorPermanentError, JoorBadPayload)
 
 
+def media_sync() -> Any:
+    """The image step's module (imported when first used: it builds on the engine's plan types)."""
+    from joorsync.media import sync
+
+    return sync
+
+
 class Applier:
     def __init__(self, run: SyncRun) -> None:
         self.run = run
         self._problem_subjects: set[str] | None = None  # subjects with open problems, read once
         self._creates: dict[int, tuple[Style, ProductCreate]] = {}
+        self._images: ImagePlan | None = None  # the pair being written's image plan
 
     # ------------------------------------------------------------------ one linked pair
 
@@ -52,6 +61,8 @@ class Applier:
         """Write one pair's plan, then record it. A write a side refuses is a problem of this
         product (its conflicts are still recorded); the agreement does not move."""
         run = self.run
+        step = media_sync().image_sync_of(run)
+        self._images = step.plan(link=link, joor_product=data.joor_product, node=node, pair=plan)
         try:
             node = self._write(link, plan, data, node)
         except WRITE_FAILURES as exc:
@@ -73,7 +84,7 @@ class Applier:
         )
         self.problems(link, plan.refusals)
         for side in (Side.SHOPIFY, Side.JOOR):
-            changes = written_changes(plan, side)
+            changes = written_changes(plan, side) + media_sync().image_changes(self._images, side)
             if changes:
                 paths = [c["path"] for c in changes]
                 run.event(
@@ -94,6 +105,8 @@ class Applier:
         run = self.run
         keys = variant_keys_of(link)
         product = data.joor_product
+        images = self._images
+        files = images.files if images is not None else None
         if plan.shopify.changes:
             dropped = {_whole_variant(c.path) for c in plan.shopify.changes} - {None}
             writes = {c.path: c.new for c in plan.shopify.changes if _whole_variant(c.path) is None}
@@ -106,26 +119,47 @@ class Applier:
                 style_id=link.joor_style_id,
                 node=node,
                 variant_keys=keys,
+                files=files,
             )
             node = returned or node
+        elif files is not None and images is not None:
+            node = media_sync().image_sync_of(run).write_files(link=link, plan=images, node=node) or node
         if plan.joor.changes:
             writes = {c.path: c.new for c in plan.joor.changes}
             merged_j = merged_product(data.flat_joor, writes, like=product)
             cleared = {c.path for c in plan.joor.changes if c.decided_by is Decider.CLEAR}
             run.joor.set_style(merged=merged_j, read=product, cleared=cleared)
+        if images is not None and not images.wait:
+            step = media_sync().image_sync_of(run)
+            uploaded = step.write_joor(link=link, plan=images, product=product)
+            plan.refusals.extend(r for r in images.refusals if r not in plan.refusals)
+            step.record(link=link, plan=images, node=node, uploaded=uploaded, wrote_files=files is not None)
         barcodes = {v.key: v.barcode for v in product.variants}
         for write in plan.stock:
             if write.side is Side.SHOPIFY:
-                run.shopify.queue_stock(node=node, variant_keys=keys, key=write.key, quantity=write.quantity)
+                run.shopify.queue_stock(
+                    node=node,
+                    variant_keys=keys,
+                    key=write.key,
+                    quantity=write.quantity,
+                    link=link,
+                    path=write.path,
+                    base=plan.base,
+                )
             else:
                 run.joor.queue_stock(
-                    product=product, key=write.key, quantity=write.quantity, upc=barcodes.get(write.key)
+                    product=product,
+                    key=write.key,
+                    quantity=write.quantity,
+                    upc=barcodes.get(write.key),
+                    levels=run.shopify.warehouse_split(node=node, variant_keys=keys, key=write.key),
                 )
         return node
 
     def count(self, plan: PairPlan, *, opened: int) -> None:
         for side in (Side.SHOPIFY, Side.JOOR):
             written = bool(plan.update(side).changes) or any(w.side is side for w in plan.stock)
+            written = written or media_sync().image_writes(self._images, side)
             self.run.counts.side(side)["updated" if written else "unchanged"] += 1
         self.run.counts.conflicts += opened
 
@@ -141,6 +175,7 @@ class Applier:
         for failure in run.joor.flush_stock():
             run.counts.errors += 1
             run.event(action="stock_write_failed", level="error", side="joor", message=failure)
+        media_sync().image_sync_of(run).flush()
 
     # ------------------------------------------------------------------ links, listings, problems
 
@@ -220,6 +255,9 @@ class Applier:
         payload = self.run.shopify.create_payload(
             create.product, style_id=style.style_id, status=create.status
         )
+        files = media_sync().create_files(create.product)  # the style's images come with it
+        if files:
+            payload["files"] = files
         self.run.shopify.queue_create(payload, token=style.style_id)
         self._creates[int(style.style_id or 0)] = (style, create)
 

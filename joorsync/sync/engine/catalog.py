@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from joorsync.joor.records import Style
+from joorsync.linesheets.passes import linesheets_pass
+from joorsync.media.sync import image_sync_of, images_unchanged
 from joorsync.sync.canonical import CanonicalProduct, flatten
 from joorsync.sync.engine import creating, linkrows
 from joorsync.sync.engine.joor_side import joor_item
@@ -183,6 +185,9 @@ class CatalogRun:
                 "variant_links"
             )
         }
+        image_sync_of(self.run).prefetch(
+            [lk.joor_product_id or str(lk.joor_style_id) for lk in links.values()]
+        )
         canon: dict[int, CanonicalProduct] = {}
         pending: list[Style] = []
         for style in styles:
@@ -342,6 +347,7 @@ class CatalogRun:
 
 def run_catalog(run: SyncRun, *, incremental: bool) -> None:
     CatalogRun(run, incremental=incremental).execute()
+    linesheets_pass(run)  # JOOR linesheets ↔ Shopify collections, after the products are in step
 
 
 def shopify_side_unchanged(run: SyncRun, link: ProductLink, node: Mapping[str, Any]) -> bool:
@@ -358,7 +364,7 @@ def shopify_side_unchanged(run: SyncRun, link: ProductLink, node: Mapping[str, A
     snapshot = {k: v for k, v in link.snapshot.items() if k != EXCLUDED_KEY}
     has_prices = any(path.endswith("].price") for path in snapshot)
     current = comparable(flatten(product), settings=run.settings, joor_prices=has_prices)
-    return current == snapshot
+    return current == snapshot and images_unchanged(link=link, node=node)
 
 
 def joor_style_gone(run: SyncRun, link: ProductLink) -> None:

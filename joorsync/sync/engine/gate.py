@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from joorsync.sync.canonical import JsonValue, is_blank, parse_variant_path
+from joorsync.sync.canonical import JsonValue, is_blank, parse_variant_path, split_variant_key
 from joorsync.sync.engine.limits import SHOPIFY_MAX_VARIANTS, identity_problems, value_problems
 from joorsync.sync.engine.plan import (
     Change,
@@ -41,6 +41,7 @@ class GateContext:
     new_product_status: str  # DRAFT / ACTIVE
     sync_shopify_drafts: bool
     price_field: str = "price_retail"
+    per_sku_prices: bool = False  # JOOR v4: each SKU keeps its own price (`joorsync.pricing`)
 
     def owner(self, path: str) -> Ownership:
         return self.ownership.get(field_group(path), Ownership.TWO_WAY)
@@ -65,7 +66,9 @@ def review_pair(plan: PairPlan, *, shopify: Mapping[str, JsonValue], ctx: GateCo
             else:
                 plan.keep_base(change.path)
         update.changes = kept
-    _one_price_per_style(plan, shopify)
+    _casepack_prices(plan, shopify)
+    if not ctx.per_sku_prices:
+        _one_price_per_style(plan, shopify)
     _review_stock(plan, ctx)
 
 
@@ -112,6 +115,48 @@ def _review_change(plan: PairPlan, side: Side, change: Change, ctx: GateContext)
     return True
 
 
+def _key(path: str) -> str:
+    return (parse_variant_path(path) or ("", ""))[0]
+
+
+def _pack_keys(flat: Mapping[str, JsonValue]) -> set[str]:
+    """Variant keys of casepack sizes (`size_multiplier` > 1 in `joor.sizes`)."""
+    sizes = flat.get("metafields.joor.sizes")
+    packs = {
+        str(s.get("size_name"))
+        for s in sizes or []
+        if isinstance(s, dict) and isinstance(s.get("size_multiplier"), int) and s["size_multiplier"] > 1
+    }
+    return {
+        key
+        for key in {_key(path) for path in flat if path.startswith("variants[")}
+        if split_variant_key(key)[1] in packs
+    }
+
+
+def _casepack_prices(plan: PairPlan, shopify: Mapping[str, JsonValue]) -> None:
+    """JOOR prices a casepack as its unit price × its units: a Shopify price of the pack itself
+    cannot be written there, and is held for a person (its unit sizes' prices can be)."""
+    packs = _pack_keys(shopify)
+    for change in list(plan.joor.changes):
+        if _attribute(change.path) not in PRICE_ATTRIBUTES or _key(change.path) not in packs:
+            continue
+        if change.decided_by in (Decider.PERSON, Decider.CLEAR):
+            continue
+        plan.joor.changes.remove(change)
+        plan.keep_base(change.path)
+        reason = "JOOR prices a casepack as its unit price × its units; change the unit sizes' price"
+        plan.holds.append(Hold(change.path, plan.base.get(change.path), change.new, change.old, reason))
+        plan.notes.append(
+            Note(
+                action="price_not_representable",
+                side=Side.JOOR,
+                level="warning",
+                message=f"{change.path}: {reason}; held for a person to decide",
+            )
+        )
+
+
 def _one_price_per_style(plan: PairPlan, shopify: Mapping[str, JsonValue]) -> None:
     """JOOR v2 keeps one price per style: Shopify variant prices that differ from each other cannot
     be written there, and are held for a person instead of being reverted on the next run."""
@@ -119,12 +164,14 @@ def _one_price_per_style(plan: PairPlan, shopify: Mapping[str, JsonValue]) -> No
         changes = [c for c in plan.joor.changes if _attribute(c.path) == attribute]
         if not changes:
             continue
+        packs = _pack_keys(shopify)
         after = {
             path: value
             for path, value in shopify.items()
             if _attribute(path) == attribute and value is not None
         }
         after.update({c.path: c.new for c in changes})
+        after = {path: value for path, value in after.items() if _key(path) not in packs}
         if len(set(after.values())) <= 1:
             continue
         for change in changes:

@@ -28,6 +28,7 @@ class JoorWrites:
     prices: PriceMapping
     warehouse: str
     stock: list[dict[str, Any]] = field(default_factory=list)
+    send_prices: bool = True  # False: SKU prices are written through v4 (`joorsync.pricing`)
 
     def set_style(
         self, *, merged: CanonicalProduct, stock: Mapping[str, int | None], cleared: Iterable[str] = ()
@@ -36,7 +37,7 @@ class JoorWrites:
         this run): JOOR sets a UPC row sent without one to 0, and stock moves only through
         bulk-inventory. A new SKU has no figure yet and starts at JOOR's 0. `cleared` are the
         canonical paths a person chose to empty: sent empty, where a missing value would keep them."""
-        fields = canonical_to_style_fields(merged, prices=self.prices)
+        fields = canonical_to_style_fields(merged, prices=self.prices, send_prices=self.send_prices)
         for path in cleared:
             if path in CLEARABLE_STYLE_FIELDS:
                 name, empty = CLEARABLE_STYLE_FIELDS[path]
@@ -58,11 +59,18 @@ class JoorWrites:
         self.client.style_upsert(fields)
 
     def set_quantity(
-        self, *, product: CanonicalProduct, variant_key: str, quantity: int, upc: str | None
+        self,
+        *,
+        product: CanonicalProduct,
+        variant_key: str,
+        quantity: int,
+        upc: str | None,
+        warehouse: str | None = None,
     ) -> None:
+        """Queue one absolute figure of one SKU in one warehouse (default: the side's warehouse)."""
         color_code, size = split_variant_key(variant_key)
         item: dict[str, Any] = {
-            "warehouse": self.warehouse,
+            "warehouse": warehouse or self.warehouse,
             "style_number": product.style_number,
             "style_identifier": product.style_identifier,
             "color_code": color_code,

@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
 
 from joorsync.joor.client import JoorClient
 from joorsync.joor.errors import JoorRateLimited, JoorTransientError
+from joorsync.pricing.selectors import price_type_factors, pricing_settings_get, sku_price_book_for
+from joorsync.stock.engine import stock_held, stock_review
+from joorsync.sync.accounts import location_warehouses_of
 from joorsync.sync.canonical import CanonicalProduct, parse_variant_path
 from joorsync.sync.engine import linkrows
 from joorsync.sync.engine.apply import Applier, Preview
 from joorsync.sync.engine.gate import GateContext, review_pair
 from joorsync.sync.engine.joor_side import JoorSide
-from joorsync.sync.engine.pair import PairData, pair_data, plan_pair
+from joorsync.sync.engine.pair import PairData, pair_data, plan_pair, variant_keys_of
 from joorsync.sync.engine.plan import Counts, PairPlan, Refusal, Side
 from joorsync.sync.engine.settings import gate_context_for, pair_settings_for, price_mapping_for
 from joorsync.sync.engine.shopify_side import ShopifySide
@@ -92,19 +95,22 @@ class SyncRun:
         self.dry_run = job.dry_run
         self.direction = job.direction or self.account.direction
         self.settings = pair_settings_for(self.account, direction=self.direction)
-        mapped = self.account.location_warehouses or {}
+        mapped, receiving = location_warehouses_of(self.account.location_warehouses)
         self.shopify = ShopifySide(
             client=shopify,
             shop_id=self.shop.pk,
-            location_ids=list(mapped.keys()),
+            warehouses=mapped,
+            receiving=receiving,
             idempotency_prefix=f"joorsync-job-{job.pk}-{job.attempts}",
             bulk_poll_interval=bulk_poll_interval,
         )
+        self.shopify.on_stock_held = lambda held: stock_held(self, held)
+        self.shopify.vendor = pricing_settings_get(shop=self.shop).vendor
         self._joor_client = joor
         self._joor: JoorSide | None = None
         self._prices: PriceMapping | None = None
         self._gate: GateContext | None = None
-        self._warehouses = list(mapped.values())
+        self._warehouses = sorted(mapped.values(), key=lambda name: name != mapped.get(receiving or ""))
         self.counts = Counts()
         self.preview: list[dict[str, Any]] = []
         self.progress = progress or (lambda **kwargs: None)
@@ -135,6 +141,8 @@ class SyncRun:
                 api_generation=self.account.api_generation,
                 warehouses=self._warehouses,
                 wholesale_factor=self.account.wholesale_factor,
+                sku_prices=sku_price_book_for(account=self.account, client=self._joor_client),
+                type_factors=price_type_factors(shop=self.shop),
             )
         return self._joor
 
@@ -147,7 +155,10 @@ class SyncRun:
     @property
     def gate(self) -> GateContext:
         if self._gate is None:
-            self._gate = gate_context_for(self.account, settings=self.settings, prices=self.prices)
+            self._gate = replace(
+                gate_context_for(self.account, settings=self.settings, prices=self.prices),
+                per_sku_prices=self.joor.sku_prices is not None,
+            )
         return self._gate
 
     # ------------------------------------------------------------------ entry
@@ -301,6 +312,7 @@ class SyncRun:
         review_pair(plan, shopify=data.cmp_shopify, ctx=self.gate)
         _unpriced(plan, data, self.gate)
         _one_sided_variants(plan, data, held=set(open_conflicts) | set(resolving))
+        stock_review(plan, shopify=self.shopify, node=node, variant_keys=variant_keys_of(link))
         if plan.shopify.changes and data.foreign_variants:
             # productSet replaces the variant list: a product with variants outside Color × Size
             # would lose them, so nothing is written to it.

@@ -15,6 +15,8 @@ the run at once, and polling Shopify, ever less often, stays the fallback.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ from shopify_app.admin.errors import (
     ShopifyTransientError,
     ShopifyUserErrors,
 )
+from shopify_app.admin.inventory import inventory_activate
 from shopify_app.admin.types import ProductSetResult
 from shopify_app.models import BulkOperationFinish
 
@@ -120,6 +123,8 @@ class ShopifyWrites:
     location_id: str | None
     idempotency_prefix: str
     quantities: list[dict[str, Any]] = field(default_factory=list)
+    activations: list[dict[str, Any]] = field(default_factory=list)
+    stock_tokens: list[tuple[dict[str, Any], Any]] = field(default_factory=list)
     creates: list[tuple[dict[str, Any], dict[str, Any], Any]] = field(default_factory=list)
     _flushes: int = 0
     shop_id: int | None = None  # records our writes so their webhooks are known as echoes; None: don't
@@ -127,6 +132,7 @@ class ShopifyWrites:
     # The products the pending quantities belong to, as Shopify has them (product id → node).
     stock_products: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     bulk_wait: WaitFn | None = None
+    vendor: str = ""  # sent as the vendor of every product written, when set
 
     def set_product(
         self,
@@ -135,9 +141,16 @@ class ShopifyWrites:
         merged: CanonicalProduct,
         style_id: int | None,
         variant_ids: Mapping[str, str],
+        inventory_policy: str | None = None,
+        files: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any] | None:
-        """productSet of the whole product by id; returns the product as Shopify now has it."""
-        payload = canonical_to_product_set(merged, style_id=style_id)
+        """productSet of the whole product by id; returns the product as Shopify now has it.
+        `files`: the product's media as they should be (images ride in the same call)."""
+        payload = canonical_to_product_set(
+            merged, style_id=style_id, vendor=self.vendor or None, inventory_policy=inventory_policy
+        )
+        if files is not None:
+            payload["files"] = files
         for entry, variant in zip(payload["variants"], merged.variants, strict=True):
             variant_id = variant_ids.get(variant.key)
             if variant_id:
@@ -148,6 +161,18 @@ class ShopifyWrites:
             )
         result = self.client.product_set(
             payload, identifier={"id": product_id}, variants_first=_variants_first(payload)
+        )
+        if result.user_errors:
+            raise WriteError(_user_errors("productSet", product_id, result.user_errors))
+        return result.product
+
+    def set_files(
+        self, *, product_id: str, files: list[dict[str, Any]], variants_first: int = 250
+    ) -> dict[str, Any] | None:
+        """A productSet of the product's media only (its fields and variants are not sent, so they
+        stay as they are); returns the product as Shopify now has it."""
+        result = self.client.product_set(
+            {"files": files}, identifier={"id": product_id}, variants_first=max(1, min(250, variants_first))
         )
         if result.user_errors:
             raise WriteError(_user_errors("productSet", product_id, result.user_errors))
@@ -225,45 +250,147 @@ class ShopifyWrites:
         return token, single.product, None
 
     def set_quantity(
-        self, *, inventory_item_id: str, quantity: int, product: Mapping[str, Any] | None = None
+        self,
+        *,
+        inventory_item_id: str,
+        quantity: int,
+        product: Mapping[str, Any] | None = None,
+        location_id: str | None = None,
+        change_from: int | None = None,
+        activate: bool = False,
+        token: Any = None,
     ) -> None:
-        """Queue one `available` quantity; `product` is the product the item belongs to, as Shopify
-        has it, so the `products/update` Shopify sends for the stock change is known as ours."""
-        if not self.location_id:
+        """Queue one `available` quantity at `location_id` (default: the side's location).
+        `change_from` is the quantity read this run: Shopify refuses the write when the stock moved
+        since (None: no check). `activate` stocks the item there first, with the quantity, in one
+        `inventoryActivate`. `product` is the product the item belongs to, as Shopify has it, so the
+        `products/update` Shopify sends for the stock change is known as ours; `token` comes back with
+        a write Shopify did not take (`StockHold`)."""
+        location = location_id or self.location_id
+        if not location:
             raise WriteError("no Shopify location is mapped for inventory")
-        self.quantities.append(
-            {
-                "inventoryItemId": inventory_item_id,
-                "locationId": self.location_id,
-                "quantity": quantity,
-                "changeFromQuantity": None,
-            }
-        )
+        entry = {
+            "inventoryItemId": inventory_item_id,
+            "locationId": location,
+            "quantity": quantity,
+            "changeFromQuantity": None if activate else change_from,
+        }
+        (self.activations if activate else self.quantities).append(entry)
+        self.stock_tokens.append((entry, token))
         if product is not None and product.get("id"):
             self.stock_products[str(product["id"])] = product
 
-    def flush_quantities(self) -> None:
-        """Send the queued quantities. A batch Shopify did not take (refused, or no answer after the
-        client's retries) raises `WriteError`: the stock difference stays and the next run sees it."""
+    def flush_quantities(self) -> list[StockHold]:
+        """Send the queued quantities: activations one by one, then `inventorySetQuantities` batches,
+        each with an idempotency key derived from what it sends (a resent write is applied once).
+        What Shopify did not take comes back as holds, never as a failed run: a figure that moved
+        since it was read (CHANGE_FROM_QUANTITY_STALE), an item no longer stocked there, a refusal,
+        or no answer after the client's retries."""
+        activations, self.activations = self.activations, []
         quantities, self.quantities = self.quantities, []
+        tokens, self.stock_tokens = self.stock_tokens, []
         products, self.stock_products = list(self.stock_products.values()), {}
+        token_of = {id(entry): token for entry, token in tokens}
+        holds: list[StockHold] = []
+
+        def hold(entry: dict[str, Any], reason: str, *, moved: bool) -> None:
+            holds.append(StockHold(entry=entry, reason=reason, moved=moved, token=token_of.get(id(entry))))
+
+        if self.shop_id is not None and (activations or quantities):
+            shopify_echo_expect_stock(
+                shop_id=self.shop_id, quantities=[*activations, *quantities], products=products
+            )
+        for entry in activations:
+            self._activate(entry, hold)
         for start in range(0, len(quantities), INVENTORY_BATCH):
+            self._set_batch(quantities[start : start + INVENTORY_BATCH], hold)
+        return holds
+
+    def _activate(self, entry: dict[str, Any], hold: Any) -> None:
+        self._flushes += 1
+        try:
+            result = inventory_activate(
+                self.client,
+                inventory_item_id=entry["inventoryItemId"],
+                location_id=entry["locationId"],
+                available=entry["quantity"],
+                idempotency_key=self._stock_key("activate", [entry]),
+            )
+        except STOCK_FAILURES as exc:
+            hold(entry, f"inventoryActivate failed: {type(exc).__name__}: {exc}", moved=False)
+            return
+        if result.user_errors:
+            # Most likely stocked there meanwhile (Shopify refuses a quantity for an active level).
+            hold(entry, _user_errors("inventoryActivate", "stock", result.user_errors), moved=True)
+
+    def _set_batch(self, batch: list[dict[str, Any]], hold: Any) -> None:
+        """One batch; entries Shopify names as stale or not stocked are held and the rest sent again
+        (Shopify applies a batch whole or not at all)."""
+        for _ in range(STOCK_ROUNDS):
+            if not batch:
+                return
             self._flushes += 1
-            batch = quantities[start : start + INVENTORY_BATCH]
-            if self.shop_id is not None:
-                shopify_echo_expect_stock(
-                    shop_id=self.shop_id, quantities=batch, products=products if start == 0 else ()
-                )
             try:
                 result = self.client.inventory_set_quantities(
-                    batch, idempotency_key=f"{self.idempotency_prefix}-{self._flushes}", reason="correction"
+                    batch, idempotency_key=self._stock_key("set", batch), reason="correction"
                 )
-            except (ShopifyTransientError, ShopifyThrottled, ShopifyTimeout) as exc:
-                raise WriteError(
-                    f"inventorySetQuantities failed for stock: {type(exc).__name__}: {exc}"
-                ) from exc
-            if result.user_errors:
-                raise WriteError(_user_errors("inventorySetQuantities", "stock", result.user_errors))
+            except STOCK_FAILURES as exc:
+                for entry in batch:
+                    hold(entry, f"inventorySetQuantities failed: {type(exc).__name__}: {exc}", moved=False)
+                return
+            if not result.user_errors:
+                return
+            named = _entry_errors(result.user_errors, len(batch))
+            if named is None:
+                message = _user_errors("inventorySetQuantities", "stock", result.user_errors)
+                for entry in batch:
+                    hold(entry, message, moved=False)
+                return
+            for index, (code, message) in sorted(named.items()):
+                hold(batch[index], f"{message} ({code})", moved=code in MOVED_CODES)
+            batch = [entry for index, entry in enumerate(batch) if index not in named]
+        for entry in batch:
+            hold(entry, "inventorySetQuantities kept refusing this batch", moved=False)
+
+    def _stock_key(self, kind: str, entries: list[dict[str, Any]]) -> str:
+        """The same write gets the same key (Shopify applies it once, however often it is resent);
+        another write, or another job, another key."""
+        digest = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()[:20]
+        return f"{self.idempotency_prefix}-{kind}-{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class StockHold:
+    """A stock write Shopify did not take. `moved`: the stock changed since it was read (or the item
+    is no longer stocked there), so the figure is compared again on the next run."""
+
+    entry: dict[str, Any]
+    reason: str
+    moved: bool
+    token: Any = None
+
+
+#: Codes of an entry whose stock moved underneath the write.
+MOVED_CODES = frozenset({"CHANGE_FROM_QUANTITY_STALE", "ITEM_NOT_STOCKED_AT_LOCATION"})
+#: Rounds of one batch after entries were taken out of it.
+STOCK_ROUNDS = 3
+#: A stock write that got no answer: held, never a failed run.
+STOCK_FAILURES = (ShopifyTransientError, ShopifyThrottled, ShopifyTimeout, ShopifyRequestError)
+
+
+def _entry_errors(errors: Any, size: int) -> dict[int, tuple[str, str]] | None:
+    """Batch index → (code, message) of errors naming one entry (`input.quantities.<i>.…`); None when
+    an error names none (the batch as a whole was refused)."""
+    named: dict[int, tuple[str, str]] = {}
+    for error in errors:
+        path = list(error.field or [])
+        if len(path) < 3 or path[:2] != ["input", "quantities"] or not str(path[2]).isdigit():
+            return None
+        index = int(path[2])
+        if index >= size:
+            return None
+        named[index] = (str(getattr(error, "code", "") or ""), error.message)
+    return named
 
 
 def _variants_first(payload: Mapping[str, Any]) -> int:

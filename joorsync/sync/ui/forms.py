@@ -158,5 +158,6 @@ def settings_changes(data: QueryDict) -> dict[str, Any]:
         # An unticked checkbox is not sent at all: absent means off.
         "sync_shopify_drafts": data.get("sync_shopify_drafts", ""),
         "ownership": ownership,
-        "location_warehouses": warehouses,
+        # The table has its own section (`joorsync.stock`); kept only for a form that still sends it.
+        **({"location_warehouses": warehouses} if any(k.startswith(WAREHOUSE_PREFIX) for k in data) else {}),
     }

@@ -30,7 +30,10 @@ PRODUCT_FIELD_LABELS = {
     "description": "Description",
     "product_type": "Product type",
     "tags": "Tags",
+    "images": "Images",
 }
+#: A colour's image on its Shopify variants: `images.color[<colour code>]`.
+COLOUR_IMAGE_PREFIX = "images.color["
 VARIANT_FIELD_LABELS = {
     "price": "Price",
     "compare_at_price": "Compare-at price",
@@ -135,6 +138,12 @@ def field_label(path: str, names: VariantNames | None = None) -> str:
     """Any field path the sync compares, as the merchant calls the field."""
     if path in PRODUCT_FIELD_LABELS:
         return PRODUCT_FIELD_LABELS[path]
+    if path.startswith(COLOUR_IMAGE_PREFIX) and path.endswith("]"):
+        code = path[len(COLOUR_IMAGE_PREFIX) : -1]
+        colour = next(
+            (n for k, n in (names or {}).items() if k.split("/", 1)[0] == quote(code, safe="")), code
+        )
+        return f"Colour image — {colour}"
     if path.startswith(JOOR_PREFIX):
         return joor_field_label(path[len(JOOR_PREFIX) :])
     if path.startswith("joor."):

@@ -8,6 +8,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from joorsync.notifications.ui import views as notifications
+from joorsync.pricing.ui import views as pricing
+from joorsync.stock.ui import views as stock_views
 from joorsync.sync.ui.views import (
     conflicts,
     dashboard,
@@ -51,6 +53,9 @@ urlpatterns = [
     path("settings", settings.settings_page, name="settings"),
     path("settings/test", settings.settings_test, name="settings_test"),
     path("settings/notifications", notifications.notification_settings_save, name="notification_settings"),
+    path("", include("joorsync.linesheets.ui.urls")),
+    path("settings/stock", stock_views.stock_settings_save, name="stock_settings"),
+    path("settings/prices", pricing.pricing_settings_save_view, name="pricing_settings"),
     path("", include("joorsync.orders.ui.urls")),
     path("sandbox/login", sandbox.sandbox_login, name="sandbox_login"),
     path("sandbox/logout", sandbox.sandbox_logout, name="sandbox_logout"),

@@ -21,8 +21,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from joorsync.joor.client import JoorClient
+from joorsync.linesheets.models import LinesheetDirection, LinesheetLink, LinesheetSettings
+from joorsync.linesheets.passes import SUMMARY_ACTION
+from joorsync.media.sync import image_sync_of
 from joorsync.sync.engine import SyncRun
-from joorsync.sync.models import Direction, JoorAccount, SyncJob
+from joorsync.sync.models import Direction, JoorAccount, SyncEvent, SyncJob
 from shopify_app.admin.client import AdminClient
 from shopify_app.models import Shop
 
@@ -36,7 +39,9 @@ SHOPIFY_POINTS_PER_SECOND = 100.0
 SHOPIFY_BUCKET = 2000
 
 
-def _serve_sandboxes(styles: int, skus_per_style: int, seed: int, conn: Connection) -> None:
+def _serve_sandboxes(
+    styles: int, skus_per_style: int, seed: int, conn: Connection, deliveries: int = 0, images: int = 0
+) -> None:
     """Child process: build both sandboxes, serve them, report their URLs, wait to be told to stop."""
     from joorsync.joor.sandbox.app import JoorSandbox
     from joorsync.joor.sandbox.app import SandboxConfig as JoorConfig
@@ -62,6 +67,10 @@ def _serve_sandboxes(styles: int, skus_per_style: int, seed: int, conn: Connecti
             deliver_webhooks="off",
         )
     )
+    if deliveries:
+        _spread_over_deliveries(joor, deliveries)
+    if images:
+        _give_images(joor, images)
     skus = sum(len(s.upcs) for s in joor.catalog.styles.values())
     with serve_joor(joor) as joor_url, serve_shopify(shopify) as shopify_url:
         conn.send({"joor": joor_url, "shopify": shopify_url, "skus": skus})
@@ -76,16 +85,37 @@ class Command(BaseCommand):
         parser.add_argument("--skus-per-style", type=int, default=12)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--json", action="store_true", help="print only the JSON line")
+        parser.add_argument(
+            "--deliveries",
+            type=int,
+            default=0,
+            help="put the styles on N linesheets and sync them as collections",
+        )
+        parser.add_argument(
+            "--images", type=int, default=0, help="give every style N images and measure image sync"
+        )
 
     def handle(
         self, *args: Any, styles: int, skus_per_style: int, seed: int, json: bool, **options: Any
     ) -> None:
         if styles < 1 or skus_per_style < 1:
             raise CommandError("--styles and --skus-per-style must be positive")
+        self._deliveries = int(options.get("deliveries") or 0)
+        self._images = int(options.get("images") or 0)
+        self._image_stats: list[dict[str, int]] = []
         ctx = multiprocessing.get_context("fork")
         parent_end, child_end = ctx.Pipe()
         child = ctx.Process(
-            target=_serve_sandboxes, args=(styles, skus_per_style, seed, child_end), daemon=True
+            target=_serve_sandboxes,
+            args=(
+                styles,
+                skus_per_style,
+                seed,
+                child_end,
+                options.get("deliveries") or 0,
+                int(options.get("images") or 0),
+            ),
+            daemon=True,
         )
         started = time.monotonic()
         child.start()
@@ -116,9 +146,12 @@ class Command(BaseCommand):
                 direction=Direction.JOOR_TO_SHOPIFY,
                 price_currency="USD",
             )
+        if self._deliveries:
+            LinesheetSettings.objects.create(shop=shop, direction=LinesheetDirection.JOOR_TO_SHOPIFY)
         try:
             first = self._run(shop, urls)
             rerun = self._run(shop, urls)
+            collections = _collections_report(shop) if self._deliveries else {}
         finally:
             Shop.objects.filter(pk=shop.pk).delete()
         api = first.api
@@ -146,7 +179,14 @@ class Command(BaseCommand):
             },
             "created": first.counts.shopify["created"],
             "errors": first.counts.errors + rerun.counts.errors,
+            **collections,
+            **self._images_section(styles),
         }
+
+    def _images_section(self, styles: int) -> dict[str, Any]:
+        if not self._images:
+            return {}
+        return _images_report(self._image_stats, styles=styles, per_style=self._images)
 
     def _run(self, shop: Shop, urls: dict[str, Any]) -> Any:
         job = SyncJob.objects.create(
@@ -161,7 +201,9 @@ class Command(BaseCommand):
             shop=BENCH_SHOP, access_token=BENCH_SHOPIFY_TOKEN, admin_base_url=urls["shopify"], timeout=120.0
         )
         try:
-            result = SyncRun(job=job, joor=joor, shopify=shopify, bulk_poll_interval=0.2).run()
+            run = SyncRun(job=job, joor=joor, shopify=shopify, bulk_poll_interval=0.2)
+            result = run.run()
+            self._image_stats.append(dict(image_sync_of(run).stats))
         finally:
             SyncJob.objects.filter(pk=job.pk).update(status=SyncJob.Status.SUCCEEDED)
             joor.close()
@@ -171,3 +213,73 @@ class Command(BaseCommand):
 
 def _dumps(report: dict[str, Any]) -> str:
     return json.dumps(report, separators=(",", ":"))
+
+
+def _spread_over_deliveries(joor: Any, deliveries: int) -> None:
+    """Child process: every style on one of `deliveries` linesheets (round robin), in style order."""
+    from joorsync.joor.sandbox.model import DeliveryLink
+
+    catalog = joor.catalog
+    made = [
+        catalog.add_collection(
+            name=f"Bench delivery {n + 1}",
+            code=f"BENCH-D{n + 1}",
+            season_id=None,
+            date_delivery_start=None,
+            date_delivery_end=None,
+            date_cancel=None,
+        )
+        for n in range(deliveries)
+    ]
+    for index, style in enumerate(catalog.sorted_styles()):
+        style.deliveries = [
+            DeliveryLink(collection_id=made[index % deliveries].id, style_display_order=index + 1)
+        ]
+
+
+def _collections_report(shop: Shop) -> dict[str, Any]:
+    """The linesheet pass's own calls in each run, and the fewest calls the first one could take:
+    per collection one collectionCreate and one collectionAddProductsV2 per 250 products, plus one read
+    of the collections afterwards (docs/linesheets.md)."""
+    summaries = list(
+        SyncEvent.objects.filter(shop=shop, action=SUMMARY_ACTION)
+        .order_by("pk")
+        .values_list("details", flat=True)
+    )
+    sizes = [len(link.members) for link in LinesheetLink.objects.filter(shop=shop)]
+    minimum = len(sizes) + sum(-(-size // 250) for size in sizes) + (1 if sizes else 0)
+    first, rerun = ([s or {} for s in summaries] + [{}, {}])[:2]
+    calls = (first.get("api") or {}).get("shopify_requests", 0)
+    return {
+        "collections": {
+            "count": len(sizes),
+            "products": sum(sizes),
+            "first": first.get("api"),
+            "rerun": rerun.get("api"),
+            "minimum_calls": minimum,
+            "ratio_to_minimum": round(calls / minimum, 2) if minimum else None,
+        }
+    }
+
+
+def _give_images(joor: Any, per_style: int) -> None:
+    """Child process: every style gets `per_style` images of its own (JOOR's path form)."""
+    for style in joor.catalog.sorted_styles():
+        base = f"/img/uploads/accounts/bench/images/{style.style_number}"
+        style.images = [f"{base}-{n + 1}.jpg" for n in range(per_style)]
+
+
+def _images_report(stats: list[dict[str, int]], *, styles: int, per_style: int) -> dict[str, Any]:
+    """The image step's own calls in each run. The minimum is none: a new product's images go in its
+    create (`productSet` `files`), an unchanged re-sync writes none (docs/images.md)."""
+    first, rerun = (stats + [{}, {}])[:2]
+    return {
+        "images": {
+            "per_style": per_style,
+            "total": per_style * styles,
+            "first_calls": sum(first.values()),
+            "rerun_calls": sum(rerun.values()),
+            "first": first,
+            "minimum_calls": 0,
+        }
+    }

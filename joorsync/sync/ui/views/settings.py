@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from joorsync.notifications.ui.forms import NotificationSettingsForm, notifications_form_for
 from joorsync.orders.selectors import order_settings_get
 from joorsync.orders.ui.forms import OrderSettingsForm
+from joorsync.stock.ui.forms import StockLocationsForm
 from joorsync.sync.accounts import (
     JoorAccountInvalid,
     JoorConnectionError,
@@ -100,6 +101,7 @@ def _render(
     orders_form: OrderSettingsForm | None = None,
     notifications_form: NotificationSettingsForm | None = None,
     status: int = 200,
+    sections: dict[str, Any] | None = None,
 ) -> HttpResponse:
     shop = request.shop  # type: ignore[attr-defined]
     account = joor_account_get(shop=shop)
@@ -140,6 +142,8 @@ def _render(
         "test_ok": test_ok,
         "orders_form": orders_form,
         "notifications_form": notifications_form,
+        "stock_form": StockLocationsForm(account=account, locations=places.locations),
+        **(sections or {}),  # a section's own form as submitted, with its refusals
     }
     return page(request, "sync/settings.html", context, nav="settings", status=status)
 
@@ -150,11 +154,18 @@ def settings_render(
     orders_form: OrderSettingsForm | None = None,
     notifications_form: NotificationSettingsForm | None = None,
     status: int,
+    sections: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The page with one section as submitted (its refusals at their fields), the rest as stored: for
     the order and notification settings' own saves (`joorsync.orders.ui.views`,
     `joorsync.notifications.ui.views`)."""
-    return _render(request, orders_form=orders_form, notifications_form=notifications_form, status=status)
+    return _render(
+        request,
+        orders_form=orders_form,
+        notifications_form=notifications_form,
+        status=status,
+        sections=sections,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,1 @@
+"""Images both ways: JOOR style and colour images ↔ Shopify product and variant media."""

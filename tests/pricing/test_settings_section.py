@@ -1,0 +1,116 @@
+"""The "Prices and product data" section of /settings: JOOR's price types listed with their
+destination and factor, refusals at their fields, and the saved values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from joorsync.joor.sandbox.defaults import (
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PASSWORD,
+    DEFAULT_USERNAME,
+)
+from joorsync.pricing.models import PriceTypeRoute, PricingSettings
+from joorsync.sync.clients import transport_override
+from tests.sync.engine_support import JOOR_BASE, SHOP, make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(settings: Any):
+    settings.SANDBOX_MODE = True
+    cache.clear()
+    made = make_world(
+        styles=2,
+        api_generation="v4",
+        auth_url=f"{JOOR_BASE}/auth/",
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
+        username=DEFAULT_USERNAME,
+        password=DEFAULT_PASSWORD,
+        account_id=DEFAULT_ACCOUNT_ID,
+    )
+    made.shop.installed_at = timezone.now()
+    made.shop.save()
+    with transport_override(
+        joor=httpx.WSGITransport(app=made.joor_sandbox), shopify=httpx.WSGITransport(app=made.shopify_sandbox)
+    ):
+        yield made
+
+
+@pytest.fixture
+def browser(world) -> Client:
+    client = Client()
+    assert client.get("/sandbox/login", {"shop": SHOP}).status_code == 302
+    return client
+
+
+def _section(html: str) -> str:
+    start = html.index('id="pricing"')
+    return html[start : html.index("</form>", start)]
+
+
+def _types(world) -> list[tuple[str, str]]:
+    return sorted((t.name, t.currency_code) for t in world.joor_client().price_types_list())
+
+
+def test_the_section_lists_every_joor_price_type(browser, world):
+    part = _section(browser.get("/settings").content.decode())
+    for label, currency in _types(world):
+        assert f"{label} ({currency})" in part
+    assert "Save price settings" in part
+
+
+def test_saving_stores_factors_and_vendor_and_refuses_what_is_not_offered(browser, world):
+    types = _types(world)
+    data = {"vendor": "Maison Test", "sku_prices": "on", "pt-count": str(len(types))}
+    for index, (label, currency) in enumerate(types):
+        data |= {
+            f"pt-{index}-label": label,
+            f"pt-{index}-currency": currency,
+            f"pt-{index}-destination": "none",
+            f"pt-{index}-amount": "wholesale",
+            f"pt-{index}-factor": "0.5",
+        }
+    answer = browser.post("/settings/prices", data)
+    assert answer.status_code == 302
+    settings = PricingSettings.objects.get(shop=world.shop)
+    assert settings.vendor == "Maison Test" and settings.sku_prices
+    routes = PriceTypeRoute.objects.filter(shop=world.shop).order_by("label", "currency")
+    assert [(r.label, r.currency) for r in routes] == types
+    assert {r.factor for r in routes} == {Decimal("0.5")}
+    assert not routes.filter(destination="price_list").exists()
+    # Price lists are not written yet, so they are not offered, and a posted one is refused.
+    assert "price_list" not in _section(browser.get("/settings").content.decode())
+    refused = browser.post("/settings/prices", data | {"pt-0-destination": "price_list"})
+    assert refused.status_code == 400
+    assert not PriceTypeRoute.objects.filter(shop=world.shop, destination="price_list").exists()
+
+
+def test_a_bad_factor_is_refused_at_its_field(browser, world):
+    label, currency = _types(world)[0]
+    data = {
+        "vendor": "Maison Test",
+        "pt-count": "1",
+        "pt-0-label": label,
+        "pt-0-currency": currency,
+        "pt-0-destination": "none",
+        "pt-0-amount": "wholesale",
+        "pt-0-factor": "-2",
+    }
+    answer = browser.post("/settings/prices", data)
+    assert answer.status_code == 400
+    part = _section(answer.content.decode())
+    assert 'id="pt-0-factor-error"' in part and "above 0" in part
+    assert 'value="Maison Test"' in part  # what was entered stays
+    assert not PricingSettings.objects.filter(shop=world.shop).exists()
