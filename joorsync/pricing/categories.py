@@ -104,3 +104,31 @@ def valid_taxonomy_id(value: str) -> bool:
         and all(p.isdigit() for p in rest.split("-") if rest)
         and (not rest or all(rest.split("-")))
     )
+
+
+#: The taxonomy ids a mapping line may use: those of the built-in table and their parents. Shopify's
+#: whole taxonomy cannot be checked from here, so an id outside this set is refused at the settings
+#: field rather than sent and refused by Shopify ("Invalid product_taxonomy_node_id").
+KNOWN_TAXONOMY_IDS: frozenset[str] = frozenset(
+    {"aa", "aa-1-1", "aa-1-13-8", "aa-5", *DEFAULT_CATEGORIES.values()}
+)
+
+
+def taxonomy_id_known(value: str) -> bool:
+    """Whether `value` (`aa-1-13` or its GID) is one of `KNOWN_TAXONOMY_IDS`."""
+    return value.strip().removeprefix(GID) in KNOWN_TAXONOMY_IDS
+
+
+def category_to_write(
+    *, categories: Any, previous: Any, mappings: Mapping[str, str], created: bool
+) -> str | None:
+    """The taxonomy GID a product write sends, or None to leave Shopify's category alone.
+
+    A new product gets the mapped category. An existing one only when the category mapped from
+    JOOR's categories now differs from the one mapped from the categories last written to Shopify
+    (`previous`, the `joor.categories` metafield): a category the merchant chose in Shopify stands
+    until JOOR's category changes. Nothing mapped → nothing sent (a category is never blanked)."""
+    mapped = taxonomy_for(categories, mappings=mappings)
+    if mapped is None or created:
+        return mapped
+    return mapped if mapped != taxonomy_for(previous, mappings=mappings) else None

@@ -50,6 +50,10 @@ class PriceTypeRoute(models.Model):
     )
     #: The price list the app created for this price type (kept so that it is never made twice).
     price_list_id = models.CharField(max_length=100, blank=True, default="")
+    #: The Shopify market whose buyers see the price list (its catalog is made for that market).
+    market_id = models.CharField(max_length=100, blank=True, default="")
+    #: The market catalog the app made for the price list.
+    catalog_id = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

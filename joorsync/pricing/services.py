@@ -19,6 +19,7 @@ class RouteInput:
     destination: str
     amount: str
     factor: Decimal | None
+    market_id: str = ""
 
 
 @transaction.atomic
@@ -42,7 +43,12 @@ def pricing_settings_save(
             shop=shop,
             label=route.label,
             currency=route.currency,
-            defaults={"destination": route.destination, "amount": route.amount, "factor": route.factor},
+            defaults={
+                "destination": route.destination,
+                "amount": route.amount,
+                "factor": route.factor,
+                "market_id": route.market_id,
+            },
         )
     CategoryMapping.objects.filter(shop=shop).exclude(joor_category__in=list(categories)).delete()
     for name, taxonomy_id in categories.items():
@@ -50,3 +56,10 @@ def pricing_settings_save(
             shop=shop, joor_category=name, defaults={"taxonomy_id": taxonomy_id}
         )
     return settings
+
+
+def price_type_route_list_set(*, route: PriceTypeRoute, price_list_id: str, catalog_id: str) -> None:
+    """Remember the price list (and its catalog) made for a price type, so it is never made twice."""
+    route.price_list_id = price_list_id
+    route.catalog_id = catalog_id
+    route.save(update_fields=["price_list_id", "catalog_id", "updated_at"])

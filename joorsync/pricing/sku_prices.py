@@ -186,3 +186,19 @@ def sku_price_updates(
             continue
         updates.append({"id": current.id, key: f"{Decimal(value).quantize(Decimal('0.01'))}"})
     return updates
+
+
+def book_styles_ensure(book: SkuPriceBook, *, style_ids: Iterable[int]) -> dict[int, StyleSkuPrices]:
+    """The SKU prices of these styles: what the run's book already read, the rest read now (batched)."""
+    wanted = list(dict.fromkeys(style_ids))
+    missing = [i for i in wanted if i not in book._styles]
+    if missing:
+        found = style_sku_prices_read(book.client, style_ids=missing)
+        for style_id in missing:
+            book._styles[style_id] = found.get(style_id, StyleSkuPrices())
+    return {i: book._styles[i] for i in wanted}
+
+
+def book_style_ids(book: SkuPriceBook) -> set[int]:
+    """The styles the run read (an incremental run: the styles JOOR changed)."""
+    return set(book._styles)

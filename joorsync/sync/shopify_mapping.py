@@ -193,6 +193,7 @@ def canonical_to_product_set(
     style_id: int | None,
     status: str | None = None,
     vendor: str | None = None,
+    category: str | None = None,
     location_id: str | None = None,
     include_inventory: bool = False,
     inventory_policy: str | None = None,
@@ -256,4 +257,6 @@ def canonical_to_product_set(
         payload["status"] = status
     if vendor:
         payload["vendor"] = vendor
+    if category:  # a taxonomy GID; absent leaves Shopify's category as it is
+        payload["category"] = category
     return payload

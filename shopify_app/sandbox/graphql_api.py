@@ -33,6 +33,7 @@ from shopify_app.sandbox import inventory_api as _inventory_api  # noqa: F401 - 
 from shopify_app.sandbox import mutations as _mutations  # noqa: F401 - registers mutation resolvers
 from shopify_app.sandbox import orders as _orders  # noqa: F401 - registers order and fulfilment resolvers
 from shopify_app.sandbox import pricing_api as _pricing_api  # noqa: F401 - price lists, catalogs, markets
+from shopify_app.sandbox import taxonomy as _taxonomy  # noqa: F401 - product categories
 from shopify_app.sandbox.cost import MAX_QUERY_COST, MUTATION_COST, requested_cost
 from shopify_app.sandbox.executor import ShopifyExecutor
 from shopify_app.sandbox.resolvers import Context, field_resolver, type_resolver

@@ -143,6 +143,7 @@ class Product:
     variants: list[Variant] = field(default_factory=list)
     metafields: list[Metafield] = field(default_factory=list)
     published_at: str | None = None
+    category: str | None = None  # a `gid://shopify/TaxonomyCategory/…` id (`taxonomy.py`)
     graphql_type = "Product"
 
 

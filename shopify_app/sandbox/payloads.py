@@ -73,8 +73,14 @@ def product_json(state: ShopState, product: Product) -> dict[str, Any]:
             for v in product.variants
         ],
         "has_variants_that_requires_components": False,
-        "category": None,
+        "category": _category(product),
     }
+
+
+def _category(product: Product) -> dict[str, Any] | None:
+    from shopify_app.sandbox.taxonomy import rest_category
+
+    return rest_category(product.category)
 
 
 def _media(state: ShopState, product: Product) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from shopify_app.sandbox.models import (
 )
 from shopify_app.sandbox.payloads import inventory_level_json, product_json
 from shopify_app.sandbox.store import Change, ShopState
+from shopify_app.sandbox.taxonomy import category_errors
 
 MAX_OPTIONS = 3
 MAX_VARIANTS = 2048
@@ -94,6 +95,7 @@ def length_errors(data: dict[str, Any], handle: str | None, *, root: list[str]) 
     vendor = data.get("vendor")
     if isinstance(vendor, str) and len(vendor) > MAX_LENGTH:
         errors.append(user_error(root, "Vendor is too long (maximum is 255 characters)", "INVALID_INPUT"))
+    errors.extend(category_errors(data, root=root))  # an id the taxonomy lacks
     product_type = data.get("productType")
     if isinstance(product_type, str) and len(product_type) > MAX_LENGTH:
         errors.append(
@@ -393,6 +395,8 @@ def apply_product_set(
     for key, attr in SCALAR_FIELDS.items():
         if data.get(key) is not None:
             setattr(product, attr, data[key])
+    if data.get("category") is not None:
+        product.category = data["category"]
     if data.get("tags") is not None:
         product.tags = sorted({tag.strip() for tag in data["tags"] if tag.strip()}, key=str.lower)
     if data.get("metafields") is not None:

@@ -110,6 +110,7 @@ def _domain_specs() -> list[dict[str, str]]:
     from shopify_app.sandbox.schema_inventory import INVENTORY_SPEC
     from shopify_app.sandbox.schema_orders import ORDER_SPEC
     from shopify_app.sandbox.schema_pricing import PRICING_SPEC
+    from shopify_app.sandbox.schema_taxonomy import TAXONOMY_SPEC
 
     return [
         PRODUCT_SPEC,
@@ -119,6 +120,7 @@ def _domain_specs() -> list[dict[str, str]]:
         COLLECTION_SPEC,
         INVENTORY_SPEC,
         PRICING_SPEC,
+        TAXONOMY_SPEC,
     ]
 
 

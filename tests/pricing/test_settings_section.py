@@ -19,7 +19,7 @@ from joorsync.joor.sandbox.defaults import (
     DEFAULT_PASSWORD,
     DEFAULT_USERNAME,
 )
-from joorsync.pricing.models import PriceTypeRoute, PricingSettings
+from joorsync.pricing.models import CategoryMapping, PriceTypeRoute, PricingSettings
 from joorsync.sync.clients import transport_override
 from tests.sync.engine_support import JOOR_BASE, SHOP, make_world
 
@@ -71,17 +71,18 @@ def test_the_section_lists_every_joor_price_type(browser, world):
     assert "Save price settings" in part
 
 
-def test_saving_stores_factors_and_vendor_and_refuses_what_is_not_offered(browser, world):
+def test_saving_stores_destinations_factors_vendor_and_categories(browser, world):
     types = _types(world)
     data = {"vendor": "Maison Test", "sku_prices": "on", "pt-count": str(len(types))}
     for index, (label, currency) in enumerate(types):
         data |= {
             f"pt-{index}-label": label,
             f"pt-{index}-currency": currency,
-            f"pt-{index}-destination": "none",
+            f"pt-{index}-destination": "price_list" if index == 0 else "none",
             f"pt-{index}-amount": "wholesale",
             f"pt-{index}-factor": "0.5",
         }
+    data["categories"] = "Women's > Apparel > Tops = aa-1-13-1"
     answer = browser.post("/settings/prices", data)
     assert answer.status_code == 302
     settings = PricingSettings.objects.get(shop=world.shop)
@@ -89,15 +90,13 @@ def test_saving_stores_factors_and_vendor_and_refuses_what_is_not_offered(browse
     routes = PriceTypeRoute.objects.filter(shop=world.shop).order_by("label", "currency")
     assert [(r.label, r.currency) for r in routes] == types
     assert {r.factor for r in routes} == {Decimal("0.5")}
-    assert not routes.filter(destination="price_list").exists()
-    # Price lists are not written yet, so they are not offered, and a posted one is refused.
-    assert "price_list" not in _section(browser.get("/settings").content.decode())
-    refused = browser.post("/settings/prices", data | {"pt-0-destination": "price_list"})
-    assert refused.status_code == 400
-    assert not PriceTypeRoute.objects.filter(shop=world.shop, destination="price_list").exists()
+    assert routes.filter(destination="price_list").count() == 1
+    assert (
+        CategoryMapping.objects.get(shop=world.shop).taxonomy_id == "gid://shopify/TaxonomyCategory/aa-1-13-1"
+    )
 
 
-def test_a_bad_factor_is_refused_at_its_field(browser, world):
+def test_a_bad_factor_and_a_bad_category_line_are_refused_at_their_fields(browser, world):
     label, currency = _types(world)[0]
     data = {
         "vendor": "Maison Test",
@@ -107,10 +106,64 @@ def test_a_bad_factor_is_refused_at_its_field(browser, world):
         "pt-0-destination": "none",
         "pt-0-amount": "wholesale",
         "pt-0-factor": "-2",
+        "categories": "Tops aa-1-13",
     }
     answer = browser.post("/settings/prices", data)
     assert answer.status_code == 400
     part = _section(answer.content.decode())
     assert 'id="pt-0-factor-error"' in part and "above 0" in part
+    assert 'id="pr-categories-error"' in part and "Line 1" in part
     assert 'value="Maison Test"' in part  # what was entered stays
     assert not PricingSettings.objects.filter(shop=world.shop).exists()
+
+
+def _route_post(world, market: str) -> dict[str, str]:
+    types = _types(world)
+    data = {"vendor": "", "sku_prices": "on", "pt-count": str(len(types))}
+    for index, (label, currency) in enumerate(types):
+        data |= {
+            f"pt-{index}-label": label,
+            f"pt-{index}-currency": currency,
+            f"pt-{index}-destination": "price_list" if label == "EUR-1" else "none",
+            f"pt-{index}-amount": "wholesale",
+            f"pt-{index}-market": market if label == "EUR-1" else "",
+        }
+    return data
+
+
+MARKET_CREATE = """
+mutation MarketCreate($input: MarketCreateInput!) {
+  marketCreate(input: $input) { market { id name } userErrors { field message code } }
+}
+"""
+
+
+def test_the_price_list_market_saves_and_a_wrong_one_is_refused_at_the_field(browser, world):
+    from shopify_app.admin import pricing as api
+
+    client = world.shopify_client()
+    # The merchant has a market for Europe (made as in Shopify admin; a new shop has none).
+    made = client.execute_document(
+        MARKET_CREATE,
+        {
+            "input": {
+                "name": "Europe",
+                "conditions": {"regionsCondition": {"regions": [{"countryCode": "FR"}]}},
+            }
+        },
+        operation_name="MarketCreate",
+    )
+    assert made.data["marketCreate"]["userErrors"] == []
+    markets = api.markets(client)
+    assert [m.name for m in markets] == ["Europe"]
+    index = [label for label, _ in _types(world)].index("EUR-1")
+    bad = browser.post("/settings/prices", _route_post(world, "Europe"))
+    assert bad.status_code == 400
+    assert f'id="pt-{index}-market-error"' in _section(bad.content.decode())
+    assert not PriceTypeRoute.objects.filter(shop=world.shop, destination="price_list").exists()
+    good = browser.post("/settings/prices", _route_post(world, markets[0].id))
+    assert good.status_code == 302
+    route = PriceTypeRoute.objects.get(shop=world.shop, label="EUR-1")
+    assert route.destination == "price_list" and route.market_id == markets[0].id
+    part = _section(browser.get("/settings").content.decode())
+    assert f'<option value="{markets[0].id}" selected>' in part

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.http import QueryDict
 
-from joorsync.pricing.categories import DEFAULT_CATEGORIES, GID, valid_taxonomy_id
+from joorsync.pricing.categories import DEFAULT_CATEGORIES, GID, taxonomy_id_known, valid_taxonomy_id
 from joorsync.pricing.models import PriceTypeRoute, PricingSettings
 from joorsync.pricing.services import RouteInput
 
 MAX_FACTOR = Decimal("999.9999")
+MARKET_GID = "gid://shopify/Market/"
 
 
 @dataclass
@@ -24,6 +25,7 @@ class RouteRow:
     destination: str = PriceTypeRoute.Destination.NONE
     amount: str = PriceTypeRoute.Amount.WHOLESALE
     factor: str = ""
+    market: str = ""  # the Shopify market whose buyers see the price list
     mapped: bool = False  # the price type Shopify's own price comes from (sync settings above)
 
     @property
@@ -40,9 +42,10 @@ class PricingForm:
     errors: dict[str, str] = field(default_factory=dict)
     bound: bool = False
     types_error: str = ""
+    markets: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of the shop's markets
+    markets_error: str = ""
 
-    # Only what a run writes is offered: price lists are not written yet.
-    destinations = [(PriceTypeRoute.Destination.NONE.value, PriceTypeRoute.Destination.NONE.label)]
+    destinations = PriceTypeRoute.Destination.choices
     amounts = PriceTypeRoute.Amount.choices
 
     @classmethod
@@ -67,6 +70,7 @@ class PricingForm:
                     destination=route.destination if route else PriceTypeRoute.Destination.NONE,
                     amount=route.amount if route else PriceTypeRoute.Amount.WHOLESALE,
                     factor="" if route is None or route.factor is None else f"{route.factor.normalize()}",
+                    market=route.market_id if route else "",
                     mapped=_is_mapped(mapped, label, currency),
                 )
             )
@@ -74,8 +78,11 @@ class PricingForm:
         return cls(vendor=settings.vendor, sku_prices=settings.sku_prices, rows=rows, categories=lines)
 
     @classmethod
-    def bind(cls, data: QueryDict, *, mapped: tuple[str, str] | None) -> PricingForm:
+    def bind(
+        cls, data: QueryDict, *, mapped: tuple[str, str] | None, markets: list[tuple[str, str]] | None = None
+    ) -> PricingForm:
         form = cls(
+            markets=list(markets or []),
             vendor=data.get("vendor", ""),
             sku_prices=data.get("sku_prices") == "on",
             categories=data.get("categories", ""),
@@ -95,6 +102,7 @@ class PricingForm:
                     destination=data.get(p + "destination", PriceTypeRoute.Destination.NONE),
                     amount=data.get(p + "amount", PriceTypeRoute.Amount.WHOLESALE),
                     factor=data.get(p + "factor", "").strip(),
+                    market=data.get(p + "market", "").strip()[:100],
                     mapped=_is_mapped(mapped, label, currency),
                 )
             )
@@ -104,10 +112,11 @@ class PricingForm:
         if len(self.vendor) > 255:
             self.errors["vendor"] = "A vendor has at most 255 characters."
         for row in self.rows:
-            if row.destination not in dict(self.destinations):
+            if row.destination not in PriceTypeRoute.Destination.values:
                 self.errors[row.prefix + "destination"] = "Choose where this price type goes."
             if row.amount not in PriceTypeRoute.Amount.values:
                 self.errors[row.prefix + "amount"] = "Choose the wholesale or the retail price."
+            self._check_market(row)
             if row.factor:
                 try:
                     factor = Decimal(row.factor.replace(",", "."))
@@ -121,6 +130,17 @@ class PricingForm:
                     self.errors[row.prefix + "factor"] = "Use at most 4 decimals."
         self.mappings()
         return not self.errors
+
+    def _check_market(self, row: RouteRow) -> None:
+        """A price list reaches buyers through a market's catalog: one of the shop's markets, chosen
+        whenever the shop's markets could be listed."""
+        known = {value for value, _ in self.markets}
+        if row.market and known and row.market not in known:
+            self.errors[row.prefix + "market"] = "Choose one of your Shopify markets."
+        elif row.market and not row.market.startswith(MARKET_GID):
+            self.errors[row.prefix + "market"] = "Choose one of your Shopify markets."
+        elif row.destination == PriceTypeRoute.Destination.PRICE_LIST and known and not row.market:
+            self.errors[row.prefix + "market"] = "Choose the market whose buyers see this price list."
 
     def mappings(self) -> dict[str, str]:
         """The category lines as JOOR category → taxonomy GID (errors noted at the field)."""
@@ -138,6 +158,12 @@ class PricingForm:
                     f"Line {number}: “{value}” is not a Shopify taxonomy category id (like aa-1-13)."
                 )
                 continue
+            if not taxonomy_id_known(value):
+                self.errors["categories"] = (
+                    f"Line {number}: “{value}” cannot be checked here, so it is not sent. "
+                    "Use a category of the built-in list (like aa-1-13 for tops)."
+                )
+                continue
             out[name[:200]] = value if value.startswith(GID) else GID + value
         return out
 
@@ -149,6 +175,7 @@ class PricingForm:
                 destination=row.destination,
                 amount=row.amount,
                 factor=Decimal(row.factor.replace(",", ".")) if row.factor else None,
+                market_id=row.market,
             )
             for row in self.rows
         ]

@@ -2,13 +2,52 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from joorsync.pricing.outside import joor_price_types
 from joorsync.pricing.selectors import category_mappings, price_type_routes, pricing_settings_get
 from joorsync.pricing.ui.forms import PricingForm
+from joorsync.sync.clients import shopify_client_for
 from joorsync.sync.models import JoorAccount
 from joorsync.sync.selectors import joor_account_get
+from shopify_app.admin import pricing as api
+from shopify_app.models import Shop
+
+logger = logging.getLogger(__name__)
+CACHE_SECONDS = 120
+
+
+@dataclass
+class MarketChoices:
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    error: str = ""
+
+
+def market_choices(*, shop: Shop) -> MarketChoices:
+    """The shop's markets (id, "name (currency)") a price list can be shown in: one cached read that
+    may fail (the section then keeps the stored choice and says so)."""
+    key = f"joorsync:pricing:markets:{shop.pk}:{shop.admin_base_url}"
+    cached = cache.get(key)
+    if cached is not None:
+        return MarketChoices(choices=[tuple(c) for c in cached], error="")
+    try:
+        client = shopify_client_for(shop=shop, max_retries=0)
+        try:
+            found = [
+                (m.id, f"{m.name} ({m.base_currency})" if m.base_currency else m.name)
+                for m in api.markets(client)
+            ]
+        finally:
+            client.close()
+    except Exception as exc:  # any failure degrades the choice to the stored one
+        logger.info("markets of %s unavailable: %s", shop.shop_domain, type(exc).__name__)
+        return MarketChoices(error="Your Shopify markets could not be read just now; try again in a minute.")
+    cache.set(key, found, CACHE_SECONDS)
+    return MarketChoices(choices=found)
 
 
 def mapped_price_type(account: JoorAccount | None) -> tuple[str, str] | None:
@@ -33,4 +72,6 @@ def pricing_form_for(request: HttpRequest) -> PricingForm:
         categories=category_mappings(shop=shop),
     )
     form.types_error = error
+    found = market_choices(shop=shop)
+    form.markets, form.markets_error = found.choices, found.error
     return form

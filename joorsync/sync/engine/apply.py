@@ -85,6 +85,8 @@ class Applier:
         self.problems(link, plan.refusals)
         for side in (Side.SHOPIFY, Side.JOOR):
             changes = written_changes(plan, side) + media_sync().image_changes(self._images, side)
+            if side is Side.SHOPIFY:
+                changes += run.shopify.category_changes(link.shopify_product_id)
             if changes:
                 paths = [c["path"] for c in changes]
                 run.event(

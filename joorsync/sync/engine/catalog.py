@@ -34,6 +34,7 @@ from django.utils import timezone
 from joorsync.joor.records import Style
 from joorsync.linesheets.passes import linesheets_pass
 from joorsync.media.sync import image_sync_of, images_unchanged
+from joorsync.pricing.price_lists import price_lists_pass
 from joorsync.sync.canonical import CanonicalProduct, flatten
 from joorsync.sync.engine import creating, linkrows
 from joorsync.sync.engine.joor_side import joor_item
@@ -348,6 +349,7 @@ class CatalogRun:
 def run_catalog(run: SyncRun, *, incremental: bool) -> None:
     CatalogRun(run, incremental=incremental).execute()
     linesheets_pass(run)  # JOOR linesheets ↔ Shopify collections, after the products are in step
+    price_lists_pass(run, incremental=incremental)  # JOOR price types → Shopify price lists
 
 
 def shopify_side_unchanged(run: SyncRun, link: ProductLink, node: Mapping[str, Any]) -> bool:

@@ -23,7 +23,12 @@ from django.db import transaction
 
 from joorsync.joor.client import JoorClient
 from joorsync.joor.errors import JoorRateLimited, JoorTransientError
-from joorsync.pricing.selectors import price_type_factors, pricing_settings_get, sku_price_book_for
+from joorsync.pricing.selectors import (
+    category_mappings,
+    price_type_factors,
+    pricing_settings_get,
+    sku_price_book_for,
+)
 from joorsync.stock.engine import stock_held, stock_review
 from joorsync.sync.accounts import location_warehouses_of
 from joorsync.sync.canonical import CanonicalProduct, parse_variant_path
@@ -106,6 +111,7 @@ class SyncRun:
         )
         self.shopify.on_stock_held = lambda held: stock_held(self, held)
         self.shopify.vendor = pricing_settings_get(shop=self.shop).vendor
+        self.shopify.category_mappings = category_mappings(shop=self.shop)
         self._joor_client = joor
         self._joor: JoorSide | None = None
         self._prices: PriceMapping | None = None

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from joorsync.pricing.categories import category_to_write
 from joorsync.stock.places import LEVELS_KEY, StockPlaces, level_of, stock_places
 from joorsync.sync.canonical import CanonicalProduct
 from joorsync.sync.engine.shopify_writes import ShopifyWrites, StockHold, bulk_finish_waiter
@@ -156,6 +157,9 @@ class ShopifySide:
         self._prefix = idempotency_prefix
         self._writes: ShopifyWrites | None = None
         self.vendor = ""  # every product write sends it when set (a setting: `joorsync.pricing`)
+        #: The shop's own JOOR category → taxonomy lines (`joorsync.pricing.categories`).
+        self.category_mappings: dict[str, str] = {}
+        self._category_writes: dict[str, str] = {}  # product id → category sent this run
 
     # ------------------------------------------------------------------ reads
 
@@ -286,14 +290,30 @@ class ShopifySide:
         # sells so: `canonical_to_product_set`); any other policy a merchant chose is left alone.
         was_made_to_order = product_metafields(node).get("made_to_order") is True
         stops = was_made_to_order and merged.joor.get("made_to_order") is not True
-        return self.writes.set_product(
+        category = category_to_write(
+            categories=merged.joor.get("categories"),
+            previous=product_metafields(node).get("categories"),
+            mappings=self.category_mappings,
+            created=False,
+        )
+        returned = self.writes.set_product(
             product_id=product_id,
             merged=merged,
             style_id=style_id,
             variant_ids=variant_ids,
             inventory_policy="DENY" if stops else None,
             files=files,
+            category=category,
         )
+        if category:
+            self._category_writes[product_id] = category
+        return returned
+
+    def category_changes(self, product_id: str) -> list[dict[str, Any]]:
+        """The product history's row for the category this run wrote to `product_id` (JOOR's
+        category changed since the last sync; the value before is not read, so it is not restored)."""
+        written = self._category_writes.pop(product_id, None)
+        return [{"path": "category", "new": written, "by": "merge"}] if written else []
 
     def queue_stock(
         self,
@@ -352,6 +372,12 @@ class ShopifySide:
             location_id=self.location_id,
             include_inventory=bool(self.location_id),
             vendor=self.vendor or None,
+            category=category_to_write(
+                categories=product.joor.get("categories"),
+                previous=None,
+                mappings=self.category_mappings,
+                created=True,
+            ),
         )
         payload["handle"] = style_handle(product.style_number, style_id)
         return payload

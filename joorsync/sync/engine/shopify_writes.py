@@ -143,11 +143,16 @@ class ShopifyWrites:
         variant_ids: Mapping[str, str],
         inventory_policy: str | None = None,
         files: list[dict[str, Any]] | None = None,
+        category: str | None = None,
     ) -> dict[str, Any] | None:
         """productSet of the whole product by id; returns the product as Shopify now has it.
         `files`: the product's media as they should be (images ride in the same call)."""
         payload = canonical_to_product_set(
-            merged, style_id=style_id, vendor=self.vendor or None, inventory_policy=inventory_policy
+            merged,
+            style_id=style_id,
+            vendor=self.vendor or None,
+            inventory_policy=inventory_policy,
+            category=category,
         )
         if files is not None:
             payload["files"] = files

@@ -31,6 +31,7 @@ PRODUCT_FIELD_LABELS = {
     "product_type": "Product type",
     "tags": "Tags",
     "images": "Images",
+    "category": "Product category",
 }
 #: A colour's image on its Shopify variants: `images.color[<colour code>]`.
 COLOUR_IMAGE_PREFIX = "images.color["
@@ -144,6 +145,9 @@ def field_label(path: str, names: VariantNames | None = None) -> str:
             (n for k, n in (names or {}).items() if k.split("/", 1)[0] == quote(code, safe="")), code
         )
         return f"Colour image — {colour}"
+    if path.startswith("price_list[") and "].variants[" in path and path.endswith("]"):
+        name, _, key = path[len("price_list[") : -1].partition("].variants[")
+        return f"Price list {name} — {variant_label(key, names)}"
     if path.startswith(JOOR_PREFIX):
         return joor_field_label(path[len(JOOR_PREFIX) :])
     if path.startswith("joor."):
