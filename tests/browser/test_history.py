@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from joorsync.sync.models import SyncJob
+from playwright.sync_api import expect
+
+from joorsync.sync.models import ProductLink, SyncJob
 from tests.browser.harness import World
 from tests.browser.pages import assert_page_ok
 
@@ -37,3 +39,17 @@ def test_a_write_is_restored_from_the_history_and_reaches_both_sides(
     page.reload()
     assert "written to both sides" in page.content()
     shoot("history-restored")
+
+
+def test_a_thumbnail_that_cannot_load_is_hidden_and_the_name_stays(signed_in: Any, world: World) -> None:
+    world.sync()
+    link = world.links()[0]
+    with world.lock:
+        ProductLink.objects.filter(pk=link.pk).update(image_url="https://cdn.unreachable.invalid/coat.jpg")
+    page = signed_in
+    assert_page_ok(page, page.goto(f"/links/{link.pk}/history"))
+    thumb = page.locator("h1 img.thumb")
+    expect(thumb).to_have_count(1)
+    expect(thumb).to_have_attribute("hidden", "")  # hidden by the page, not absent
+    expect(thumb).to_be_hidden()
+    expect(page.locator("h1")).to_contain_text("History of")
