@@ -13,15 +13,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from joorsync.joor.errors import JoorAuthError, JoorError
 from joorsync.linesheets.models import LinesheetLink
 from joorsync.linesheets.plan import Refused
 from joorsync.linesheets.selectors import linesheet_links, linesheet_settings_get
 from joorsync.sync.engine import linkrows
 from joorsync.sync.engine.plan import Refusal
+from joorsync.sync.engine.steps import catalog_step
 from joorsync.sync.jobs import sync_event_record
 from joorsync.sync.models import ProductLink
-from shopify_app.admin.errors import ShopifyAuthError, ShopifyError
 
 if TYPE_CHECKING:
     from joorsync.linesheets.to_shopify import Outcome
@@ -84,7 +83,7 @@ class LinesheetPass:
         joor_client = self.run.joor.client
         joor_usage = (joor_client.usage.requests, joor_client.usage.credits)
         skipped: list[str] = []
-        try:
+        with catalog_step(self.run, action="linesheets_stopped", what="Linesheets and collections"):
             links = linesheet_links(shop=self.shop)
             if settings.shopify_to_joor:
                 if self.run.settings.allow_write_joor:
@@ -96,16 +95,6 @@ class LinesheetPass:
                     JoorToShopify(self).execute(linesheet_links(shop=self.shop))
                 else:
                     skipped.append("JOOR → Shopify (the sync direction does not write to Shopify)")
-        except (ShopifyAuthError, JoorAuthError):
-            raise
-        except (ShopifyError, JoorError) as exc:
-            self.run.counts.errors += 1
-            self.run.event(
-                action="linesheets_stopped",
-                level="warning",
-                message=f"Linesheets and collections were not synced this time ({type(exc).__name__}: {exc}); "
-                "the next run tries again",
-            )
         now = self.run.shopify.client.usage
         usage = {
             "shopify_requests": now.get("requests", 0) - shopify_usage.get("requests", 0),

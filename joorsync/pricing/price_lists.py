@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from joorsync.joor.errors import JoorAuthError, JoorError
 from joorsync.pricing.models import PriceTypeRoute
 from joorsync.pricing.services import price_type_route_list_set
 from joorsync.pricing.sku_prices import StyleSkuPrices, book_style_ids, book_styles_ensure
 from joorsync.sync.canonical import JOOR_PREFIX, variant_key
 from joorsync.sync.engine import linkrows
 from joorsync.sync.engine.plan import Refusal
+from joorsync.sync.engine.steps import catalog_step
 from joorsync.sync.jobs import sync_event_record
 from joorsync.sync.models import ProductLink, VariantLink
 from shopify_app.admin import pricing as api
-from shopify_app.admin.errors import ShopifyAuthError, ShopifyError
+from shopify_app.admin.errors import ShopifyError
 
 if TYPE_CHECKING:
     from joorsync.sync.engine.run import SyncRun
@@ -127,18 +127,8 @@ class PriceListPass:
             self._summary(skipped="the sync direction does not write to Shopify")
             return
         before = dict(self.client.usage)
-        try:
+        with catalog_step(self.run, action="price_lists_stopped", what="Shopify price lists"):
             self._execute(routes)
-        except (ShopifyAuthError, JoorAuthError):
-            raise
-        except (ShopifyError, JoorError) as exc:
-            self.run.counts.errors += 1
-            self.run.event(
-                action="price_lists_stopped",
-                level="warning",
-                message=f"Shopify price lists were not synced this time ({type(exc).__name__}: {exc}); "
-                "the next run tries again",
-            )
         now = self.client.usage
         self._summary(
             usage={
