@@ -43,6 +43,11 @@ def product_link_manual(
         for row in rows:
             if keep is not None and row.pk != keep.pk:
                 row.delete()
+        left = (
+            keep.shopify_product_id
+            if keep is not None and keep.shopify_product_id and keep.shopify_product_id != shopify_product_id
+            else ""
+        )
         link = keep or ProductLink(shop=shop)
         link.shopify_product_id = shopify_product_id
         link.joor_style_id = joor_style_id
@@ -51,8 +56,21 @@ def product_link_manual(
         link.method = ProductLink.Method.MANUAL
         link.snapshot = None
         link.snapshot_hash = ""
+        left_title = link.shopify_title if left else ""
         link.note = f"linked by {user}"
+        if left:
+            link.shopify_title = ""
         link.save()
+        if left:
+            # The product this style was linked to before keeps the style's JOOR fields (undoing a
+            # link writes nothing to Shopify): it is listed at once, saying why, as the next sync would.
+            ProductLink.objects.create(
+                shop=shop,
+                shopify_product_id=left,
+                shopify_title=left_title,
+                status=ProductLink.Status.UNMATCHED_SHOPIFY,
+                note=f"its JOOR style was linked by hand to Shopify product {shopify_product_id}: link it by hand",
+            )
         sync_event_record(action="linked_by_hand", shop=shop, link=link, message=f"Linked by {user}")
         sync_job_request(
             shop=shop,

@@ -58,3 +58,24 @@ def test_a_side_linked_elsewhere_is_refused_and_unlink_stops_syncing():
     assert result.counts.shopify["updated"] == 0
     assert world.shopify_client().product(first.shopify_product_id)["title"] != "Not synced any more"
     assert ProductLink.objects.get(pk=first.pk).status == "unlinked"
+
+
+def test_a_style_linked_by_hand_to_another_product_leaves_the_first_listed_at_once():
+    world = make_world(styles=2)
+    world.run()
+    first, second = ProductLink.objects.filter(shop=world.shop).order_by("joor_style_id")[:2]
+    product_link_unlink(link=first, user="ops")
+    product_link_unlink(link=second, user="ops")
+    moved = product_link_manual(
+        shop=world.shop,
+        shopify_product_id=second.shopify_product_id,
+        joor_style_id=first.joor_style_id,
+        user="ops",
+    )
+    assert (moved.shopify_product_id, moved.joor_style_id) == (second.shopify_product_id, first.joor_style_id)
+    assert moved.shopify_title == ""  # the old product's title is not kept on the new pair
+    # the product the style left still carries the style's JOOR fields: listed, saying why, before any sync
+    left = ProductLink.objects.get(shop=world.shop, shopify_product_id=first.shopify_product_id)
+    assert left.status == ProductLink.Status.UNMATCHED_SHOPIFY and left.joor_style_id is None
+    assert "link it by hand" in left.note and second.shopify_product_id in left.note
+    assert left.shopify_title == first.shopify_title

@@ -319,9 +319,10 @@ class SyncRun:
         _unpriced(plan, data, self.gate)
         _one_sided_variants(plan, data, held=set(open_conflicts) | set(resolving))
         stock_review(plan, shopify=self.shopify, node=node, variant_keys=variant_keys_of(link))
-        if plan.shopify.changes and data.foreign_variants:
+        if data.foreign_variants:
             # productSet replaces the variant list: a product with variants outside Color × Size
-            # would lose them, so nothing is written to it.
+            # would lose them, so nothing is written to it; and those variants are compared with
+            # nothing, so the product stays a listed problem until they are Color × Size again.
             for change in plan.shopify.changes:
                 plan.keep_base(change.path)
             plan.shopify.changes = []
