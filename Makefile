@@ -40,6 +40,8 @@ bench: migrate
 	$(BIN)/python manage.py webhook_bench
 	$(BIN)/python manage.py sync_bench --styles 500 --skus-per-style 12
 	$(BIN)/python manage.py sync_bench --styles 2000 --skus-per-style 12
+	$(BIN)/python manage.py sync_bench --styles 2000 --skus-per-style 4 --images 3 --deliveries 4 --locations 2
+	$(BIN)/python manage.py sync_bench --styles 2000 --skus-per-style 4 --price-types 2
 	$(BIN)/python manage.py echo_bench --products 2000
 	$(BIN)/python manage.py ui_bench --rows 10000
 	$(BIN)/python manage.py chaos_bench --styles 2000 --shopify-only 300 --kills 10 --orders 300 --order-kills 10

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "joorsync.pricing",
     "joorsync.linesheets",
     "joorsync.media",
+    "joorsync.stock",
 ]
 
 MIDDLEWARE = [

@@ -121,10 +121,13 @@ class CatalogAssetsMixin:
         color_code: str | None = None,
         swatch: bool = False,
         replace_existing: bool = False,
+        retry: bool | None = None,
     ) -> ImageUpload:
         """`POST /v2/style-number/{sn}/{sid}/image/`: one image, from a public `url` or as `content`
         (JPEG or PNG bytes, at most 4 MB). With `color_code` the image is that color's (one per color),
-        with `swatch=True` too its swatch; `replace_existing` deletes the style's other images first."""
+        with `swatch=True` too its swatch; `replace_existing` deletes the style's other images first.
+        `retry=False` sends even a replacing upload once (each upload costs credits); by default only
+        a replacing one is retried (a retry of an adding one would store a second copy)."""
         check_v2_image_filename(filename)
         if isinstance(display_order, bool) or not isinstance(display_order, int) or display_order < 0:
             raise ValueError("display_order is a non-negative integer (JOOR requires it)")
@@ -168,7 +171,7 @@ class CatalogAssetsMixin:
             content=content,
             content_type=content_type,
             parse=parse,
-            max_retries=None if replaces else 0,
+            max_retries=None if replaces and retry is not False else 0,
         )
         return result
 

@@ -78,6 +78,10 @@ class LinesheetLink(models.Model):
     #: …and its product count then (the timestamp has a one-second resolution; the count catches a
     #: product taken out within the same second).
     shopify_products_count = models.IntegerField(null=True, blank=True)
+    #: The `updatedAt` whose product order was read and found as agreed at least a second later. A
+    #: reorder by a person within the second of the app's write leaves `updatedAt` and the count as
+    #: they were, so until this equals `shopify_updated_at` the first page of products is compared.
+    order_checked_at = models.CharField(max_length=40, blank=True, default="")
     synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

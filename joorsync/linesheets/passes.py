@@ -37,6 +37,8 @@ class PassCounts:
     removed: int = 0
     moved: int = 0
     put_back: int = 0
+    adopted: int = 0
+    titles_kept: int = 0
     problems: int = 0
     joor_written: int = 0
     previews: list[dict[str, Any]] = field(default_factory=list)
@@ -59,6 +61,8 @@ class PassCounts:
             "products_removed": self.removed,
             "products_moved": self.moved,
             "products_put_back": self.put_back,
+            "collections_found": self.adopted,
+            "titles_kept": self.titles_kept,
             "joor_linesheets_written": self.joor_written,
             "problems": self.problems,
         }
@@ -122,6 +126,8 @@ class LinesheetPass:
             f"{c.removed} removed, {c.moved} moved, {c.put_back} put back; {c.joor_written} JOOR linesheets "
             f"written; {c.problems} problems."
         )
+        if c.titles_kept:
+            text += f" {c.titles_kept} collections keep the title a person gave them."
         if self.preview:
             text = f"Would sync {len(c.previews)} linesheets (nothing written)."
         if skipped:
@@ -160,6 +166,8 @@ class LinesheetPass:
         c.removed += len(plan.remove)
         c.moved += len(plan.moves)
         c.put_back += len(plan.put_back)
+        c.adopted += int(outcome.adopted)
+        c.titles_kept += int(outcome.title_kept is not None)
         name = link.title or link.joor_key
         changes: list[tuple[str, str, str]] = []
         if not outcome.created:
@@ -197,9 +205,27 @@ class LinesheetPass:
                         "product": product,
                     },
                 )
-        if outcome.created or outcome.attrs or not plan.empty or outcome.kept:
+        if outcome.title_kept is not None:
+            kept, joor_name = outcome.title_kept
+            self.run.event(
+                action="linesheet_title_kept",
+                level="warning",
+                side="shopify",
+                message=f"Collection “{kept}” keeps the title it was given in Shopify: JOOR renamed the "
+                f"linesheet to “{joor_name}” since, and a person's title is not overwritten (rename the "
+                "collection in Shopify to follow JOOR)",
+                details={
+                    "linesheet": link.joor_key,
+                    "collection": link.shopify_collection_id,
+                    "kept": kept,
+                    "joor": joor_name,
+                },
+            )
+        if outcome.created or outcome.adopted or outcome.attrs or not plan.empty or outcome.kept:
             what = Counter({"added": len(plan.add), "removed": len(plan.remove), "moved": len(plan.moves)})
             parts = [f"{n} {k}" for k, n in what.items() if n]
+            if outcome.adopted:
+                parts.insert(0, "already in Shopify (made for this linesheet before), taken over")
             if outcome.attrs:
                 parts.append("changed: " + ", ".join(sorted(outcome.attrs)))
             if outcome.kept:

@@ -27,6 +27,10 @@ METAFIELD_TYPES = {
 MAX_TITLE = 255  # Shopify's collection title limit
 MAX_JOOR_NAME = 100  # JOOR's delivery_name / collection name limit
 MOVES_PER_CALL = 250  # collectionReorderProducts takes up to 250 moves
+#: Written on creation only: the linesheet a collection was made for, so a collection whose creation
+#: answer was lost (or made before the app was reinstalled) is recognised instead of made twice.
+KEY_METAFIELD = "linesheet"
+LOOKUPS_PER_QUERY = 25  # linesheets per `collections(query: "handle:… OR title:…")` lookup
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +285,49 @@ def metafield_inputs(values: Mapping[str, Any]) -> list[dict[str, Any]]:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True) if kind == "json" else str(value)
         out.append({"namespace": METAFIELD_NAMESPACE, "key": key, "type": kind, "value": text})
     return out
+
+
+def title_change(*, base: str | None, wanted: str, current: str) -> tuple[str | None, bool]:
+    """Three-way on a collection's title: (the title to write or None, whether a person's title is
+    kept). JOOR's name is written only when JOOR renamed the linesheet since the last agreement
+    (`base`); when a person also renamed the collection since, to something else, theirs stays."""
+    if not wanted or wanted == base or wanted == current:
+        return None, False
+    if base not in (None, "") and current and current != base:
+        return None, True
+    return wanted, False
+
+
+def order_agreed(page: Sequence[str], agreed: Sequence[str], *, page_size: int) -> bool:
+    """Does the first page of a collection's products (manual order) start with the order last
+    agreed? Products a person added after the agreed ones do not count."""
+    size = min(len(agreed), page_size)
+    return list(page[:size]) == list(agreed[:size])
+
+
+def collection_handle(title: str) -> str:
+    """The handle Shopify derives from a title (lower case, runs of other characters than letters,
+    digits and `_` made one `-`), before a taken one gets its `-1`."""
+    import re
+
+    return re.sub(r"[^\w]+", "-", title.strip().lower()).strip("-")
+
+
+def search_quoted(value: str) -> str:
+    """A value quoted for Shopify's search syntax (backslash before `"` and `\\`)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def lookup_terms(title: str) -> list[str]:
+    """The `collections` filters that find a collection made with this title: its derived handle,
+    and its title (a handle taken by another collection gets a suffix)."""
+    terms = []
+    handle = collection_handle(title)
+    if handle:
+        terms.append(f"handle:{handle}")
+    if title.strip():
+        terms.append(f"title:{search_quoted(title.strip())}")
+    return terms
 
 
 def linesheet_refusals(sheet: Linesheet) -> list[Refused]:

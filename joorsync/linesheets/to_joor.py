@@ -6,6 +6,8 @@ writes v4 collections (`bulk_create` / `bulk_update`, all collections of the pas
 each); a v2 account changes only the styles whose placement changed, each through a style write with
 `delivery_overwrite` 3 (add) or 4 (remove) of the style as JOOR has it, read just before (so nothing
 else of the style is sent but what JOOR holds). Products without a JOOR style are left out and named.
+A renamed collection renames its linesheet (v4 `name` in the `bulk_update`; v2 `delivery_name` of a
+style write), and a v4 linesheet is looked up by `external_id` before it is created.
 """
 
 from __future__ import annotations
@@ -103,13 +105,22 @@ class ShopifyToJoor:
         creates = [w for w in wanted if not w.link.joor_collection_id]
         updates = [w for w in wanted if w.link.joor_collection_id and _changed(w)]
         if creates:
+            existing = self._existing_by_external_id()
+            for item in list(creates):
+                found = existing.get(item.link.joor_key)
+                if found:  # made by an earlier run whose answer was lost: take it over
+                    item.link.joor_collection_id = found
+                    creates.remove(item)
+                    updates.append(item)
+        if creates:
             result = self.joor.collections_create([_write(w, create=True) for w in creates])
             made = {str(obj.get("external_id")): str(obj.get("id")) for obj in result.data if obj.get("id")}
             for item in creates:
                 failure = _failure_of(result, "external_id", item.link.joor_key)
-                existing = (failure.details or {}).get("collection_id") if failure is not None else None
-                if existing:  # made by an earlier run whose answer was lost: take it over
-                    item.link.joor_collection_id = str(existing)
+                details: dict[str, Any] = (failure.details or {}) if failure is not None else {}
+                taken = details.get("collection_id")
+                if taken:  # made by an earlier run whose answer was lost: take it over
+                    item.link.joor_collection_id = str(taken)
                     updates.append(item)
                 elif failure is not None:
                     self.owner.problems(item.link, [_refused(failure)], side="joor")
@@ -125,6 +136,17 @@ class ShopifyToJoor:
                 else:
                     self._agreed(item)
 
+    def _existing_by_external_id(self) -> dict[str, str]:
+        """JOOR's collections by `external_id`, read before creating: `GET /v4/collections` takes no
+        filter but the account (JOOR's reference, get-collections), so the list is read whole, and
+        only in a pass that has a linesheet to create."""
+        found: dict[str, str] = {}
+        for obj in self.joor.iter_collections():
+            external_id, collection_id = obj.get("external_id"), obj.get("id")
+            if external_id and collection_id:
+                found.setdefault(str(external_id), str(collection_id))
+        return found
+
     # ------------------------------------------------------------------ v2
 
     def _v2(self, item: Wanted) -> None:
@@ -134,8 +156,11 @@ class ShopifyToJoor:
         old_order = {p: i + 1 for i, p in enumerate(base)}
         renamed = link.attrs.get("title") not in (None, item.title)
         removes = [p for p in base if p not in order]
-        adds = [p for p in item.members if p not in old_order or old_order[p] != order[p] or renamed]
+        adds = [p for p in item.members if p not in old_order or old_order[p] != order[p]]
         moved_from = [p for p in adds if p in old_order]
+        # A style written with the delivery's code and the new name renames the linesheet for all its
+        # styles (JOOR matches v2 deliveries by code): an add carries it, else one style that stays.
+        carrier = item.members[:1] if renamed and not adds else []
         gone_styles = linked_styles_by_product(shop=self.owner.shop, product_ids=removes)
         failures: list[str] = []
         delivery = {"delivery_name": item.title[:MAX_JOOR_NAME], "delivery_code": link.joor_key}
@@ -143,13 +168,13 @@ class ShopifyToJoor:
             style = item.styles.get(product) or gone_styles.get(product)
             if style is not None:
                 failures += self._style_write(style, [delivery], REMOVE)
-        for product in adds:
+        for product in adds + carrier:
             entry = {**delivery, "style_display_order": order[product]}
             failures += self._style_write(item.styles[product], [entry], ADD)
         if failures:
             self.owner.problems(link, [Refused("joor_refused", "; ".join(failures)[:2000])], side="joor")
             return
-        if removes or adds:
+        if removes or adds or carrier:
             self.owner.counts.joor_written += 1
         self._agreed(item, wrote=False)
 

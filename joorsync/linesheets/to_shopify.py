@@ -4,19 +4,26 @@ Each delivery the linked products agreed on is a custom collection sorted MANUAL
 JOOR's `style_display_order`, its ship window and season in `joor.*` collection metafields, its title
 the delivery's name. Writes are batched (250 products per add, remove or reorder call) and a
 collection's state is read back only when someone else changed it since the app's last writes (its
-`updatedAt`). A collection Shopify refuses becomes a problem of that collection; the pass goes on.
+`updatedAt`, and its first page of products while that `updatedAt` is the second of the app's own
+write). Before creating, the collections already made for a linesheet are looked up, so a creation
+whose answer was lost is taken over, never made twice. A collection Shopify refuses becomes a problem
+of that collection; the pass goes on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from joorsync.linesheets.models import LinesheetLink
 from joorsync.linesheets.plan import (
+    KEY_METAFIELD,
+    LOOKUPS_PER_QUERY,
+    METAFIELD_NAMESPACE,
     MOVES_PER_CALL,
     Linesheet,
     MembershipPlan,
@@ -25,8 +32,11 @@ from joorsync.linesheets.plan import (
     chunks,
     linesheet_refusals,
     linesheets_from_snapshots,
+    lookup_terms,
     membership_plan,
     metafield_inputs,
+    order_agreed,
+    title_change,
 )
 from joorsync.linesheets.selectors import linked_deliveries
 from shopify_app.admin import collections as api
@@ -37,6 +47,9 @@ if TYPE_CHECKING:
     from joorsync.linesheets.passes import LinesheetPass
 
 IDS_PER_QUERY = 50  # collection ids per `collections(query: "id:… OR …")` read
+#: How long after a collection's `updatedAt` second a read of its order is taken as final: the
+#: second itself, plus one for the clocks of Shopify and of this server.
+SETTLED_AFTER = timedelta(seconds=2)
 
 
 class CollectionRefused(Exception):
@@ -54,6 +67,9 @@ class Outcome:
     last_job: Job | None = None
     seen_updated_at: str = ""  # the collection's `updatedAt` when its products had to be read
     seen_count: int | None = None
+    adopted: bool = False  # found in Shopify (an earlier creation whose answer was lost)
+    title_kept: tuple[str, str] | None = None  # (a person's title kept, JOOR's new name)
+    order_checked_at: str = ""  # the `updatedAt` whose order this run read and found settled
 
 
 class JoorToShopify:
@@ -72,13 +88,20 @@ class JoorToShopify:
         remote = self._read(
             [link.shopify_collection_id for link in mine.values() if link.shopify_collection_id]
         )
+        todo = []
         for key in sorted(sheets):
             link = links.get(key)
             if link is not None and link.origin != LinesheetLink.Origin.JOOR:
                 continue  # a Shopify collection sent to JOOR: that side owns it
             if link is not None and link.status == LinesheetLink.Status.GONE_SHOPIFY:
                 continue  # deleted in Shopify by a person: never made again behind their back
-            self._one(sheets[key], link, remote)
+            todo.append((sheets[key], link))
+        found = self._lookup(
+            [sheet for sheet, link in todo if link is None or not link.shopify_collection_id],
+            taken={link.shopify_collection_id for link in links.values() if link.shopify_collection_id},
+        )
+        for sheet, link in todo:
+            self._one(sheet, link, remote, found.get(sheet.key))
         for key, link in mine.items():
             if key not in sheets and link.status == LinesheetLink.Status.ACTIVE:
                 self._gone_from_joor(link)
@@ -95,10 +118,33 @@ class JoorToShopify:
                 found[raw["id"]] = raw
         return found
 
+    def _lookup(self, sheets: list[Linesheet], *, taken: set[str]) -> dict[str, api.FoundCollection]:
+        """Before creating: the collections already made for these linesheets (an earlier creation
+        whose answer was lost, or one made before the app was installed again), found by the handle
+        and title they were made with and recognised by the app's `joor.linesheet` metafield (or,
+        made before that metafield, `joor.delivery_code`). The oldest wins; one query per 25."""
+        if self.owner.preview:
+            return {}
+        wanted = {sheet.key: sheet for sheet in sheets if sheet.attrs()["title"]}
+        found: dict[str, api.FoundCollection] = {}
+        for part in chunks(sorted(wanted), LOOKUPS_PER_QUERY):
+            terms = [term for key in part for term in lookup_terms(wanted[key].attrs()["title"])]
+            for hit in api.collections_lookup(self.client, query=" OR ".join(terms)):
+                if hit.collection.id in taken or hit.collection.smart:
+                    continue
+                key = hit.linesheet or hit.delivery_code
+                if key in wanted and key not in found:
+                    found[key] = hit
+        return found
+
     # ------------------------------------------------------------------ one collection
 
     def _one(
-        self, sheet: Linesheet, link: LinesheetLink | None, remote: Mapping[str, Mapping[str, Any]]
+        self,
+        sheet: Linesheet,
+        link: LinesheetLink | None,
+        remote: Mapping[str, Mapping[str, Any]],
+        found: api.FoundCollection | None,
     ) -> None:
         owner = self.owner
         refusals = linesheet_refusals(sheet)
@@ -123,7 +169,9 @@ class JoorToShopify:
             owner.problems(link, refusals)
             return
         try:
-            outcome = self._write(link, sheet, wanted, wanted_attrs, remote.get(link.shopify_collection_id))
+            outcome = self._write(
+                link, sheet, wanted, wanted_attrs, remote.get(link.shopify_collection_id), found
+            )
         except CollectionRefused as exc:
             owner.problems(link, [Refused("shopify_refused", f"Shopify refused the collection: {exc}")])
             return
@@ -146,7 +194,18 @@ class JoorToShopify:
             # Read again because someone else changed it, and nothing to write: as it is now is agreed.
             link.shopify_updated_at = outcome.seen_updated_at
             link.shopify_products_count = outcome.seen_count
-            link.save(update_fields=["shopify_updated_at", "shopify_products_count", "updated_at"])
+            link.order_checked_at = outcome.order_checked_at
+            link.save(
+                update_fields=[
+                    "shopify_updated_at",
+                    "shopify_products_count",
+                    "order_checked_at",
+                    "updated_at",
+                ]
+            )
+        elif outcome.order_checked_at:
+            link.order_checked_at = outcome.order_checked_at
+            link.save(update_fields=["order_checked_at", "updated_at"])
         owner.record_collection(link, outcome)
 
     def _write(
@@ -156,15 +215,29 @@ class JoorToShopify:
         wanted: list[str],
         wanted_attrs: dict[str, Any],
         raw: Mapping[str, Any] | None,
+        found: api.FoundCollection | None = None,
     ) -> Outcome:
         outcome = Outcome()
+        if not link.shopify_collection_id and found is not None:
+            # Made already: taken over as it is, JOOR's values written where they differ.
+            link.shopify_collection_id = found.collection.id
+            link.members, link.attrs = [], {"title": found.collection.title}
+            link.shopify_updated_at, link.shopify_products_count, link.order_checked_at = "", None, ""
+            link.save()
+            outcome.adopted, raw = True, found.raw
         if not link.shopify_collection_id:
+            key_metafield = {
+                "namespace": METAFIELD_NAMESPACE,
+                "key": KEY_METAFIELD,
+                "type": "single_line_text_field",
+                "value": sheet.key,
+            }
             result = api.collection_create(
                 self.client,
                 collection={
                     "title": wanted_attrs["title"],
                     "sortOrder": "MANUAL",
-                    "metafields": metafield_inputs(wanted_attrs),
+                    "metafields": [*metafield_inputs(wanted_attrs), key_metafield],
                 },
             )
             _check(result)
@@ -176,6 +249,14 @@ class JoorToShopify:
             current: list[str] = []
         else:
             changes, outcome.kept = attrs_changes(base=link.attrs, wanted=wanted_attrs)
+            if "title" in changes:
+                base_title = link.attrs.get("title")
+                current_title = str(raw.get("title") or "") if raw is not None else str(base_title or "")
+                title, kept = title_change(base=base_title, wanted=changes["title"], current=current_title)
+                if title is None:
+                    del changes["title"]
+                if kept:
+                    outcome.title_kept = (current_title, wanted_attrs["title"])
             if changes:
                 collection: dict[str, Any] = {"id": link.shopify_collection_id}
                 if "title" in changes:
@@ -186,19 +267,7 @@ class JoorToShopify:
                 if len(collection) > 1:
                     _check(api.collection_update(self.client, collection=collection))
                 outcome.attrs = changes
-            unchanged = (
-                raw is not None
-                and str(raw.get("updatedAt") or "") == link.shopify_updated_at
-                and _count(raw) == link.shopify_products_count
-            )
-            if not unchanged and raw is not None:
-                outcome.seen_updated_at = str(raw.get("updatedAt") or "")
-                outcome.seen_count = _count(raw)
-            current = (
-                list(link.members)
-                if unchanged
-                else api.collection_product_ids(self.client, collection_id=link.shopify_collection_id)
-            )
+            current = self._current(link, raw, outcome)
         plan = membership_plan(base=link.members, wanted=wanted, current=current)
         outcome.plan = plan
         cid = link.shopify_collection_id
@@ -219,6 +288,34 @@ class JoorToShopify:
             outcome.last_job = reordered.job
         return outcome
 
+    def _current(self, link: LinesheetLink, raw: Mapping[str, Any] | None, outcome: Outcome) -> list[str]:
+        """The collection's products as they are. Its `updatedAt` and count as the app left them mean
+        nobody changed it, except within the second of the app's write (`updatedAt` has one-second
+        resolution): until a read made after that second (and the clocks' leeway) found the agreed
+        order, the first page is compared (one request, once per change)."""
+        updated_at = str(raw.get("updatedAt") or "") if raw is not None else ""
+        cid = link.shopify_collection_id
+        started = timezone.now()
+        if (
+            updated_at
+            and updated_at == link.shopify_updated_at
+            and _count(raw or {}) == link.shopify_products_count
+        ):
+            if link.order_checked_at == updated_at:
+                return list(link.members)
+            page, more = api.collection_first_products(self.client, collection_id=cid)
+            if order_agreed(page, link.members, page_size=api.MAX_PRODUCTS_PER_CALL):
+                outcome.order_checked_at = updated_at if _settled(updated_at, at=started) else ""
+                return list(link.members)
+            current = api.collection_product_ids(self.client, collection_id=cid) if more else page
+        else:
+            current = api.collection_product_ids(self.client, collection_id=cid)
+        if raw is not None:
+            outcome.seen_updated_at = updated_at
+            outcome.seen_count = _count(raw)
+            outcome.order_checked_at = updated_at if _settled(updated_at, at=started) else ""
+        return current
+
     # ------------------------------------------------------------------ after the writes
 
     def _confirm(self) -> None:
@@ -235,7 +332,15 @@ class JoorToShopify:
             if raw is not None:
                 link.shopify_updated_at = str(raw.get("updatedAt") or "")
                 link.shopify_products_count = _count(raw)
-                link.save(update_fields=["shopify_updated_at", "shopify_products_count", "updated_at"])
+                link.order_checked_at = ""  # a person may have moved products within this second
+                link.save(
+                    update_fields=[
+                        "shopify_updated_at",
+                        "shopify_products_count",
+                        "order_checked_at",
+                        "updated_at",
+                    ]
+                )
 
     def _deleted_in_shopify(self, link: LinesheetLink) -> None:
         if self.owner.preview:
@@ -279,6 +384,16 @@ def _job_of(results: list[Any]) -> Job | None:
         _check(result)
         job = result.job or job
     return job
+
+
+def _settled(updated_at: str, *, at: datetime) -> bool:
+    """Was `at` (before a read) past the second of `updated_at` and the clocks' leeway? Then a change
+    by anyone after the read has a later `updatedAt`."""
+    try:
+        stamp = datetime.fromisoformat(updated_at.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return at >= stamp + SETTLED_AFTER
 
 
 def _count(raw: Mapping[str, Any]) -> int | None:

@@ -27,6 +27,12 @@ class ImageAgreement(models.Model):
     paths = models.JSONField(default=dict)
     # Key → why JOOR refused its upload (not sent again while the Shopify image stays the same).
     refused = models.JSONField(default=dict)
+    # Shopify variant id → the key of the image it showed after the last sync: a variant showing
+    # another image is a merchant's change of that colour's image.
+    variant_images = models.JSONField(default=dict)
+    # Keys of Shopify images that are or were only a colour's image (shown on variants, or replaced
+    # as a colour's image): they stay where they are and are never taken for new style images.
+    retired = models.JSONField(default=list)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -6,6 +6,10 @@ other; one removed on one side is removed on the other when the delete policy sa
 listed as a problem for a person; both sides adding is both kept (nothing is lost). Order follows
 JOOR when JOOR reordered (JOOR also wins when both did); a Shopify reorder stays in Shopify (JOOR's
 API cannot reorder a style's images) and is said in the product's history.
+
+Colour images are compared per colour: base = the colour's image both sides had after the last sync,
+JOOR's side = the colour's image JOOR shows (v4), Shopify's = the image the colour's variants show.
+A change on one side goes to the other; when both changed, JOOR's stays (said in the history).
 """
 
 from __future__ import annotations
@@ -106,6 +110,8 @@ class Agreed:
     media: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
     refused: dict[str, str] = field(default_factory=dict)
+    variant_images: dict[str, str] = field(default_factory=dict)
+    retired: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +129,20 @@ class JoorUpload:
     filename: str
     display_order: int
     name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ColourUpload:
+    """A colour's image changed in Shopify only: sent to JOOR as that colour's image (v2 upload
+    with `color_code`; JOOR keeps one image per colour, so it replaces `base`)."""
+
+    code: str
+    key: str
+    media_id: str
+    url: str
+    filename: str
+    name: str
+    base: str | None
 
 
 @dataclass(slots=True)
@@ -145,6 +165,15 @@ class ImagePlan:
     kept: list[str] = field(default_factory=list)  # removed on one side, kept by the delete policy
     agreed: Agreed = field(default_factory=Agreed)
     new_refused: dict[str, str] = field(default_factory=dict)
+    current: list[str] = field(default_factory=list)  # every Shopify media key, in Shopify's order
+    colour_uploads: list[ColourUpload] = field(default_factory=list)
+    # Variant id → the key of the image it shows ("" none), kept as the last seen (None: not read).
+    seen: dict[str, str] | None = None
+    variants_of: dict[str, list[str]] = field(default_factory=dict)  # colour code → its variant ids
+    # Colours whose Shopify change is not carried this run: their variants keep their last seen image,
+    # so the change is looked at again (a refusal stays listed until someone acts).
+    held_colours: set[str] = field(default_factory=set)
+    colour_only: set[str] = field(default_factory=set)  # shown on variants, not style images
 
     @property
     def writes_shopify(self) -> bool:
@@ -152,7 +181,7 @@ class ImagePlan:
 
     @property
     def writes_joor(self) -> bool:
-        return bool(self.uploads or self.joor_deletes)
+        return bool(self.uploads or self.joor_deletes or self.colour_uploads)
 
 
 def _dedupe(keys: Iterable[str]) -> list[str]:
@@ -166,9 +195,12 @@ def plan_images(
     shopify: Sequence[ShopifyMedia],
     agreed: Agreed | None,
     rules: ImageRules,
+    variants: Mapping[str, tuple[str, str | None]] | None = None,
 ) -> ImagePlan:
     """Plan one pair's images. `joor_colors` is colour code → the colour's image path (None: JOOR's
-    colour images could not be read this run, so colour images are left as they are)."""
+    colour images could not be read this run, so colour images are left as they are). `variants` is
+    Shopify variant id → (colour code, key of the image it shows or None); None: not read, so a
+    merchant's variant images are not compared."""
     plan = ImagePlan(agreed=agreed or Agreed())
     if any(m.key is None for m in shopify):
         plan.wait = True
@@ -181,10 +213,24 @@ def plan_images(
     for key, path in [*paths.items(), *((joor_key(p), p) for p in (joor_colors or {}).values())]:
         plan.names[key] = readable_name(path)
     by_key = {m.key: m for m in shopify if m.key}
+    plan.current = [m.key for m in shopify if m.key]
     for m in shopify:
         if m.key and m.key not in plan.names:
             plan.names[m.key] = m.name
-    colour_set = set(color_keys.values()) | set(agreed.colors.values())
+    colour_changes: dict[str, str] = {}
+    if variants is not None and joor_colors is not None:
+        colour_changes = _shopify_colour_changes(plan, variants, color_keys)
+    # An image shown on a colour's variants is a colour image, not a style image (unless it is one
+    # already): the merchant's new colour image is not sent to JOOR as a style image, nor later.
+    known_style = set(j_list) | set(agreed.keys)
+    if variants is not None:
+        shown = {key for _, key in variants.values() if key}
+    else:
+        shown = {key for key in agreed.variant_images.values() if key}
+    plan.colour_only = {k for k in shown if k not in known_style}
+    colour_set = (
+        set(color_keys.values()) | set(agreed.colors.values()) | set(agreed.retired) | plan.colour_only
+    )
     s_list = _dedupe(m.key for m in shopify if m.is_image and m.key and m.key not in colour_set)
     j_set, s_set = set(j_list), set(s_list)
     plan.shopify_before, plan.joor_before = list(s_list), list(j_list)
@@ -264,6 +310,8 @@ def plan_images(
                 )
             )
     plan.joor_after = joor_after + [u.key for u in plan.uploads]
+    if colour_changes:
+        _plan_colour_uploads(plan, colour_changes, color_keys, by_key, rules)
 
     # ---------------------------------------------------------------- colour images on variants
     if rules.allow_shopify and joor_colors is not None:
@@ -316,14 +364,13 @@ def _plan_files(
     current = [m.key for m in shopify if m.key]
     colour_paths = {joor_key(p): p for p in joor_colors.values()}
     target = list(style_after)
-    for key in color_keys.values():
-        if key not in target:
-            target.append(key)
-    # Then every other media as it is (videos, colour images), except the colour images the app put
-    # there that JOOR no longer shows: JOOR only overwrites a colour's image, so it was replaced.
+    # Then every other media where it is (videos, colour images), except the colour images the app
+    # put there that JOOR no longer shows (JOOR only overwrites a colour's image, so it was replaced);
+    # then the colour images Shopify does not hold yet, in JOOR's colour order.
     stale = set(plan.agreed.colors.values()) - set(color_keys.values())
     style_before = set(plan.shopify_before)
     target += [m.key for m in shopify if m.key and m.key not in style_before and m.key not in stale]
+    target += [key for key in color_keys.values() if key not in target]
     target = _dedupe(target)
     if len(target) > SHOPIFY_MAX_MEDIA:
         # Media Shopify holds stay; new ones are added while there is room.
@@ -373,13 +420,110 @@ def _kept_refusal(name: str, *, removed_in: Side) -> Refusal:
     )
 
 
-def _upload_refusal(name: str, reason: str) -> Refusal:
+def _upload_refusal(name: str, reason: str, *, path: str = IMAGES_PATH) -> Refusal:
     return Refusal(
         side=Side.JOOR,
         code="image_refused",
-        path=IMAGES_PATH,
+        path=path,
         message=f"Image {name} is not sent to JOOR: {reason}",
     )
+
+
+def _shopify_colour_changes(
+    plan: ImagePlan, variants: Mapping[str, tuple[str, str | None]], color_keys: Mapping[str, str]
+) -> dict[str, str]:
+    """Colour code → the image the merchant put on that colour's variants since the last sync.
+
+    A variant's last seen image is the one recorded at the last sync; a variant never seen before
+    counts as unchanged when the colour has an agreed image (the app only ever attaches it to
+    variants without one, so whatever else it shows was there before), and as new when the colour
+    has none (then it is added on the other side, like a new style image)."""
+    agreed = plan.agreed
+    plan.seen = {}
+    for variant_id, (code, key) in variants.items():
+        plan.seen[variant_id] = key or ""
+        plan.variants_of.setdefault(code, []).append(variant_id)
+    changes: dict[str, str] = {}
+    for code, variant_ids in sorted(plan.variants_of.items()):
+        base = agreed.colors.get(code)
+        new: list[str] = []
+        for variant_id in variant_ids:
+            shown = plan.seen[variant_id]
+            last = agreed.variant_images.get(variant_id, shown if base is not None else "")
+            if shown and shown != last and shown not in (base, color_keys.get(code)):
+                new.append(shown)
+        new = _dedupe(new)
+        if len(new) > 1:
+            plan.held_colours.add(code)
+            names = ", ".join(plan.names.get(k, k) for k in new)
+            plan.refusals.append(
+                Refusal(
+                    side=Side.JOOR,
+                    code="colour_image_mixed",
+                    path=color_path(code),
+                    message=f"The variants of colour {code} were given different images ({names}); "
+                    "JOOR keeps one image per colour, so none is sent until they show the same one",
+                )
+            )
+        elif new:
+            changes[code] = new[0]
+    return changes
+
+
+def _plan_colour_uploads(
+    plan: ImagePlan,
+    changes: Mapping[str, str],
+    color_keys: Mapping[str, str],
+    by_key: Mapping[str, ShopifyMedia],
+    rules: ImageRules,
+) -> None:
+    """Each colour whose image changed in Shopify only goes to JOOR; when JOOR's changed too, JOOR's
+    stays (said in the history): sending Shopify's would overwrite a change made in JOOR and cost
+    credits, while Shopify loses nothing (its variants keep their image)."""
+    agreed = plan.agreed
+    for code, key in changes.items():
+        base = agreed.colors.get(code)
+        in_joor = color_keys.get(code)
+        media = by_key.get(key)
+        name = media.name if media is not None else plan.names.get(key, key)
+        if in_joor != base:
+            if base is not None:
+                plan.notes.append(
+                    Note(
+                        action="colour_image_kept",
+                        side=Side.JOOR,
+                        message=f"Colour {code}: the image was changed in both Shopify ({name}) and JOOR "
+                        f"({plan.names.get(in_joor or '', in_joor)}); JOOR keeps its own and the Shopify "
+                        "variants keep theirs",
+                    )
+                )
+            continue
+        if not rules.allow_joor or media is None or not media.ready:
+            plan.held_colours.add(code)  # not sent this run (direction, or still processing)
+            continue
+        if key in agreed.refused:
+            plan.held_colours.add(code)
+            plan.refusals.append(_upload_refusal(name, agreed.refused[key], path=color_path(code)))
+            continue
+        extension = JOOR_IMAGE_TYPES.get(media.mime or "image/jpeg")
+        if extension is None:
+            kind = IMAGE_EXTENSIONS.get(media.mime or "", extension_of(media.url or "")).upper()
+            reason = f"JOOR takes JPEG or PNG images; this one is {kind}"
+            plan.new_refused[key] = reason
+            plan.held_colours.add(code)
+            plan.refusals.append(_upload_refusal(name, reason, path=color_path(code)))
+            continue
+        plan.colour_uploads.append(
+            ColourUpload(
+                code=code,
+                key=key,
+                media_id=media.media_id,
+                url=media.url or "",
+                filename=named(media.url or name, key, extension),
+                name=name,
+                base=base,
+            )
+        )
 
 
 def joor_colour_images(colors: Sequence[Any]) -> dict[str, str]:

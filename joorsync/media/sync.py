@@ -8,12 +8,15 @@ at the end of the batch after a bounded wait (`MEDIA_WAIT_SECONDS`), one `produc
 per product; what is still processing then is attached by the next run, and a media that FAILED is a
 problem of its product. JOOR gets Shopify's images through the v2 upload by URL (JOOR fetches the
 image from Shopify's CDN), one call of 5 credits each, never retried (a retry would store a copy).
+A colour's image changed in Shopify (the image its variants show) goes to JOOR the same way, with
+`color_code`; the variants' images are read in batches of `VARIANT_READ_BATCH` per page of styles,
+only for accounts whose colour images JOOR shows (v4) and that write to JOOR.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +31,7 @@ from joorsync.media.plan import (
     Agreed,
     ImagePlan,
     ImageRules,
+    ShopifyMedia,
     color_path,
     joor_colour_images,
     plan_images,
@@ -54,6 +58,8 @@ logger = logging.getLogger(__name__)
 MEDIA_WAIT_SECONDS = 20.0
 MEDIA_POLL_SECONDS = 1.0
 VARIANT_PAIRS_PER_CALL = 100  # productVariantAppendMedia takes at most 100 variant-media pairs
+#: Variants per `VariantMedia` read: about 4 cost points each, under a query's 1,000-point cap.
+VARIANT_READ_BATCH = 200
 #: A JOOR upload that fails with these is a refusal of that image (its product's problem).
 UPLOAD_REFUSALS: tuple[type[Exception], ...] = (JoorPermanentError, JoorBadPayload, ValueError)
 #: Reading colour images failing with these turns colour images off for the run (not transient).
@@ -81,10 +87,20 @@ class ImageSync:
     colours: dict[str, dict[str, str]] = field(default_factory=dict)  # JOOR product id → code → path
     colours_off: bool = False
     pending: list[PendingAttach] = field(default_factory=list)
+    shown: dict[str, str] = field(default_factory=dict)  # variant id → the media id it shows ("" none)
+    to_read: list[str] = field(default_factory=list)  # variant ids of the page, read on first need
     # Calls of the image step of its own (images riding in a pair's productSet cost none).
     stats: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(
-            ("files_only_writes", "status_reads", "variant_media_calls", "joor_uploads", "joor_deletes"), 0
+            (
+                "files_only_writes",
+                "status_reads",
+                "variant_media_calls",
+                "variant_image_reads",
+                "joor_uploads",
+                "joor_deletes",
+            ),
+            0,
         )
     )
 
@@ -101,12 +117,13 @@ class ImageSync:
             self.prefetch([product_id])
         return self.colours.get(product_id, {})
 
-    def prefetch(self, product_ids: list[str]) -> None:
-        """Read the colour images of many JOOR products in one `GET /v4/skus` (a page's styles)."""
+    def prefetch(self, product_ids: list[str], *, variant_ids: Iterable[str] = ()) -> None:
+        """Read the colour images of many JOOR products in one `GET /v4/skus` (a page's styles), and
+        note the page's Shopify variants, whose images are read together when first needed."""
+        if self.compares_variants:
+            self.to_read.extend(v for v in variant_ids if v and v not in self.shown)
         wanted = [p for p in product_ids if p and p not in self.colours]
         if not wanted or self.colours_off or self.run.account.api_generation != ApiGeneration.V4:
-            return
-        if self.run.dry_run:
             return
         try:
             found = self.run.joor.client.color_images_list(product_ids=wanted)
@@ -127,6 +144,51 @@ class ImageSync:
         for product_id, colours in by_product.items():
             self.colours[product_id] = joor_colour_images(colours)
 
+    @property
+    def compares_variants(self) -> bool:
+        """Whether a merchant's variant images are compared: JOOR shows colour images (v4) and the
+        run may write to JOOR (else they are not read: nothing could be sent)."""
+        return (
+            not self.colours_off
+            and self.run.account.api_generation == ApiGeneration.V4
+            and self.run.settings.allow_write_joor
+        )
+
+    def variant_media(self, link: ProductLink) -> dict[str, str]:
+        """Variant id → the media id each of the link's variants shows ("" none), read with the
+        page's other variants (`VariantMedia`, `VARIANT_READ_BATCH` a call)."""
+        ids = [v.shopify_variant_id for v in link.variant_links.all() if v.shopify_variant_id]
+        missing = [v for v in ids if v not in self.shown]
+        if missing:
+            wanted = list(dict.fromkeys([*missing, *(v for v in self.to_read if v not in self.shown)]))
+            self.to_read = []
+            client = self.run.shopify.client
+            for start in range(0, len(wanted), VARIANT_READ_BATCH):
+                chunk = wanted[start : start + VARIANT_READ_BATCH]
+                self.stats["variant_image_reads"] += 1
+                answer = client.execute("VariantMedia", {"ids": chunk})
+                for variant_id in chunk:
+                    self.shown[variant_id] = ""
+                for node in answer.data.get("nodes") or []:
+                    if node and node.get("id"):
+                        first = ((node.get("media") or {}).get("nodes") or [{}])[0]
+                        self.shown[node["id"]] = str((first or {}).get("id") or "")
+        return {v: self.shown.get(v, "") for v in ids}
+
+    def variant_images(
+        self, link: ProductLink, media: list[ShopifyMedia]
+    ) -> dict[str, tuple[str, str | None]] | None:
+        """Variant id → (colour code, key of the image it shows); None when not compared."""
+        if not self.compares_variants:
+            return None
+        shown = self.variant_media(link)
+        keys = {m.media_id: m.key for m in media}
+        colours = {v.shopify_variant_id: v.color_code for v in link.variant_links.all()}
+        return {
+            variant_id: (colours[variant_id], keys.get(media_id) if media_id else None)
+            for variant_id, media_id in shown.items()
+        }
+
     # ------------------------------------------------------------------ planning
 
     def plan(
@@ -142,16 +204,19 @@ class ImageSync:
         images = joor_product.joor.get("images")
         paths = [p for p in images if isinstance(p, str) and p] if isinstance(images, list) else []
         settings = self.run.settings
+        media = shopify_media_of(node, known=known)
+        joor_colors = self.colour_images(link)
         plan = plan_images(
             joor_paths=paths,
-            joor_colors=self.colour_images(link),
-            shopify=shopify_media_of(node, known=known),
+            joor_colors=joor_colors,
+            shopify=media,
             agreed=agreed,
             rules=ImageRules(
                 allow_shopify=settings.allow_write_shopify,
                 allow_joor=settings.allow_write_joor,
                 propagate_deletes=self.run.account.delete_policy == DeletePolicy.ARCHIVE,
             ),
+            variants=self.variant_images(link, media) if joor_colors is not None else None,
         )
         pair.refusals.extend(plan.refusals)
         pair.notes.extend(plan.notes)
@@ -228,6 +293,33 @@ class ImageSync:
                 )
                 continue
             uploaded[upload.key] = answer.image_path or ""
+        for colour in list(plan.colour_uploads):
+            self.stats["joor_uploads"] += 1
+            try:
+                answer = client.style_image_upload(
+                    style_number=product.style_number,
+                    style_identifier=product.style_identifier,
+                    filename=colour.filename,
+                    display_order=1,
+                    url=colour.url,
+                    color_code=colour.code,
+                    retry=False,  # 5 credits a call: a failed upload is seen again next run
+                )
+            except UPLOAD_REFUSALS as exc:
+                reason = f"JOOR refused the upload ({exc})"[:500]
+                plan.new_refused[colour.key] = reason
+                plan.held_colours.add(colour.code)
+                plan.colour_uploads.remove(colour)
+                plan.refusals.append(
+                    Refusal(
+                        side=Side.JOOR,
+                        code="image_refused",
+                        path=color_path(colour.code),
+                        message=f"Image {colour.name} is not sent to JOOR: {reason}",
+                    )
+                )
+                continue
+            uploaded[colour.key] = answer.image_path or ""
         return uploaded
 
     def record(
@@ -258,6 +350,13 @@ class ImageSync:
         present = set(media)
         refused = {k: v for k, v in {**agreed.refused, **plan.new_refused}.items() if k in present}
         colours = {c: k for c, k in agreed.colors.items() if k in present}
+        retired = [*agreed.retired, *sorted(plan.colour_only)]
+        for colour in plan.colour_uploads:  # sent: JOOR's image of the colour is now this one
+            colours[colour.code] = colour.key
+            if colour.base and colour.base != colour.key:
+                retired.append(colour.base)
+        shown_colours = set(colours.values())
+        retired = [k for k in dict.fromkeys(retired) if k in present and k not in shown_colours]
         ImageAgreement.objects.update_or_create(
             link=link,
             defaults={
@@ -268,6 +367,8 @@ class ImageSync:
                 "media": media,
                 "paths": paths,
                 "refused": refused,
+                "variant_images": _variants_seen(plan),
+                "retired": retired,
             },
         )
         if plan.attach:
@@ -352,7 +453,14 @@ class ImageSync:
             if row is None:
                 return
             row.colors = {**(row.colors or {}), **done}
-            row.save(update_fields=["colors", "updated_at"])
+            # Variants that showed no image now show their colour's (the others kept theirs).
+            seen = dict(row.variant_images or {})
+            for code, key in done.items():
+                for variant_id in item.colours[code][2]:
+                    if seen.get(variant_id) == "":
+                        seen[variant_id] = key
+            row.variant_images = seen
+            row.save(update_fields=["colors", "variant_images", "updated_at"])
         link = ProductLink.objects.filter(pk=item.link_id).first()
         paths = [color_path(code) for code in sorted(done)]
         changes = [
@@ -403,6 +511,22 @@ class ImageSync:
         self.run.event(action="problem", level="warning", side="shopify", link=link, message=message)
 
 
+def _variants_seen(plan: ImagePlan) -> dict[str, str]:
+    """The variants' images to keep as last seen: as shown now, except the colours whose change was
+    not carried (kept as before, so the change is looked at again)."""
+    before = plan.agreed.variant_images
+    if plan.seen is None:
+        return dict(before)
+    seen = dict(plan.seen)
+    for code in plan.held_colours:
+        for variant_id in plan.variants_of.get(code, []):
+            if variant_id in before:
+                seen[variant_id] = before[variant_id]
+            else:
+                seen.pop(variant_id, None)
+    return seen
+
+
 def node_variant_count(node: Mapping[str, Any]) -> int:
     variants = node.get("variants") or {}
     listed = variants.get("nodes") or variants.get("edges") or [] if isinstance(variants, dict) else variants
@@ -445,12 +569,15 @@ def agreement_of(link: ProductLink) -> Agreed | None:
         media=dict(row.media or {}),
         paths=dict(row.paths or {}),
         refused=dict(row.refused or {}),
+        variant_images=dict(row.variant_images or {}),
+        retired=list(row.retired or []),
     )
 
 
-def images_unchanged(*, link: ProductLink, node: Mapping[str, Any]) -> bool:
+def images_unchanged(*, link: ProductLink, node: Mapping[str, Any], run: SyncRun | None = None) -> bool:
     """Whether the product's Shopify images are as last agreed (a merchant's added, removed or
-    reordered image is a change to carry to JOOR, like an edited field)."""
+    reordered image, or a variant showing another image, is a change to carry to JOOR, like an
+    edited field). Variant images are read only with `run` and when the run compares them."""
     if "media" not in node:
         return True
     agreed = agreement_of(link)
@@ -460,8 +587,16 @@ def images_unchanged(*, link: ProductLink, node: Mapping[str, Any]) -> bool:
         return True  # still processing: compared once Shopify is done with it
     if agreed is None:
         return not any(m.is_image for m in media)
-    colours = set(agreed.colors.values())
-    return [m.key for m in media if m.is_image and m.key not in colours] == agreed.shopify_order
+    colours = set(agreed.colors.values()) | set(agreed.retired)
+    if [m.key for m in media if m.is_image and m.key not in colours] != agreed.shopify_order:
+        return False
+    if run is None or not agreed.variant_images:
+        return True
+    step = image_sync_of(run)
+    shown = step.variant_images(link, media)
+    if shown is None:
+        return True
+    return all(agreed.variant_images.get(v, key or "") == (key or "") for v, (_, key) in shown.items())
 
 
 def image_sync_of(run: SyncRun) -> ImageSync:
@@ -497,17 +632,59 @@ def image_changes(plan: ImagePlan | None, side: Side) -> list[dict[str, Any]]:
     if side is Side.JOOR and plan.writes_joor:
         names = plan.names
         after = [k for k in plan.joor_after if k not in plan.new_refused]
-        if after == plan.joor_before:
-            return []
-        return [
+        rows: list[dict[str, Any]] = []
+        if after != plan.joor_before:
+            rows.append(
+                {
+                    "path": IMAGES_PATH,
+                    "old": [names.get(k, k) for k in plan.joor_before],
+                    "new": [names.get(k, k) for k in after],
+                    "by": "merge",
+                }
+            )
+        rows += [
             {
-                "path": IMAGES_PATH,
-                "old": [names.get(k, k) for k in plan.joor_before],
-                "new": [names.get(k, k) for k in after],
+                "path": color_path(c.code),
+                "old": names.get(c.base, c.base) if c.base else None,
+                "new": c.name,
                 "by": "merge",
             }
+            for c in plan.colour_uploads
         ]
+        return rows
     return []
+
+
+def image_preview(plan: ImagePlan | None) -> dict[str, Any]:
+    """What a pair's images would become, as a person reads it in a preview (names, not keys):
+    per side the images added and removed and the new order when it changes, and colour images."""
+    if plan is None or plan.wait:
+        return {}
+    names = plan.names
+    found: dict[str, Any] = {}
+    if plan.files is not None:
+        current, target = plan.current, plan.target
+        shopify: dict[str, Any] = {
+            "add": [names.get(k, k) for k in target if k not in current],
+            "remove": [names.get(k, k) for k in current if k not in target],
+        }
+        kept = [k for k in target if k in current]
+        if kept != [k for k in current if k in target]:
+            shopify["order"] = [names.get(k, k) for k in target]
+        found["shopify"] = {k: v for k, v in shopify.items() if v}
+    if plan.attach:
+        found.setdefault("shopify", {})["colours"] = {
+            c: names.get(k, k) for c, k in sorted(plan.attach.items())
+        }
+    joor: dict[str, Any] = {
+        "add": [u.name for u in plan.uploads],
+        "remove": [names.get(k, k) for k, _ in plan.joor_deletes],
+        "colours": {c.code: c.name for c in plan.colour_uploads},
+    }
+    joor = {k: v for k, v in joor.items() if v}
+    if joor:
+        found["joor"] = joor
+    return {side: rows for side, rows in found.items() if rows}
 
 
 def create_files(product: CanonicalProduct) -> list[dict[str, Any]]:

@@ -132,3 +132,66 @@ def category_to_write(
     if mapped is None or created:
         return mapped
     return mapped if mapped != taxonomy_for(previous, mappings=mappings) else None
+
+
+# ------------------------------------------------------------------ categories as tags
+
+#: The history path of a write of the product's taxonomy category (not a compared field: Shopify
+#: alone holds it, mapped from JOOR's categories).
+CATEGORY_PATH = "category"
+
+#: Tags the app owns: one per JOOR category path, `joor-category:Women's > Apparel > Tops`. The
+#: `joor-` namespace is the one the app's order tags use (`joor-order-…`); a merchant's own tag never
+#: starts with it, so these can be told apart, kept out of the tags compared with JOOR's style tags,
+#: and replaced without touching the merchant's.
+TAG_PREFIX = "joor-category:"
+MAX_TAG_LENGTH = 255  # Shopify's limit for one tag
+
+
+def _tag_text(part: str) -> str:
+    # A comma separates tags in Shopify's tag strings, so none is kept inside one.
+    return " ".join(part.replace(",", " ").split())
+
+
+def category_tags(categories: Any) -> list[str]:
+    """The reserved tags for a style's categories: one per category path (the whole path, as JOOR's
+    `Tops` under Women's and under Men's are two categories)."""
+    found: dict[str, str] = {}
+    for path in category_paths(categories):
+        text = " > ".join(p for p in (_tag_text(part) for part in path) if p)
+        if text:
+            tag = (TAG_PREFIX + text)[:MAX_TAG_LENGTH].rstrip()
+            found.setdefault(tag.lower(), tag)
+    return sorted(found.values(), key=str.lower)
+
+
+def is_category_tag(tag: Any) -> bool:
+    """Whether `tag` is one of the app's category tags (Shopify compares tags without case)."""
+    return isinstance(tag, str) and tag.strip().lower().startswith(TAG_PREFIX)
+
+
+def without_category_tags(tags: Iterable[str]) -> list[str]:
+    """`tags` less the app's category tags: what is compared with, and sent to, JOOR."""
+    return [tag for tag in tags if not is_category_tag(tag)]
+
+
+#: The `joor.*` metafield holding the category tags the app last wrote (kept out of the compared
+#: product, like the identity metafields).
+TAGS_WRITTEN_KEY = "category_tags"
+
+
+def category_tags_to_write(
+    *, categories: Any, written: Any, current_tags: Iterable[str], created: bool
+) -> list[str]:
+    """The category tags a product write carries next to the merchant's tags.
+
+    JOOR's, on a new product and whenever they differ from those last written (`written`, the
+    `joor.category_tags` metafield; None on a product the app never tagged): the old category tags
+    go, the new ones come. Otherwise the category tags the product has now stay as they are, so a
+    tag the merchant removed stays removed until JOOR's category changes."""
+    wanted = category_tags(categories)
+    if created or not isinstance(written, list):
+        return wanted
+    if {t.lower() for t in wanted} != {str(t).lower() for t in written}:
+        return wanted
+    return [tag for tag in current_tags if is_category_tag(tag)]

@@ -52,7 +52,10 @@ class PriceTypeRoute(models.Model):
     price_list_id = models.CharField(max_length=100, blank=True, default="")
     #: The Shopify market whose buyers see the price list (its catalog is made for that market).
     market_id = models.CharField(max_length=100, blank=True, default="")
-    #: The market catalog the app made for the price list.
+    #: Or, on a shop with B2B, the company locations whose buyers see it (a company-location catalog is
+    #: made for them); a route has a market or company locations, never both.
+    company_location_ids = models.JSONField(default=list, blank=True)
+    #: The market or company-location catalog the app made for the price list.
     catalog_id = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

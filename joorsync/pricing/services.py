@@ -20,6 +20,8 @@ class RouteInput:
     amount: str
     factor: Decimal | None
     market_id: str = ""
+    #: B2B company locations the price list is shown to (instead of a market).
+    company_location_ids: tuple[str, ...] = ()
 
 
 @transaction.atomic
@@ -48,6 +50,7 @@ def pricing_settings_save(
                 "amount": route.amount,
                 "factor": route.factor,
                 "market_id": route.market_id,
+                "company_location_ids": list(route.company_location_ids),
             },
         )
     CategoryMapping.objects.filter(shop=shop).exclude(joor_category__in=list(categories)).delete()

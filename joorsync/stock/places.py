@@ -12,6 +12,8 @@ JOOR reports only each SKU's total (no read per warehouse), Shopify a figure per
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +26,12 @@ LEVELS_KEY = "stockLevels"
 #: has, where stock loaded without a warehouse lands (a figure written anywhere else would be added to
 #: what Default holds, since JOOR's total is the sum over its warehouses).
 DEFAULT_WAREHOUSE = "Default"
+
+
+def warehouses_fingerprint(names: Iterable[str]) -> str:
+    """A short, order-free name for a set of JOOR warehouses (what a recorded write went into)."""
+    text = json.dumps(sorted({n.strip().casefold() for n in names if n and n.strip()}))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def level_of(raw: Mapping[str, Any] | None) -> int | None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from joorsync.joor.client import JoorClient
 from joorsync.joor.records import Style
+from joorsync.pricing.categories import without_category_tags
 from joorsync.sync import invariants
 from joorsync.sync.canonical import money
 from joorsync.sync.invariants import JoorPrice, JoorSku, JoorStyle, ShopifyProduct, ShopifyVariant
@@ -100,7 +101,8 @@ def shopify_record(node: Mapping[str, Any]) -> ShopifyProduct:
         description=_text(node.get("descriptionHtml")),
         product_type=_text(node.get("productType")),
         status=_text(node.get("status")),
-        tags=tuple(node.get("tags") or ()),
+        # The app's category tags are Shopify's alone: observed as the sync compares tags.
+        tags=tuple(without_category_tags(node.get("tags") or ())),
         variants=tuple(variants),
         style_id=int(style_id) if style_id.isdigit() else None,
         style_number=_text(identity.get("style_number")),

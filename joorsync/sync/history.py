@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from joorsync.pricing.categories import CATEGORY_PATH
 from joorsync.sync.canonical import is_blank, parse_variant_path
 from joorsync.sync.conflicts import conflict_field_clearable
 from joorsync.sync.models import Conflict, ProductLink, ProductProblem, SyncEvent
@@ -84,7 +85,12 @@ def change_restore_refusal(
     if link.status != ProductLink.Status.LINKED:
         return "The product no longer syncs."
     snapshot = link.snapshot if isinstance(link.snapshot, dict) else {}
-    if path not in snapshot or snapshot[path] != change.get("new"):
+    if path == CATEGORY_PATH:
+        # Shopify alone holds the category, so no agreement records it; a later write of it by the
+        # app is caught by the latest-write check. A product without a category is not put back so.
+        if is_blank(change.get("old")):
+            return "The product had no category before; a category is not cleared from here."
+    elif path not in snapshot or snapshot[path] != change.get("new"):
         return "The field changed again since: this write is no longer the current value."
     if change.get("old") == change.get("new"):
         return "Nothing to restore."

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from joorsync.joor.records import Price, Style, Tag, style_to_dict
+from joorsync.pricing.categories import is_category_tag
 from joorsync.sync.canonical import CanonicalProduct, CanonicalVariant, JsonValue, money
 
 # Style fields that become Shopify product fields or variants; every other field is a `joor.*` metafield.
@@ -124,7 +125,9 @@ def style_to_canonical(
         title=style.style_name,
         description=style.style_description,
         product_type=style.silhouette,
-        tags=tuple(sorted({t.tag_value for t in style.tags if t.tag_value})),
+        tags=tuple(
+            sorted({t.tag_value for t in style.tags if t.tag_value and not is_category_tag(t.tag_value)})
+        ),
         variants=tuple(variants),
         joor=joor,
     )
@@ -201,7 +204,8 @@ def _merge_tags(current: list[Tag], kept: JsonValue, values: tuple[str, ...]) ->
             for t in current
         ]
     wanted = set(values)
-    out = [r for r in records if r.get("tag_value") in wanted]
+    # A value in the app's reserved category-tag form is not part of the compared tags: kept as it is.
+    out = [r for r in records if r.get("tag_value") in wanted or is_category_tag(r.get("tag_value"))]
     present = {r.get("tag_value") for r in out}
     out.extend(
         {"tag_group": "Shopify", "tag_name": "Shopify tag", "tag_value": value}

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from joorsync.pricing.categories import CATEGORY_PATH
 from joorsync.sync.canonical import is_blank
 from joorsync.sync.history import change_restore_refusal
 from joorsync.sync.jobs import sync_event_record, sync_job_request, sync_job_target_for_link
@@ -62,7 +63,8 @@ def product_change_restore(*, link: ProductLink, event: SyncEvent, path: str, us
         old = change.get("old")
         clearing = is_blank(old)
         now = timezone.now()
-        current = (locked.snapshot or {}).get(path)
+        # The category is Shopify's alone (no agreed value): what the app wrote is what it holds.
+        current = change.get("new") if path == CATEGORY_PATH else (locked.snapshot or {}).get(path)
         decision = Conflict.objects.create(
             shop_id=locked.shop_id,
             link=locked,

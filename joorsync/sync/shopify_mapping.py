@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from joorsync.joor.records import Style
+from joorsync.pricing.categories import TAGS_WRITTEN_KEY, without_category_tags
 from joorsync.sync.canonical import CanonicalProduct, CanonicalVariant, JsonValue, money
 
 NAMESPACE = "joor"
@@ -147,13 +148,15 @@ def product_to_canonical(
     metafields = product_metafields(product)
     entries = _variant_entries(product, metafields, variant_keys)
     identity = {key: metafields.pop(key, None) for key in IDENTITY_KEYS}
+    metafields.pop(TAGS_WRITTEN_KEY, None)  # the app's own record, not compared with JOOR
     return CanonicalProduct(
         style_number=style_number or str(identity["style_number"] or ""),
         style_identifier=style_identifier or str(identity["style_identifier"] or ""),
         title=product.get("title"),
         description=product.get("descriptionHtml") or None,
         product_type=product.get("productType") or None,
-        tags=tuple(sorted(set(product.get("tags") or ()))),
+        # The app's category tags (`joor-category:…`) are Shopify's alone: never compared, never sent to JOOR.
+        tags=tuple(sorted(set(without_category_tags(product.get("tags") or ())))),
         variants=tuple(v for v, _ in entries),
         joor=metafields,
     )
@@ -197,8 +200,12 @@ def canonical_to_product_set(
     location_id: str | None = None,
     include_inventory: bool = False,
     inventory_policy: str | None = None,
+    category_tags: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """`ProductSetInput` for the whole product (productSet replaces the list fields it is sent).
+
+    `category_tags` (`joorsync.pricing.categories`) go next to the product's own tags, and are
+    recorded in the `joor.category_tags` metafield; None sends no category tag and no record.
 
     Inventory is set only when asked (creating a product); afterwards it moves through
     `inventorySetQuantities`, never through a productSet that could overwrite a sale.
@@ -241,11 +248,15 @@ def canonical_to_product_set(
     metafields.extend(
         metafield_value(key, value) for key, value in identity.items() if value not in (None, "")
     )
+    tags = without_category_tags(product.tags)
+    if category_tags is not None:
+        tags.extend(category_tags)
+        metafields.append(metafield_value(TAGS_WRITTEN_KEY, list(category_tags)))
     payload: dict[str, Any] = {
         "title": product.title or product.style_number,
         "descriptionHtml": product.description or "",
         "productType": product.product_type or "",
-        "tags": list(product.tags),
+        "tags": tags,
         "productOptions": [
             {"name": COLOR_OPTION, "values": [{"name": name} for name in _option_values(colors.values())]},
             {"name": SIZE_OPTION, "values": [{"name": size} for size in sizes]},

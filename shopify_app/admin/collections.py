@@ -1,5 +1,6 @@
 """Collections through the Admin API: create, update and delete custom collections, add, remove and
-reorder their products, list collections and a collection's products.
+reorder their products, list collections and a collection's products, look collections up (with the
+app's `joor` metafields that say whose they are) and read the first page of a collection's manual order.
 
 Creation and updates use the 2026-07 `collection:` inputs (the `input:` form is deprecated). Adding,
 removing and reordering products answer a Job that Shopify finishes in the background
@@ -147,3 +148,42 @@ def collection_product_ids(client: AdminClient, *, collection_id: str, page_size
     """The collection's product ids in its own order (manual order for a MANUAL collection)."""
     variables = {"id": collection_id, "first": max(1, min(page_size, 250))}
     return [p["id"] for p in client.paginate("CollectionProducts", variables, "collection.products")]
+
+
+@dataclass(frozen=True)
+class FoundCollection:
+    """A collection as a lookup finds it, with the two `joor` metafields that say whose it is."""
+
+    collection: Collection
+    updated_at: str
+    linesheet: str  # `joor.linesheet`: the linesheet key the app gave it on creation
+    delivery_code: str  # `joor.delivery_code`
+    raw: Mapping[str, Any]
+
+
+def collections_lookup(client: AdminClient, *, query: str, page_size: int = 50) -> list[FoundCollection]:
+    """Collections matching `query` (`handle:` / `title:` terms: the 2026-07 `collections` filters)
+    with their `joor.linesheet` and `joor.delivery_code` metafields, to tell the app's own apart."""
+    variables = {"first": max(1, min(page_size, 250)), "query": query}
+    return [
+        FoundCollection(
+            collection=Collection.from_payload(raw),
+            updated_at=str(raw.get("updatedAt") or ""),
+            linesheet=str((raw.get("linesheet") or {}).get("value") or ""),
+            delivery_code=str((raw.get("deliveryCode") or {}).get("value") or ""),
+            raw=raw,
+        )
+        for raw in client.paginate("CollectionsLookup", variables, "collections")
+    ]
+
+
+def collection_first_products(
+    client: AdminClient, *, collection_id: str, first: int = MAX_PRODUCTS_PER_CALL
+) -> tuple[list[str], bool]:
+    """The first `first` product ids in the collection's manual order, and whether more follow: one
+    request, for a cheap comparison with the order the app last agreed."""
+    variables = {"id": collection_id, "first": max(1, min(first, 250))}
+    data = client.execute("CollectionProductsManual", variables).data.get("collection") or {}
+    products = data.get("products") or {}
+    ids = [node["id"] for node in products.get("nodes") or []]
+    return ids, bool((products.get("pageInfo") or {}).get("hasNextPage"))

@@ -2,7 +2,7 @@
 
 Thin typed calls over the `.graphql` operations (`PriceLists`, `PriceListPrices`, `PriceListCreate`,
 `PriceListFixedPricesAdd`, `PriceListFixedPricesDelete`, `PriceListFixedPricesByProductUpdate`,
-`Catalogs`, `CatalogCreate`, `Markets`, `QuantityRulesAdd`, `QuantityRulesDelete`). Creating a price
+`Catalogs`, `CatalogCreate`, `CatalogUpdate`, `Markets`, `CompanyLocations`, `QuantityRulesAdd`, `QuantityRulesDelete`). Creating a price
 list or a catalog makes a new record each time, so those are never resent after an ambiguous failure;
 the others set state and may be.
 """
@@ -23,6 +23,9 @@ MARKETS_PAGE = 5
 MARKET_COUNTRIES = 25
 PRICES_PAGE = 200
 PRICE_LISTS_PAGE = 100
+# A catalog asks for up to 50 company locations (or 10 markets): about 54 points each, so 15 a page stays
+# under the 1000-point cap as Shopify counts fields of each catalog type.
+CATALOGS_PAGE = 15
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,25 @@ class MarketInfo:
 
 
 @dataclass(frozen=True)
+class CompanyLocationInfo:
+    """A B2B company location a catalog (and its price list) can be made for."""
+
+    id: str
+    name: str
+    company_name: str
+    currency: str | None = None
+
+    @classmethod
+    def from_payload(cls, raw: Mapping[str, Any]) -> CompanyLocationInfo:
+        return cls(
+            id=raw["id"],
+            name=raw.get("name") or "",
+            company_name=(raw.get("company") or {}).get("name") or "",
+            currency=raw.get("currency"),
+        )
+
+
+@dataclass(frozen=True)
 class PriceListResult(MutationResult):
     price_list: PriceListInfo | None = None
 
@@ -133,6 +155,11 @@ class PriceListResult(MutationResult):
 @dataclass(frozen=True)
 class FixedPricesResult(MutationResult):
     prices: list[ListPrice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FixedPricesDeleteResult(MutationResult):
+    deleted_variant_ids: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -169,16 +196,42 @@ def price_list_prices(
     ]
 
 
+def price_list_fixed_prices(client: AdminClient, *, price_list_id: str) -> list[ListPrice] | None:
+    """A list's fixed prices, or None when the list no longer exists (deleted in Shopify: `priceList`
+    is null for an unknown id, the 2026-07 schema's `priceList(id:): PriceList`)."""
+    variables: dict[str, Any] = {"id": price_list_id, "first": PRICES_PAGE, "originType": "FIXED"}
+    out: list[ListPrice] = []
+    while True:
+        found = client.execute("PriceListPrices", variables).data.get("priceList")
+        if found is None:
+            return out if "after" in variables else None
+        connection = found.get("prices") or {}
+        out += [ListPrice.from_payload(n) for n in nodes_of(connection)]
+        info = connection.get("pageInfo") or {}
+        cursor = info.get("endCursor")
+        if not info.get("hasNextPage") or not cursor or cursor == variables.get("after"):
+            return out
+        variables = {**variables, "after": cursor}
+
+
 def catalogs(
     client: AdminClient, *, catalog_type: str | None = None, query: str | None = None
 ) -> list[CatalogInfo]:
-    variables = {"first": MAX_PAGE_SIZE, "type": catalog_type, "query": query}
+    variables = {"first": CATALOGS_PAGE, "type": catalog_type, "query": query}
     return [CatalogInfo.from_payload(n) for n in client.paginate("Catalogs", variables, "catalogs")]
 
 
 def markets(client: AdminClient) -> list[MarketInfo]:
     variables = {"first": MARKETS_PAGE, "regionsFirst": MARKET_COUNTRIES}
     return [MarketInfo.from_payload(n) for n in client.paginate("Markets", variables, "markets")]
+
+
+def company_locations(client: AdminClient) -> list[CompanyLocationInfo]:
+    """The shop's B2B company locations (none: the shop has no B2B), by company and location name."""
+    return [
+        CompanyLocationInfo.from_payload(n)
+        for n in client.paginate("CompanyLocations", {"first": MAX_PAGE_SIZE}, "companyLocations")
+    ]
 
 
 # ----- writes --------------------------------------------------------------------------------------
@@ -228,14 +281,18 @@ def price_list_fixed_prices_add(
 
 def price_list_fixed_prices_delete(
     client: AdminClient, *, price_list_id: str, variant_ids: Sequence[str]
-) -> MutationResult:
+) -> FixedPricesDeleteResult:
+    """Drop the variants' fixed prices; `deleted_variant_ids` says whose were dropped."""
     payload = (
         client.execute(
             "PriceListFixedPricesDelete", {"priceListId": price_list_id, "variantIds": list(variant_ids)}
         ).data.get("priceListFixedPricesDelete")
         or {}
     )
-    return MutationResult(user_errors=user_errors_from(payload))
+    return FixedPricesDeleteResult(
+        user_errors=user_errors_from(payload),
+        deleted_variant_ids=[str(v) for v in payload.get("deletedFixedPriceVariantIds") or []],
+    )
 
 
 def price_list_fixed_prices_by_product_update(
@@ -280,6 +337,32 @@ def catalog_create(
         input_["priceListId"] = price_list_id
     payload = (
         client.execute("CatalogCreate", {"input": input_}, idempotent=False).data.get("catalogCreate") or {}
+    )
+    raw = payload.get("catalog")
+    return CatalogResult(
+        user_errors=user_errors_from(payload), catalog=CatalogInfo.from_payload(raw) if raw else None
+    )
+
+
+def catalog_update(
+    client: AdminClient,
+    *,
+    catalog_id: str,
+    market_ids: Sequence[str] | None = None,
+    company_location_ids: Sequence[str] | None = None,
+    price_list_id: str | None = None,
+) -> CatalogResult:
+    """Set a catalog's markets or company locations (its whole context, replacing the earlier one) and/or
+    give it a price list. Shopify refuses a context of the other kind (a market catalog stays one)."""
+    input_: dict[str, Any] = {}
+    if market_ids is not None:
+        input_["context"] = {"marketIds": list(market_ids)}
+    elif company_location_ids is not None:
+        input_["context"] = {"companyLocationIds": list(company_location_ids)}
+    if price_list_id is not None:
+        input_["priceListId"] = price_list_id
+    payload = (
+        client.execute("CatalogUpdate", {"id": catalog_id, "input": input_}).data.get("catalogUpdate") or {}
     )
     raw = payload.get("catalog")
     return CatalogResult(

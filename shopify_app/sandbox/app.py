@@ -52,7 +52,7 @@ from shopify_app.sandbox.products import (
     validate_product_set,
 )
 from shopify_app.sandbox.resolvers import Context
-from shopify_app.sandbox.seed import seed_locations, seed_products
+from shopify_app.sandbox.seed import seed_locations, seed_markets, seed_products
 from shopify_app.sandbox.store import Change, ShopState
 from shopify_app.sandbox.webhooks import Delivery, WebhookSender, topic_enum
 
@@ -141,6 +141,8 @@ class ShopifySandbox:
                 shopify_plus=self.config.is_plus(domain),
             )
             seed_locations(state, second=self.config.second_location)
+            if self.config.seed_markets:
+                seed_markets(state)
             seed_products(
                 state, count=self.config.products, seed=self.config.seed, vendor=self.config.shop_name
             )

@@ -65,6 +65,8 @@ class SandboxConfig:
     # Thread mode: deliveries in flight at once (Shopify sends concurrently, in no promised order).
     webhook_senders: int = DEFAULT_SENDERS
     second_location: bool = True
+    # Active markets for the US, Europe and the UK (the demo's shop); off: the shop has none.
+    seed_markets: bool = False
     bulk_query_concurrency: int = 5
     base_url: str | None = None
     access_token_ttl: int = 3600

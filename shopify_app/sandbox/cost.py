@@ -2,7 +2,11 @@
 
 Cost rules (Shopify's published approximation): scalars and enums 0, objects 1, connections
 2 + `first`/`last` × the cost of one item (edge 1 + node 1 + its selection, or node 1 + selection via
-`nodes`), `nodes(ids:)` × the number of ids, mutations 10 plus what they select. The bucket holds
+`nodes`), `nodes(ids:)` × the number of ids, mutations 10 plus what they select. On an interface or
+union the "maximum of possible selections" counts: each possible type is priced with the shared fields
+plus the inline fragments and fragment spreads that apply to it, and the dearest type is charged
+(shopify.dev, "GraphQL Admin API rate limits", Cost calculation; the recorded `node(id:)` reads with
+`... on Video` / `... on MediaImage` / `... on GenericFile` cost 3, not the sum). The bucket holds
 2000 points and refills at the plan's restore rate; a request whose *requested* cost exceeds what is
 available is THROTTLED (HTTP 200).
 """
@@ -18,9 +22,12 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
+    NamedTypeNode,
     OperationDefinitionNode,
+    SelectionSetNode,
     get_named_type,
     is_abstract_type,
     is_leaf_type,
@@ -46,7 +53,7 @@ def requested_cost(
     root = schema.mutation_type if operation.operation.value == "mutation" else schema.query_type
     assert root is not None
     total = 0
-    for field in _fields(operation.selection_set, fragments):
+    for field in _fields(schema, root, operation.selection_set, fragments):
         definition = root.fields.get(field.name.value)
         if definition is None:
             continue
@@ -58,7 +65,26 @@ def requested_cost(
     return total
 
 
-def _fields(selection_set: Any, fragments: dict[str, FragmentDefinitionNode]) -> list[FieldNode]:
+def _applies(schema: GraphQLSchema, condition: NamedTypeNode | None, concrete: GraphQLObjectType) -> bool:
+    """Whether a fragment typed `condition` is selected on an object of type `concrete`."""
+    if condition is None:
+        return True
+    condition_type = schema.get_type(condition.name.value)
+    if condition_type is None:
+        return False
+    if is_abstract_type(condition_type):
+        return schema.is_sub_type(condition_type, concrete)
+    return condition_type is concrete
+
+
+def _fields(
+    schema: GraphQLSchema,
+    concrete: GraphQLObjectType,
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+) -> list[FieldNode]:
+    """The fields a selection set asks of an object of type `concrete`: fields of inline fragments and
+    fragment spreads only when their type condition covers that type."""
     out: list[FieldNode] = []
     if selection_set is None:
         return out
@@ -66,9 +92,12 @@ def _fields(selection_set: Any, fragments: dict[str, FragmentDefinitionNode]) ->
         if isinstance(selection, FieldNode):
             out.append(selection)
         elif isinstance(selection, InlineFragmentNode):
-            out.extend(_fields(selection.selection_set, fragments))
+            if _applies(schema, selection.type_condition, concrete):
+                out.extend(_fields(schema, concrete, selection.selection_set, fragments))
         elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
-            out.extend(_fields(fragments[selection.name.value].selection_set, fragments))
+            fragment = fragments[selection.name.value]
+            if _applies(schema, fragment.type_condition, concrete):
+                out.extend(_fields(schema, concrete, fragment.selection_set, fragments))
     return out
 
 
@@ -77,6 +106,33 @@ def _argument(field: FieldNode, name: str, variables: dict[str, Any]) -> Any:
         if argument.name.value == name:
             return value_from_ast_untyped(argument.value, variables)
     return None
+
+
+def _children_cost(
+    schema: GraphQLSchema,
+    named: Any,
+    selection_set: SelectionSetNode | None,
+    fragments: dict[str, FragmentDefinitionNode],
+    variables: dict[str, Any],
+) -> int:
+    """What a selection set costs on an object of type `named`. On an interface or union Shopify
+    charges the "maximum of possible selections" (shopify.dev, GraphQL Admin API rate limits, Cost
+    calculation): each possible type is priced with the shared fields plus its own fragments, and the
+    dearest one counts."""
+    if is_abstract_type(named):
+        return max(
+            (
+                _children_cost(schema, possible, selection_set, fragments, variables)
+                for possible in schema.get_possible_types(named)
+            ),
+            default=0,
+        )
+    total = 0
+    for child in _fields(schema, named, selection_set, fragments):
+        definition = named.fields.get(child.name.value)
+        if definition is not None:
+            total += _selection_cost(schema, definition.type, child, fragments, variables)
+    return total
 
 
 def _selection_cost(
@@ -90,29 +146,14 @@ def _selection_cost(
     if is_leaf_type(named):
         return 0
     unwrapped = _unwrap(type_)
-    children = 0
-    for child in _fields(field.selection_set, fragments):
-        if child.name.value == "__typename":
-            continue
-        if is_abstract_type(named):
-            candidates = [t for t in schema.get_possible_types(named)]
-            costs = [
-                _selection_cost(schema, t.fields[child.name.value].type, child, fragments, variables)
-                for t in candidates
-                if child.name.value in t.fields
-            ]
-            children += max(costs, default=0)
-        else:
-            definition = named.fields.get(child.name.value)
-            if definition is not None:
-                children += _selection_cost(schema, definition.type, child, fragments, variables)
     if named.name.endswith("Connection"):
         size = _argument(field, "first", variables) or _argument(field, "last", variables) or 0
         per_edge = 0
-        for child in _fields(field.selection_set, fragments):
+        for child in _fields(schema, named, field.selection_set, fragments):
             if child.name.value in ("edges", "nodes"):
                 per_edge = max(per_edge, _edge_cost(schema, named, child, fragments, variables))
         return 2 + int(size) * per_edge
+    children = _children_cost(schema, named, field.selection_set, fragments, variables)
     if is_list_type(unwrapped):
         ids = _argument(field, "ids", variables)
         return (1 + children) * len(ids) if isinstance(ids, list) else children
@@ -129,20 +170,12 @@ def _edge_cost(
     definition = connection.fields[child.name.value]
     node_type = get_named_type(definition.type)
     if child.name.value == "nodes":
-        return 1 + sum(
-            _selection_cost(schema, node_type.fields[g.name.value].type, g, fragments, variables)
-            for g in _fields(child.selection_set, fragments)
-            if g.name.value in node_type.fields
-        )
+        return 1 + _children_cost(schema, node_type, child.selection_set, fragments, variables)
     total = 1  # the edge object itself
-    for edge_field in _fields(child.selection_set, fragments):
+    for edge_field in _fields(schema, node_type, child.selection_set, fragments):
         if edge_field.name.value == "node":
             inner = get_named_type(node_type.fields["node"].type)
-            total += 1 + sum(
-                _selection_cost(schema, inner.fields[g.name.value].type, g, fragments, variables)
-                for g in _fields(edge_field.selection_set, fragments)
-                if hasattr(inner, "fields") and g.name.value in inner.fields
-            )
+            total += 1 + _children_cost(schema, inner, edge_field.selection_set, fragments, variables)
     return total
 
 

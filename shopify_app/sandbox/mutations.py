@@ -35,6 +35,7 @@ from shopify_app.sandbox.products import (
 )
 from shopify_app.sandbox.resolvers import Context, ctx, resolves
 from shopify_app.sandbox.store import Change
+from shopify_app.sandbox.taxonomy import check_category
 
 MAX_METAFIELDS_SET = 25
 
@@ -97,6 +98,9 @@ def product_set(
     if errors:
         return {"product": None, "productSetOperation": None, "userErrors": errors}
     if synchronous is False:
+        # Refused at the call like a synchronous one (the captures are synchronous; an input check is
+        # taken to run before the operation is queued).
+        check_category(data)
         operation = ProductSetOperation(id=context.state.next_id(), status="CREATED")
         operation.pending = (data, product.id if product else None)
         context.state.product_operations[operation.id] = operation

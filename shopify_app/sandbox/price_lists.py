@@ -10,6 +10,11 @@ A price list prices every variant of the shop. Recorded behaviour (2026-04 price
 - a list's catalog is checked before its adjustment (CATALOG_DOES_NOT_EXIST, CATALOG_TAKEN);
 - deleting a list that is not fixed for a variant answers PRICE_NOT_FIXED; deleting a list detaches it
   from its catalog and drops its fixed prices.
+A refused `priceListFixedPricesAdd`/`Delete` names each refused entry by its index in the input
+(`field: ["prices", "1", "variantId"]`, `["variantIds", "0"]`: `PriceListPriceUserError.field` in the
+2026-07 schema, the second recorded in price-list-fixed-prices-variant-lifecycle). Whether Shopify
+writes the rest of such a batch is neither documented nor recorded: here none of it is (`prices` null,
+`deletedFixedPriceVariantIds` empty, as recorded for a one-entry batch).
 """
 
 from __future__ import annotations

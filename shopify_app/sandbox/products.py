@@ -20,7 +20,7 @@ from shopify_app.sandbox.models import (
 )
 from shopify_app.sandbox.payloads import inventory_level_json, product_json
 from shopify_app.sandbox.store import Change, ShopState
-from shopify_app.sandbox.taxonomy import category_errors
+from shopify_app.sandbox.taxonomy import check_category
 
 MAX_OPTIONS = 3
 MAX_VARIANTS = 2048
@@ -95,7 +95,7 @@ def length_errors(data: dict[str, Any], handle: str | None, *, root: list[str]) 
     vendor = data.get("vendor")
     if isinstance(vendor, str) and len(vendor) > MAX_LENGTH:
         errors.append(user_error(root, "Vendor is too long (maximum is 255 characters)", "INVALID_INPUT"))
-    errors.extend(category_errors(data, root=root))  # an id the taxonomy lacks
+    check_category(data)  # an id the taxonomy lacks: a top-level error, not a user error
     product_type = data.get("productType")
     if isinstance(product_type, str) and len(product_type) > MAX_LENGTH:
         errors.append(

@@ -6,6 +6,7 @@ import random
 from typing import Any
 
 from shopify_app.sandbox.models import Location
+from shopify_app.sandbox.pricing_models import Market
 from shopify_app.sandbox.products import apply_product_set, validate_product_set
 from shopify_app.sandbox.store import ShopState
 
@@ -53,6 +54,31 @@ def seed_locations(state: ShopState, *, second: bool) -> None:
     if second:
         shop = Location(state.next_id(), "Flagship store", created_at=now, updated_at=now)
         state.locations[shop.id] = shop
+
+
+# A fashion brand's usual markets (name, handle, base currency, countries), as a shop selling to the
+# US, the EU and the UK has them in Settings → Markets.
+DEMO_MARKETS = (
+    ("United States", "us", "USD", ("US",)),
+    ("Europe", "eu", "EUR", ("DE", "FR", "IT", "ES", "NL")),
+    ("United Kingdom", "gb", "GBP", ("GB",)),
+)
+
+
+def seed_markets(state: ShopState) -> None:
+    now = state.now()
+    for name, handle, currency, countries in DEMO_MARKETS:
+        market = Market(
+            id=state.next_id(),
+            name=name,
+            handle=handle,
+            status="ACTIVE",
+            countries=list(countries),
+            base_currency=currency,
+            created_at=now,
+            updated_at=now,
+        )
+        state.pricing.markets[market.id] = market
 
 
 def seed_products(state: ShopState, *, count: int, seed: int, vendor: str) -> None:

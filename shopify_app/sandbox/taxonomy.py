@@ -2,22 +2,29 @@
 
 A small, strict set of real categories (ids, names and full names from Shopify's taxonomy file,
 https://github.com/Shopify/product-taxonomy `dist/en/categories.txt`; `aa-1-1` "Activewear" as
-recorded in `reference/shopify/recorded/2025-01--product-set-parity.json`). An id outside it is
-refused the way Shopify refuses an unknown category: "Invalid product_taxonomy_node_id" (the message
-reported in https://github.com/Shopify/product-taxonomy/issues/886). `ProductSetUserErrorCode` has
-no taxonomy code, so productSet reports it as `INVALID_INPUT` ("Input is not valid.") on
-`["input", "category"]`.
+recorded in `reference/shopify/recorded/2025-01--product-set-parity.json`).
+
+An id outside it is refused the way Shopify refuses a well-formed but unknown category id on
+productCreate, productUpdate and productSet alike: not a user error, but a top-level GraphQL error
+`Invalid product_taxonomy_node_id` with `extensions.code` `INVALID_PRODUCT_TAXONOMY_NODE_ID`, the
+mutation's field null and nothing written (live 2025-01 captures, `product-category-validation` and
+`productCreate-category-parity` of github.com/airhorns/shopify-draft-proxy, and the answer reported in
+https://github.com/Shopify/product-taxonomy/issues/886; `ProductSetUserErrorCode` has no taxonomy
+code). docs/categories.md has the evidence.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from graphql import GraphQLError
+
 from shopify_app.sandbox.pagination import connection
 from shopify_app.sandbox.resolvers import resolves
 
 GID = "gid://shopify/TaxonomyCategory/"
 INVALID_MESSAGE = "Invalid product_taxonomy_node_id"
+INVALID_CODE = "INVALID_PRODUCT_TAXONOMY_NODE_ID"
 
 _APPAREL = "Apparel & Accessories"
 _CLOTHING = f"{_APPAREL} > Clothing"
@@ -94,12 +101,20 @@ def category_node(category_gid: str | None) -> dict[str, Any] | None:
     }
 
 
-def category_errors(data: dict[str, Any], *, root: list[str]) -> list[dict[str, Any]]:
-    """The user error of a product input whose `category` the taxonomy does not have."""
+class UnknownCategory(GraphQLError, ValueError):
+    """A category id the taxonomy does not have: raised inside a product mutation's resolver, so the
+    answer is a top-level error with the mutation's field null (a merchant edit sees a ValueError)."""
+
+    def __init__(self) -> None:
+        super().__init__(INVALID_MESSAGE, extensions={"code": INVALID_CODE})
+
+
+def check_category(data: dict[str, Any]) -> None:
+    """Refuse a product input whose `category` the taxonomy does not have, before anything is
+    written (`UnknownCategory`)."""
     value = data.get("category")
-    if value is None or known(value):
-        return []
-    return [{"field": [*root, "category"], "message": INVALID_MESSAGE, "code": "INVALID_INPUT"}]
+    if value is not None and not known(value):
+        raise UnknownCategory()
 
 
 def rest_category(category_gid: str | None) -> dict[str, Any] | None:

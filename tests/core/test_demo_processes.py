@@ -133,6 +133,7 @@ def test_children_get_the_sandbox_wiring():
     assert env["JOORSYNC_SANDBOX_MODE"] == "1"
     assert env["SHOPIFY_ADMIN_BASE_URL"] == "http://127.0.0.1:9002"
     assert env["SHOPIFY_APP_URL"] == "http://127.0.0.1:9000"
+    assert env["JOOR_AUTH_URL"] == "http://127.0.0.1:9001/auth/"  # a v4 connection signs in there
     assert env["DATABASE_URL"] == "sqlite:////tmp/x.sqlite3"  # web, worker and demo share one database
     specs = {spec.name: spec for spec in demo_children(config=config, python="py")}
     assert list(specs) == ["joor-sandbox", "shopify-sandbox", "web", "worker"]

@@ -6,11 +6,15 @@ import pytest
 
 from joorsync.linesheets.plan import (
     attrs_changes,
+    collection_handle,
     linesheet_refusals,
     linesheets_from_snapshots,
+    lookup_terms,
     membership_plan,
     metafield_inputs,
+    order_agreed,
     reorder_moves,
+    title_change,
 )
 
 
@@ -94,3 +98,35 @@ def test_the_gate_never_blanks_and_refuses_a_nameless_delivery():
     assert inputs == [{"namespace": "joor", "key": "ship_start", "type": "date", "value": "2026-01-01"}]
     sheets = linesheets_from_snapshots([_row("p1", "S1", [{"delivery_code": "X", "date_cancel": "soon"}])])
     assert [r.code for r in linesheet_refusals(sheets["X"])] == ["bad_date"]
+
+
+@pytest.mark.parametrize(
+    ("base", "wanted", "current", "expected"),
+    [
+        ("Fall", "Fall", "Fall", (None, False)),  # nothing renamed
+        ("Fall", "Fall", "Autumn", (None, False)),  # a person's rename stays while JOOR keeps its name
+        ("Fall", "Fall 2", "Fall", ("Fall 2", False)),  # JOOR renamed: written
+        ("Fall", "Fall 2", "Fall 2", (None, False)),  # both the same already
+        ("Fall", "Fall 2", "Autumn", (None, True)),  # both renamed: the person's title is kept
+        (None, "Fall 2", "Autumn", ("Fall 2", False)),  # no agreed title yet: JOOR's
+        ("Fall", "", "Fall", (None, False)),  # never blanked
+    ],
+)
+def test_title_three_way(base, wanted, current, expected):
+    assert title_change(base=base, wanted=wanted, current=current) == expected
+
+
+def test_order_agreed_looks_at_the_agreed_products_of_the_first_page_only():
+    agreed = ["a", "b", "c"]
+    assert order_agreed(["a", "b", "c", "x"], agreed, page_size=250)  # a person's product after them
+    assert not order_agreed(["b", "a", "c"], agreed, page_size=250)
+    assert not order_agreed(["a", "b"], agreed, page_size=250)  # one gone, another in its place
+    assert order_agreed(["a", "b"], agreed, page_size=2)  # beyond the page: not compared
+    assert order_agreed([], [], page_size=250)
+
+
+def test_lookup_terms_name_the_derived_handle_and_the_quoted_title():
+    assert collection_handle("  Summer '16 Basic Women ") == "summer-16-basic-women"
+    assert collection_handle("best_selling Ünïcode") == "best_selling-ünïcode"
+    assert lookup_terms('Say "hi" \\ now') == ["handle:say-hi-now", 'title:"Say \\"hi\\" \\\\ now"']
+    assert lookup_terms("") == []

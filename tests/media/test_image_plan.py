@@ -107,3 +107,65 @@ def test_a_gif_is_refused_for_joor_and_a_removal_under_the_ask_policy_is_a_probl
 def test_image_paths_read_as_names():
     assert field_label("images") == "Images"
     assert field_label("images.color[C1]", {"C1/36": "Blue"}) == "Colour image — Blue"
+
+
+def _colour_agreed(colour_path: str, *variants: str) -> Agreed:
+    key = joor_key(colour_path)
+    return Agreed(colors={"C1": key}, variant_images=dict.fromkeys(variants, key))
+
+
+def test_a_colour_image_changed_in_shopify_only_is_one_upload_with_its_colour():
+    colour = "/img/c1.jpg"
+    plan = plan_images(
+        joor_paths=[],
+        joor_colors={"C1": colour},
+        shopify=[_media(colour, 1), _merchant(7)],
+        agreed=_colour_agreed(colour, "v1", "v2"),
+        rules=RULES,
+        variants={"v1": ("C1", "s7"), "v2": ("C1", "s7")},
+    )
+    assert [(c.code, c.key, c.base) for c in plan.colour_uploads] == [("C1", "s7", joor_key(colour))]
+    assert not plan.uploads  # the merchant's colour image is not a style image too
+    assert plan.files is None and plan.seen == {"v1": "s7", "v2": "s7"}
+
+
+def test_variants_of_one_colour_given_different_images_send_nothing_and_are_looked_at_again():
+    colour = "/img/c1.jpg"
+    plan = plan_images(
+        joor_paths=[],
+        joor_colors={"C1": colour},
+        shopify=[_media(colour, 1), _merchant(7), _merchant(8)],
+        agreed=_colour_agreed(colour, "v1", "v2"),
+        rules=RULES,
+        variants={"v1": ("C1", "s7"), "v2": ("C1", "s8")},
+    )
+    assert not plan.colour_uploads and not plan.uploads
+    assert [(r.code, r.path) for r in plan.refusals] == [("colour_image_mixed", "images.color[C1]")]
+    assert plan.held_colours == {"C1"}
+
+
+def test_variant_images_are_not_compared_without_joors_colour_images():
+    plan = plan_images(
+        joor_paths=[],
+        joor_colors=None,
+        shopify=[_merchant(7)],
+        agreed=Agreed(variant_images={"v1": "s7"}),
+        rules=RULES,
+        variants=None,
+    )
+    assert not plan.colour_uploads and plan.seen is None
+    assert not plan.uploads  # shown on a variant at the last sync: a colour image, not a style image
+
+
+def test_the_variant_media_read_stays_within_a_querys_cost_cap():
+    from graphql import parse
+
+    from joorsync.media.sync import VARIANT_READ_BATCH
+    from shopify_app.admin.operations import load_operation
+    from shopify_app.sandbox.cost import MAX_QUERY_COST, requested_cost
+    from shopify_app.sandbox.graphql_api import schema
+
+    document = parse(load_operation("VariantMedia"))
+    ids = [f"gid://shopify/ProductVariant/{n}" for n in range(VARIANT_READ_BATCH)]
+    cost = requested_cost(schema(), document.definitions[0], {}, {"ids": ids})
+    assert 0 < cost <= MAX_QUERY_COST

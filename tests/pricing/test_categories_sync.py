@@ -105,7 +105,8 @@ def test_a_merchants_category_stands_until_joors_category_changes():
         for change in (event.details or {}).get("changes", [])
         if change["path"] == "category"
     ]
-    assert rows == [{"path": "category", "new": GID + "aa-1-15", "by": "merge"}]
+    # The merchant's category, read with the product, is what the row keeps as the value before.
+    assert rows == [{"path": "category", "old": GID + "aa-1-1", "new": GID + "aa-1-15", "by": "merge"}]
 
 
 def test_an_unknown_taxonomy_id_is_refused_at_the_settings_field():

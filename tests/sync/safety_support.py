@@ -12,6 +12,7 @@ from joorsync.joor.sandbox import v2
 from joorsync.joor.sandbox.catalog import ean13_check_digit
 from joorsync.joor.sandbox.views import effective_prices
 from joorsync.joor.sandbox.writes import WriteError
+from joorsync.pricing.categories import without_category_tags
 from joorsync.sync.canonical import money
 from joorsync.sync.invariants import (
     ABSENT,
@@ -73,7 +74,8 @@ def _shopify_product(state: ShopState, product: Product) -> ShopifyProduct:
         description=product.description_html,
         product_type=product.product_type,
         status=product.status,
-        tags=tuple(product.tags),
+        # The app's category tags are Shopify's alone: observed as the sync compares tags.
+        tags=tuple(without_category_tags(product.tags)),
         variants=tuple(variants),
         style_id=int(style_id) if style_id.isdigit() else None,
         style_number=_text(identity.get("style_number")),

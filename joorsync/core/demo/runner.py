@@ -58,13 +58,14 @@ class DemoConfig:
 
 def demo_environment(*, config: DemoConfig, base: Mapping[str, str]) -> dict[str, str]:
     """The children's environment: sandbox mode on, Shopify's admin host is the sandbox, the app
-    knows its own URL (OAuth redirect and webhook address)."""
+    knows its own URL (OAuth redirect and webhook address), and JOOR v4 signs in at the JOOR sandbox."""
     return {
         **base,
         "JOORSYNC_SANDBOX_MODE": "1",
         "SHOPIFY_ADMIN_BASE_URL": config.shopify_url,
         "SHOPIFY_APP_URL": config.app_url,
         "JOOR_STYLE_URL_TEMPLATE": f"{config.joor_url}/_sandbox/styles/{{style_id}}",
+        "JOOR_AUTH_URL": f"{config.joor_url}/auth/",
         "PYTHONUNBUFFERED": "1",
     }
 

@@ -15,6 +15,9 @@ from joorsync.pricing.services import RouteInput
 
 MAX_FACTOR = Decimal("999.9999")
 MARKET_GID = "gid://shopify/Market/"
+LOCATION_GID = "gid://shopify/CompanyLocation/"
+#: Shopify takes at most 250 items in an input array (https://shopify.dev/docs/api/usage/limits).
+MAX_LOCATIONS = 250
 
 
 @dataclass
@@ -26,6 +29,7 @@ class RouteRow:
     amount: str = PriceTypeRoute.Amount.WHOLESALE
     factor: str = ""
     market: str = ""  # the Shopify market whose buyers see the price list
+    locations: list[str] = field(default_factory=list)  # or the B2B company locations whose buyers do
     mapped: bool = False  # the price type Shopify's own price comes from (sync settings above)
 
     @property
@@ -44,6 +48,9 @@ class PricingForm:
     types_error: str = ""
     markets: list[tuple[str, str]] = field(default_factory=list)  # (id, name) of the shop's markets
     markets_error: str = ""
+    # (id, "Company — Location") of the shop's B2B company locations; empty without B2B.
+    company_locations: list[tuple[str, str]] = field(default_factory=list)
+    locations_error: str = ""
 
     destinations = PriceTypeRoute.Destination.choices
     amounts = PriceTypeRoute.Amount.choices
@@ -71,6 +78,7 @@ class PricingForm:
                     amount=route.amount if route else PriceTypeRoute.Amount.WHOLESALE,
                     factor="" if route is None or route.factor is None else f"{route.factor.normalize()}",
                     market=route.market_id if route else "",
+                    locations=[str(v) for v in (route.company_location_ids or [])] if route else [],
                     mapped=_is_mapped(mapped, label, currency),
                 )
             )
@@ -79,10 +87,16 @@ class PricingForm:
 
     @classmethod
     def bind(
-        cls, data: QueryDict, *, mapped: tuple[str, str] | None, markets: list[tuple[str, str]] | None = None
+        cls,
+        data: QueryDict,
+        *,
+        mapped: tuple[str, str] | None,
+        markets: list[tuple[str, str]] | None = None,
+        company_locations: list[tuple[str, str]] | None = None,
     ) -> PricingForm:
         form = cls(
             markets=list(markets or []),
+            company_locations=list(company_locations or []),
             vendor=data.get("vendor", ""),
             sku_prices=data.get("sku_prices") == "on",
             categories=data.get("categories", ""),
@@ -103,6 +117,9 @@ class PricingForm:
                     amount=data.get(p + "amount", PriceTypeRoute.Amount.WHOLESALE),
                     factor=data.get(p + "factor", "").strip(),
                     market=data.get(p + "market", "").strip()[:100],
+                    locations=list(
+                        dict.fromkeys(v.strip()[:100] for v in data.getlist(p + "locations") if v.strip())
+                    ),
                     mapped=_is_mapped(mapped, label, currency),
                 )
             )
@@ -132,15 +149,35 @@ class PricingForm:
         return not self.errors
 
     def _check_market(self, row: RouteRow) -> None:
-        """A price list reaches buyers through a market's catalog: one of the shop's markets, chosen
-        whenever the shop's markets could be listed."""
+        """A price list reaches buyers through one catalog: of one of the shop's markets, or, on a shop
+        with B2B, of some of its company locations; chosen whenever the markets could be listed."""
         known = {value for value, _ in self.markets}
         if row.market and known and row.market not in known:
             self.errors[row.prefix + "market"] = "Choose one of your Shopify markets."
         elif row.market and not row.market.startswith(MARKET_GID):
             self.errors[row.prefix + "market"] = "Choose one of your Shopify markets."
-        elif row.destination == PriceTypeRoute.Destination.PRICE_LIST and known and not row.market:
-            self.errors[row.prefix + "market"] = "Choose the market whose buyers see this price list."
+        elif (
+            row.destination == PriceTypeRoute.Destination.PRICE_LIST
+            and known
+            and not row.market
+            and not row.locations
+        ):
+            self.errors[row.prefix + "market"] = (
+                "Choose the market or the B2B company locations whose buyers see this price list."
+                if self.company_locations
+                else "Choose the market whose buyers see this price list."
+            )
+        if not row.locations:
+            return
+        places = {value for value, _ in self.company_locations}
+        if row.market:
+            self.errors[row.prefix + "locations"] = (
+                "Choose a market or company locations, not both: a price list is shown through one catalog."
+            )
+        elif any(not v.startswith(LOCATION_GID) or (places and v not in places) for v in row.locations):
+            self.errors[row.prefix + "locations"] = "Choose among your B2B company locations."
+        elif len(row.locations) > MAX_LOCATIONS:
+            self.errors[row.prefix + "locations"] = f"Choose at most {MAX_LOCATIONS} company locations."
 
     def mappings(self) -> dict[str, str]:
         """The category lines as JOOR category → taxonomy GID (errors noted at the field)."""
@@ -176,6 +213,7 @@ class PricingForm:
                 amount=row.amount,
                 factor=Decimal(row.factor.replace(",", ".")) if row.factor else None,
                 market_id=row.market,
+                company_location_ids=tuple(row.locations),
             )
             for row in self.rows
         ]

@@ -50,6 +50,36 @@ def market_choices(*, shop: Shop) -> MarketChoices:
     return MarketChoices(choices=found)
 
 
+def company_location_choices(*, shop: Shop) -> MarketChoices:
+    """The shop's B2B company locations (id, "Company — Location (currency)"): none when the shop has
+    no B2B. Shopify answers a shop without B2B with no locations or with an access error; either way
+    the route row offers none (a failed read keeps the stored choice)."""
+    key = f"joorsync:pricing:company-locations:{shop.pk}:{shop.admin_base_url}"
+    cached = cache.get(key)
+    if cached is not None:
+        return MarketChoices(choices=[tuple(c) for c in cached], error="")
+    try:
+        client = shopify_client_for(shop=shop, max_retries=0)
+        try:
+            found = [
+                (
+                    loc.id,
+                    " — ".join(p for p in (loc.company_name, loc.name) if p)
+                    + (f" ({loc.currency})" if loc.currency else ""),
+                )
+                for loc in api.company_locations(client)
+            ]
+        finally:
+            client.close()
+    except Exception as exc:  # no B2B, no access or a failed read: nothing offered
+        logger.info("company locations of %s unavailable: %s", shop.shop_domain, type(exc).__name__)
+        return MarketChoices(
+            error="Your B2B company locations could not be read just now; try again in a minute."
+        )
+    cache.set(key, found, CACHE_SECONDS)
+    return MarketChoices(choices=found)
+
+
 def mapped_price_type(account: JoorAccount | None) -> tuple[str, str] | None:
     """(label, currency) Shopify's price comes from, per the sync settings; None when not chosen."""
     if account is None or not account.price_currency:
@@ -74,4 +104,8 @@ def pricing_form_for(request: HttpRequest) -> PricingForm:
     form.types_error = error
     found = market_choices(shop=shop)
     form.markets, form.markets_error = found.choices, found.error
+    places = company_location_choices(shop=shop)
+    form.company_locations = places.choices
+    # A shop without B2B may answer with an error: said only when a stored choice is at stake.
+    form.locations_error = places.error if any(row.locations for row in form.rows) else ""
     return form

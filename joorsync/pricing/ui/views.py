@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from joorsync.pricing.services import pricing_settings_save
 from joorsync.pricing.ui.forms import PricingForm
-from joorsync.pricing.ui.section import mapped_price_type, market_choices
+from joorsync.pricing.ui.section import company_location_choices, mapped_price_type, market_choices
 from joorsync.sync.selectors import joor_account_get
 from joorsync.sync.ui.auth import shop_required
 from joorsync.sync.ui.views.common import redirect_to
@@ -23,8 +23,12 @@ def pricing_settings_save_view(request: HttpRequest) -> HttpResponse:
     """Save the section; a refusal shows the page again with the message at the field."""
     shop = request.shop  # type: ignore[attr-defined]
     account = joor_account_get(shop=shop)
+    places = company_location_choices(shop=shop)
     form = PricingForm.bind(
-        request.POST, mapped=mapped_price_type(account), markets=market_choices(shop=shop).choices
+        request.POST,
+        mapped=mapped_price_type(account),
+        markets=market_choices(shop=shop).choices,
+        company_locations=places.choices,
     )
     if form.is_valid():
         pricing_settings_save(
@@ -37,5 +41,6 @@ def pricing_settings_save_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Price and product data settings saved.")
         return redirect_to(reverse("ui:settings") + "#pricing")
     form.markets_error = market_choices(shop=shop).error
+    form.locations_error = places.error if any(row.locations for row in form.rows) else ""
     request.pricing_form = form  # type: ignore[attr-defined]
     return settings_render(request, status=400)

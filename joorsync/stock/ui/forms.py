@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from joorsync.stock.places import DEFAULT_WAREHOUSE, warehouses_fingerprint
+from joorsync.stock.services import stock_outside_of
 from joorsync.sync.accounts import location_warehouses_of
 from joorsync.sync.models import JoorAccount
 
@@ -56,6 +58,23 @@ class StockLocationsForm(forms.Form):
             (DEFAULT_RECEIVING, "Your shop's default location (where Shopify ships from)"),
             *known.items(),
         ]
+
+    def outside_note(self) -> str:
+        """Once per shop: the stock JOOR holds outside the warehouses the app writes, as measured after
+        its last writes (JOOR's API reads only totals, so it is never written to Shopify)."""
+        if self.account is None:
+            return ""
+        stored, _ = location_warehouses_of(self.account.location_warehouses)
+        fingerprint = warehouses_fingerprint(stored.values() or [DEFAULT_WAREHOUSE])
+        units, skus = stock_outside_of(shop_id=self.account.shop_id, warehouses=fingerprint)
+        if not units:
+            return ""
+        where = "the warehouses in this table" if stored else f"JOOR's {DEFAULT_WAREHOUSE} warehouse"
+        return (
+            f"JOOR holds {units} unit{'s' * (units != 1)} of {skus} item{'s' * (skus != 1)} outside "
+            f"{where} (measured after the last stock sent to JOOR). That stock stays in JOOR: "
+            "it is left out of the comparison and never written to Shopify."
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         """What the table shows per location: its name, input name, value and error."""

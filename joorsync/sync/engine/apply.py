@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from joorsync.joor.errors import JoorBadPayload, JoorPermanentError
 from joorsync.joor.records import Style
+from joorsync.pricing.categories import CATEGORY_PATH
+from joorsync.stock.engine import joor_stock_flushed, joor_stock_queued, policy_written
 from joorsync.sync.canonical import CanonicalProduct, parse_variant_path, variant_path
 from joorsync.sync.engine import linkrows
 from joorsync.sync.engine.pair import PairData, merged_product, variant_keys_of
@@ -109,6 +111,7 @@ class Applier:
         product = data.joor_product
         images = self._images
         files = images.files if images is not None else None
+        before = node
         if plan.shopify.changes:
             dropped = {_whole_variant(c.path) for c in plan.shopify.changes} - {None}
             writes = {c.path: c.new for c in plan.shopify.changes if _whole_variant(c.path) is None}
@@ -122,10 +125,17 @@ class Applier:
                 node=node,
                 variant_keys=keys,
                 files=files,
+                category=writes.get(CATEGORY_PATH),  # a restored category (a person's decision)
+                policies={p.key: p.new for p in plan.policies},
             )
             node = returned or node
         elif files is not None and images is not None:
             node = media_sync().image_sync_of(run).write_files(link=link, plan=images, node=node) or node
+        if plan.policies and not plan.shopify.changes:
+            policies = {p.variant_id: p.new for p in plan.policies}
+            run.shopify.set_policies(product_id=link.shopify_product_id, node=node, policies=policies)
+        if plan.policies or plan.shopify.changes:
+            policy_written(run, link=link, plan=plan, product=product, before=before, after=node)
         if plan.joor.changes:
             writes = {c.path: c.new for c in plan.joor.changes}
             merged_j = merged_product(data.flat_joor, writes, like=product)
@@ -149,18 +159,22 @@ class Applier:
                     base=plan.base,
                 )
             else:
+                levels = run.shopify.warehouse_split(node=node, variant_keys=keys, key=write.key)
                 run.joor.queue_stock(
                     product=product,
                     key=write.key,
                     quantity=write.quantity,
                     upc=barcodes.get(write.key),
-                    levels=run.shopify.warehouse_split(node=node, variant_keys=keys, key=write.key),
+                    levels=levels,
                 )
+                written = levels or {run.joor.warehouse: write.quantity}
+                joor_stock_queued(run, link=link, key=write.key, levels=written)
         return node
 
     def count(self, plan: PairPlan, *, opened: int) -> None:
         for side in (Side.SHOPIFY, Side.JOOR):
             written = bool(plan.update(side).changes) or any(w.side is side for w in plan.stock)
+            written = written or (side is Side.SHOPIFY and bool(plan.policies))
             written = written or media_sync().image_writes(self._images, side)
             self.run.counts.side(side)["updated" if written else "unchanged"] += 1
         self.run.counts.conflicts += opened
@@ -174,9 +188,11 @@ class Applier:
         except WRITE_FAILURES as exc:
             run.counts.errors += 1
             run.event(action="stock_write_failed", level="error", side="shopify", message=str(exc)[:2000])
-        for failure in run.joor.flush_stock():
+        failures = run.joor.flush_stock()
+        for failure in failures:
             run.counts.errors += 1
             run.event(action="stock_write_failed", level="error", side="joor", message=failure)
+        joor_stock_flushed(run, failed=bool(failures))
         media_sync().image_sync_of(run).flush()
 
     # ------------------------------------------------------------------ links, listings, problems
@@ -293,9 +309,12 @@ class Preview(Applier):
         node: Mapping[str, Any],
         open_conflicts: Mapping[str, Conflict],
     ) -> None:
+        step = media_sync().image_sync_of(self.run)  # planned like a run's, never written
+        self._images = step.plan(link=link, joor_product=data.joor_product, node=node, pair=plan)
+        images = media_sync().image_preview(self._images)
         self.count(plan, opened=len([h for h in plan.holds if h.path not in open_conflicts]))
-        if plan.changed:
-            self._keep(_preview(link, plan))
+        if plan.changed or images:
+            self._keep({**_preview(link, plan), **({"images": images} if images else {})})
 
     def flush_stock(self) -> None:
         return None
@@ -381,6 +400,8 @@ def _preview(link: ProductLink, plan: PairPlan) -> dict[str, Any]:
     joor = {c.path: c.new for c in plan.joor.changes}
     for write in plan.stock:
         (shopify if write.side is Side.SHOPIFY else joor)[write.path] = write.quantity
+    for policy in plan.policies:
+        shopify[variant_path(policy.key, "inventory_policy")] = policy.new
     return {
         "style_number": link.style_number,
         "shopify_product_id": link.shopify_product_id,
@@ -423,4 +444,9 @@ def written_changes(plan: PairPlan, side: Side) -> list[dict[str, Any]]:
         if write.side is side:
             path = write.path or variant_path(write.key, "inventory")
             rows.append({"path": path, "new": write.quantity, "by": str(write.decided_by), "stock": True})
+    if side is Side.SHOPIFY:
+        # Made to order (JOOR) → the variant's selling policy; a stock setting, never restored.
+        for policy in plan.policies:
+            path = variant_path(policy.key, "inventory_policy")
+            rows.append({"path": path, "old": policy.old, "new": policy.new, "by": "merge", "stock": True})
     return rows

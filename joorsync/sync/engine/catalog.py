@@ -187,7 +187,8 @@ class CatalogRun:
             )
         }
         image_sync_of(self.run).prefetch(
-            [lk.joor_product_id or str(lk.joor_style_id) for lk in links.values()]
+            [lk.joor_product_id or str(lk.joor_style_id) for lk in links.values()],
+            variant_ids=[v.shopify_variant_id for lk in links.values() for v in lk.variant_links.all()],
         )
         canon: dict[int, CanonicalProduct] = {}
         pending: list[Style] = []
@@ -366,7 +367,7 @@ def shopify_side_unchanged(run: SyncRun, link: ProductLink, node: Mapping[str, A
     snapshot = {k: v for k, v in link.snapshot.items() if k != EXCLUDED_KEY}
     has_prices = any(path.endswith("].price") for path in snapshot)
     current = comparable(flatten(product), settings=run.settings, joor_prices=has_prices)
-    return current == snapshot and images_unchanged(link=link, node=node)
+    return current == snapshot and images_unchanged(link=link, node=node, run=run)
 
 
 def joor_style_gone(run: SyncRun, link: ProductLink) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from joorsync.joor.client import JoorNotFound
 from joorsync.joor.errors import JoorPermanentError
 from joorsync.joor.records import Style
+from joorsync.stock.engine import policy_created
 from joorsync.sync.canonical import CanonicalProduct, flatten
 from joorsync.sync.engine import linkrows
 from joorsync.sync.engine.gate import review_create
@@ -95,6 +96,7 @@ def create_in_shopify(
         joor_prices = any(v.price is not None for v in product.variants)
         snapshot = comparable(flatten(product), settings=run.settings, joor_prices=joor_prices)
         linkrows.link_record_created(link=link, snapshot=snapshot, shopify_node=node, product=product)
+        policy_created(run, link=link, product=product)  # made to order: CONTINUE is the app's
         run.apply.problems(link, create.refusals)
         run.counts.shopify["created"] += 1
         run.event(

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from joorsync.pricing.categories import CATEGORY_PATH
 from joorsync.sync.canonical import (
     VARIANT_FIELDS,
     CanonicalProduct,
@@ -253,6 +254,11 @@ def _apply_resolution(
     decided = Decider.CLEAR if conflict.resolution == Conflict.Resolution.CLEAR else Decider.PERSON
     parsed = parse_variant_path(path)
     plan.applying.append(conflict.pk)
+    if path == CATEGORY_PATH:
+        # Shopify alone holds the taxonomy category (mapped from JOOR's categories, never compared):
+        # a restored one is written there only, and the agreement does not hold it.
+        plan.shopify.changes.append(Change(path, conflict.shopify_value, conflict.resolved_value, decided))
+        return
     if parsed is not None and not parsed[1]:
         _resolve_variant(plan, parsed[0], conflict.resolved_value, data, excluded)
         return

@@ -71,6 +71,17 @@ class StockWrite:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyWrite:
+    """One Shopify variant's selling policy (`inventoryPolicy`) set to follow JOOR's made_to_order
+    (`joorsync.stock.engine.policy_review`)."""
+
+    key: str  # variant key (`C1/36`)
+    variant_id: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
 class Hold:
     """A path held as a conflict for a person: both changed, a first comparison, a blank, a deleted
     variant, a price JOOR cannot represent."""
@@ -111,6 +122,7 @@ class PairPlan:
     shopify: ProductUpdate = field(default_factory=lambda: ProductUpdate(Side.SHOPIFY))
     joor: ProductUpdate = field(default_factory=lambda: ProductUpdate(Side.JOOR))
     stock: list[StockWrite] = field(default_factory=list)
+    policies: list[PolicyWrite] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -126,7 +138,7 @@ class PairPlan:
 
     @property
     def writes(self) -> bool:
-        return bool(self.shopify.changes or self.joor.changes or self.stock)
+        return bool(self.shopify.changes or self.joor.changes or self.stock or self.policies)
 
     @property
     def changed(self) -> bool:

@@ -29,7 +29,7 @@ from joorsync.pricing.selectors import (
     pricing_settings_get,
     sku_price_book_for,
 )
-from joorsync.stock.engine import stock_held, stock_review
+from joorsync.stock.engine import outside_review, policy_review, stock_held, stock_review
 from joorsync.sync.accounts import location_warehouses_of
 from joorsync.sync.canonical import CanonicalProduct, parse_variant_path
 from joorsync.sync.engine import linkrows
@@ -303,6 +303,7 @@ class SyncRun:
         """Plan, gate, apply and record one linked pair. A write one side refuses is a problem of
         this product; the rest of the run goes on."""
         data = pair_data(link=link, joor_product=product, shopify_node=node, settings=self.settings)
+        outside_review(self, link=link, data=data)  # JOOR's stock outside the written warehouses
         open_conflicts = {c.field_path: c for c in link.conflicts.filter(status=Conflict.Status.OPEN)}
         with transaction.atomic():
             # Read under the rows' locks: an undo still in progress is waited for, never half-seen.
@@ -319,6 +320,8 @@ class SyncRun:
         _unpriced(plan, data, self.gate)
         _one_sided_variants(plan, data, held=set(open_conflicts) | set(resolving))
         stock_review(plan, shopify=self.shopify, node=node, variant_keys=variant_keys_of(link))
+        keys = variant_keys_of(link)
+        policy_review(plan, run=self, link=link, product=product, node=node, variant_keys=keys)
         if data.foreign_variants:
             # productSet replaces the variant list: a product with variants outside Color × Size
             # would lose them, so nothing is written to it; and those variants are compared with

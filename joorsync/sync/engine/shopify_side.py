@@ -12,7 +12,12 @@ from typing import Any
 
 from django.utils.text import slugify
 
-from joorsync.pricing.categories import category_to_write
+from joorsync.pricing.categories import (
+    CATEGORY_PATH,
+    TAGS_WRITTEN_KEY,
+    category_tags_to_write,
+    category_to_write,
+)
 from joorsync.stock.places import LEVELS_KEY, StockPlaces, level_of, stock_places
 from joorsync.sync.canonical import CanonicalProduct
 from joorsync.sync.engine.shopify_writes import ShopifyWrites, StockHold, bulk_finish_waiter
@@ -159,7 +164,9 @@ class ShopifySide:
         self.vendor = ""  # every product write sends it when set (a setting: `joorsync.pricing`)
         #: The shop's own JOOR category → taxonomy lines (`joorsync.pricing.categories`).
         self.category_mappings: dict[str, str] = {}
-        self._category_writes: dict[str, str] = {}  # product id → category sent this run
+        # Product id → the history row of this run's mapped category write (its "old" is absent when
+        # the product was read without its category).
+        self._category_writes: dict[str, dict[str, Any]] = {}
 
     # ------------------------------------------------------------------ reads
 
@@ -283,17 +290,28 @@ class ShopifySide:
         node: Mapping[str, Any],
         variant_keys: Mapping[str, tuple[str, str]],
         files: list[dict[str, Any]] | None = None,
+        category: str | None = None,
+        policies: Mapping[str, str] | None = None,
     ) -> dict[str, Any] | None:
-        """productSet of the whole product by id; returns the product as Shopify now has it."""
+        """productSet of the whole product by id; returns the product as Shopify now has it.
+        A made-to-order style's variants are sent CONTINUE (`canonical_to_product_set`); `policies`
+        (variant key → policy, `joorsync.stock.engine.policy_review`) are the others' planned ones.
+        `category`: a taxonomy category a person's decision puts back (the plan records it); without
+        it, the one mapped from JOOR's categories when they changed (recorded by `category_changes`)."""
         variant_ids = {key: n["id"] for key, n in variant_node_map(node, variant_keys=variant_keys).items()}
-        # A style no longer made to order stops selling without stock (a made-to-order one always
-        # sells so: `canonical_to_product_set`); any other policy a merchant chose is left alone.
-        was_made_to_order = product_metafields(node).get("made_to_order") is True
-        stops = was_made_to_order and merged.joor.get("made_to_order") is not True
-        category = category_to_write(
+        metafields = product_metafields(node)
+        mapped = None
+        if category is None:
+            mapped = category = category_to_write(
+                categories=merged.joor.get("categories"),
+                previous=metafields.get("categories"),
+                mappings=self.category_mappings,
+                created=False,
+            )
+        tags = category_tags_to_write(
             categories=merged.joor.get("categories"),
-            previous=product_metafields(node).get("categories"),
-            mappings=self.category_mappings,
+            written=metafields.get(TAGS_WRITTEN_KEY),
+            current_tags=node.get("tags") or (),
             created=False,
         )
         returned = self.writes.set_product(
@@ -301,19 +319,28 @@ class ShopifySide:
             merged=merged,
             style_id=style_id,
             variant_ids=variant_ids,
-            inventory_policy="DENY" if stops else None,
             files=files,
+            policies=policies,
             category=category,
+            category_tags=tags,
         )
-        if category:
-            self._category_writes[product_id] = category
+        if mapped:
+            row: dict[str, Any] = {"path": CATEGORY_PATH, "new": mapped, "by": "merge"}
+            if "category" in node:  # read with the product: what a restore puts back
+                row["old"] = (node.get("category") or {}).get("id")
+            if row.get("old") != mapped:
+                self._category_writes[product_id] = row
         return returned
 
+    def set_policies(self, *, product_id: str, node: Mapping[str, Any], policies: Mapping[str, str]) -> None:
+        """The variants' selling policies only (variant id → policy), in one call for the product."""
+        self.writes.set_policies(product_id=product_id, product=node, policies=policies)
+
     def category_changes(self, product_id: str) -> list[dict[str, Any]]:
-        """The product history's row for the category this run wrote to `product_id` (JOOR's
-        category changed since the last sync; the value before is not read, so it is not restored)."""
-        written = self._category_writes.pop(product_id, None)
-        return [{"path": "category", "new": written, "by": "merge"}] if written else []
+        """The product history's row for the category this run mapped and wrote to `product_id`
+        (JOOR's category changed since the last sync), with the category it had before."""
+        row = self._category_writes.pop(product_id, None)
+        return [row] if row else []
 
     def queue_stock(
         self,
@@ -377,6 +404,9 @@ class ShopifySide:
                 previous=None,
                 mappings=self.category_mappings,
                 created=True,
+            ),
+            category_tags=category_tags_to_write(
+                categories=product.joor.get("categories"), written=None, current_tags=(), created=True
             ),
         )
         payload["handle"] = style_handle(product.style_number, style_id)

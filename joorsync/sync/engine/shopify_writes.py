@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from shopify_app.admin.errors import (
     ShopifyBadResult,
     ShopifyBulkOperationFailed,
     ShopifyBulkOperationInProgress,
+    ShopifyGraphQLError,
     ShopifyRequestError,
     ShopifyThrottled,
     ShopifyTimeout,
@@ -144,15 +145,19 @@ class ShopifyWrites:
         inventory_policy: str | None = None,
         files: list[dict[str, Any]] | None = None,
         category: str | None = None,
+        category_tags: Sequence[str] | None = None,
+        policies: Mapping[str, str] | None = None,
     ) -> dict[str, Any] | None:
         """productSet of the whole product by id; returns the product as Shopify now has it.
-        `files`: the product's media as they should be (images ride in the same call)."""
+        `files`: the product's media as they should be (images ride in the same call); `policies`:
+        variant key → the `inventoryPolicy` planned for it (`joorsync.stock.engine.policy_review`)."""
         payload = canonical_to_product_set(
             merged,
             style_id=style_id,
             vendor=self.vendor or None,
             inventory_policy=inventory_policy,
             category=category,
+            category_tags=category_tags,
         )
         if files is not None:
             payload["files"] = files
@@ -160,16 +165,34 @@ class ShopifyWrites:
             variant_id = variant_ids.get(variant.key)
             if variant_id:
                 entry["id"] = variant_id
+            if policies and variant.key in policies:
+                entry["inventoryPolicy"] = policies[variant.key]
         if self.shop_id is not None:
             shopify_echo_expect_product(
                 shop_id=self.shop_id, product_input=payload, product_id=product_id, handle=None
             )
-        result = self.client.product_set(
-            payload, identifier={"id": product_id}, variants_first=_variants_first(payload)
-        )
+        try:
+            result = self.client.product_set(
+                payload, identifier={"id": product_id}, variants_first=_variants_first(payload)
+            )
+        except ShopifyGraphQLError as exc:
+            raise WriteError(_category_refused(exc, product_id, payload)) from exc
         if result.user_errors:
             raise WriteError(_user_errors("productSet", product_id, result.user_errors))
         return result.product
+
+    def set_policies(
+        self, *, product_id: str, product: Mapping[str, Any], policies: Mapping[str, str]
+    ) -> None:
+        """One `productVariantsBulkUpdate` of the variants' `inventoryPolicy` only (variant id →
+        policy): nothing else of the product is sent. `product` is the product as Shopify has it,
+        whose `products/update` the change fires."""
+        if self.shop_id is not None:
+            shopify_echo_expect_stock(shop_id=self.shop_id, quantities=(), products=[product])
+        variants = [{"id": variant_id, "inventoryPolicy": policy} for variant_id, policy in policies.items()]
+        result = self.client.product_variants_bulk_update(product_id, variants)
+        if result.user_errors:
+            raise WriteError(_user_errors("productVariantsBulkUpdate", product_id, result.user_errors))
 
     def set_files(
         self, *, product_id: str, files: list[dict[str, Any]], variants_first: int = 250
@@ -250,6 +273,8 @@ class ShopifyWrites:
             )
         except PRODUCT_FAILURES as exc:
             return token, None, f"productSet failed for new product: {type(exc).__name__}: {exc}"
+        except ShopifyGraphQLError as exc:
+            return token, None, _category_refused(exc, "new product", payload)
         if single.user_errors:
             return token, None, _user_errors("productSet", "new product", single.user_errors)
         return token, single.product, None
@@ -396,6 +421,22 @@ def _entry_errors(errors: Any, size: int) -> dict[int, tuple[str, str]] | None:
             return None
         named[index] = (str(getattr(error, "code", "") or ""), error.message)
     return named
+
+
+#: Shopify's answer to a category id its taxonomy does not have: a top-level error, the mutation's
+#: field null (docs/categories.md has the recordings).
+TAXONOMY_REFUSED = "INVALID_PRODUCT_TAXONOMY_NODE_ID"
+
+
+def _category_refused(exc: ShopifyGraphQLError, subject: str, payload: Mapping[str, Any]) -> str:
+    """The product problem for a productSet refused for its category; any other top-level error is
+    not one product's and goes on up."""
+    if TAXONOMY_REFUSED not in exc.codes:
+        raise exc
+    return (
+        f"productSet for {subject}: Shopify does not know the product category {payload.get('category')} "
+        "(Invalid product_taxonomy_node_id); change its line in the category mappings"
+    )
 
 
 def _variants_first(payload: Mapping[str, Any]) -> int:

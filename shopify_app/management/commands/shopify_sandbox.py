@@ -37,6 +37,9 @@ class Command(BaseCommand):
             "--faults", default="", help='e.g. "5xx=0.1,429=0.05,timeout=0.02,truncate=0.01,drop=0.01"'
         )
         parser.add_argument("--webhooks", choices=("sync", "thread", "off"), default="thread")
+        parser.add_argument(
+            "--no-markets", action="store_true", help="no markets (default: the US, Europe and the UK)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         shops = tuple(options["shops"] or (DEFAULT_SHOP,))
@@ -50,6 +53,7 @@ class Command(BaseCommand):
             rate_limit=options["rate_limit"],
             faults=FaultConfig.parse(options["faults"], seed=options["seed"]),
             deliver_webhooks=options["webhooks"],
+            seed_markets=not options["no_markets"],
         )
         sandbox = ShopifySandbox(config)
         server = make_threaded_server(sandbox, options["host"], options["port"])

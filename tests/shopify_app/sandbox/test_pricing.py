@@ -118,3 +118,22 @@ def test_catalog_needs_exactly_one_known_context(sandbox: ShopifySandbox, gql: G
     )
     assert [e["code"] for e in unknown["catalogCreate"]["userErrors"]] == ["COMPANY_LOCATION_NOT_FOUND"]
     assert sandbox.shop().pricing.catalogs == {}
+
+
+MARKETS = """
+{ markets(first: 10) { nodes { name handle status currencySettings { baseCurrency { currencyCode } } } } }
+"""
+
+
+def test_seeded_markets_are_active_with_their_currencies(make_sandbox: Any) -> None:
+    """The demo shop sells to the US, Europe and the UK, so price types have markets to go to."""
+    sandbox = make_sandbox(seed_markets=True)
+    found = Gql(sandbox).data(MARKETS)["markets"]["nodes"]
+    assert {
+        (m["name"], m["status"], m["currencySettings"]["baseCurrency"]["currencyCode"]) for m in found
+    } == {
+        ("United States", "ACTIVE", "USD"),
+        ("Europe", "ACTIVE", "EUR"),
+        ("United Kingdom", "ACTIVE", "GBP"),
+    }
+    assert Gql(make_sandbox()).data(MARKETS)["markets"]["nodes"] == []

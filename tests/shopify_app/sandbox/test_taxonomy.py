@@ -56,16 +56,59 @@ def test_a_product_without_a_category_reads_null(gql_empty: Gql) -> None:
     assert _set(gql_empty)["product"]["category"] is None
 
 
-def test_an_unknown_category_is_refused_and_nothing_is_written(gql_empty: Gql) -> None:
-    result = _set(gql_empty, category=GID + "aa-99-1")
-    assert result["product"] is None
-    assert result["userErrors"] == [
+# The documents and answers of the live 2025-01 capture `product-category-validation` (see
+# docs/categories.md): a well-formed but unknown id is a top-level error, the mutation's field null.
+UNKNOWN = GID + "zz-999999999"
+CREATE = """mutation ProductCategoryValidationCreate($product: ProductCreateInput!) {
+  productCreate(product: $product) {
+    product { id title category { id fullName } }
+    userErrors { field message }
+  }
+}"""
+UPDATE = CREATE.replace("ValidationCreate", "ValidationUpdate").replace("ProductCreate", "ProductUpdate")
+UPDATE = UPDATE.replace("productCreate", "productUpdate")
+SET_SYNC = """mutation ProductCategoryValidationSet($input: ProductSetInput!, $synchronous: Boolean!) {
+  productSet(input: $input, synchronous: $synchronous) {
+    product { id title category { id fullName } }
+    productSetOperation { id status userErrors { field message } }
+    userErrors { field message }
+  }
+}"""
+
+
+def _refused(root: str) -> list[dict[str, Any]]:
+    return [
         {
-            "field": ["input", "category"],
             "message": "Invalid product_taxonomy_node_id",
-            "code": "INVALID_INPUT",
+            "locations": [{"line": 2, "column": 3}],
+            "extensions": {"code": "INVALID_PRODUCT_TAXONOMY_NODE_ID"},
+            "path": [root],
         }
     ]
+
+
+def test_an_unknown_category_is_a_top_level_error_and_nothing_is_written(gql_empty: Gql) -> None:
+    created = gql_empty(CREATE, {"product": {"title": "Unknown Category Create", "category": UNKNOWN}})
+    assert created["data"] == {"productCreate": None}
+    assert created["errors"] == _refused("productCreate")
+
+    product = gql_empty.data(CREATE, {"product": {"title": "Setup", "status": "DRAFT"}})["productCreate"]
+    pid = product["product"]["id"]
+    updated = gql_empty(UPDATE, {"product": {"id": pid, "category": UNKNOWN}})
+    assert updated["data"] == {"productUpdate": None}
+    assert updated["errors"] == _refused("productUpdate")
+
+    for synchronous in (True, False):
+        answer = gql_empty(
+            SET_SYNC,
+            {"input": {"title": "Unknown Category Set", "category": UNKNOWN}, "synchronous": synchronous},
+        )
+        assert answer["data"] == {"productSet": None}
+        assert answer["errors"] == _refused("productSet")
+
+    # Nothing was created, and the product kept no category.
+    titles = gql_empty.data("{ products(first: 10) { nodes { title category { id } } } }")
+    assert titles["products"]["nodes"] == [{"title": "Setup", "category": None}]
 
 
 def test_taxonomy_search_and_roots(gql_empty: Gql) -> None:

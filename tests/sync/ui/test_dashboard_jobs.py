@@ -157,3 +157,33 @@ def test_a_previews_plan_rows_name_what_would_not_be_written_and_what_would_be_m
     named = [(row.product.name, row.change, row.value) for row in rows]
     assert ("S1", "Not written: Title", "style_name is 108 characters") in named
     assert ("S2", "Mark as", "deleted joor") in named
+
+
+def test_a_previews_image_changes_are_rows_naming_the_images():
+    from joorsync.sync.ui.views.jobs import plan_rows
+
+    rows = plan_rows(
+        [
+            {
+                "style_number": "S1",
+                "shopify_writes": {},
+                "joor_writes": {},
+                "images": {
+                    "shopify": {
+                        "add": ["back.jpg", "detail.jpg"],
+                        "remove": ["old.jpg"],
+                        "colours": {"C1": "blue.jpg"},
+                    },
+                    "joor": {"add": ["lookbook.png"]},
+                },
+            }
+        ]
+    )
+    named = [(row.change, row.value) for row in rows]
+    assert ("Images in Shopify: add", "back.jpg, detail.jpg") in named
+    assert ("Images in Shopify: remove", "old.jpg") in named
+    assert ("Images in JOOR: add", "lookbook.png") in named
+    assert any(
+        change.startswith("Change in Shopify: Colour image") and value == "blue.jpg"
+        for change, value in named
+    )

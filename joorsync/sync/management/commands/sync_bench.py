@@ -1,4 +1,4 @@
-"""`python manage.py sync_bench --styles N --skus-per-style M [--json]`
+"""`python manage.py sync_bench --styles N --skus-per-style M [--price-types T] [--json]`
 
 Builds a catalog of that size in the JOOR sandbox (and an empty Shopify sandbox), runs a full
 JOOR → Shopify sync, then an unchanged re-sync, and prints one JSON line of figures.
@@ -6,11 +6,15 @@ JOOR → Shopify sync, then an unchanged re-sync, and prints one JSON line of fi
 The sandboxes hold whole catalogs in memory, so they run in a forked child process served over
 loopback sockets: the peak memory printed is the sync's own, not the emulators'. Real HTTP, real
 clients, the configured database.
+
+`--price-types T` routes the T price types most styles carry to Shopify price lists and prints the
+price-list pass's own calls in both runs against the fewest it could take (docs/pricing.md).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing
 import resource
 import time
@@ -24,8 +28,19 @@ from joorsync.joor.client import JoorClient
 from joorsync.linesheets.models import LinesheetDirection, LinesheetLink, LinesheetSettings
 from joorsync.linesheets.passes import SUMMARY_ACTION
 from joorsync.media.sync import image_sync_of
+from joorsync.pricing.models import PriceTypeRoute
+from joorsync.pricing.price_lists import SUMMARY_ACTION as PRICE_LISTS_SUMMARY
+from joorsync.pricing.price_lists import list_name
+from joorsync.stock.bench import (
+    BENCH_WAREHOUSES,
+    StockCallCounter,
+    bench_map_locations,
+    bench_stock_places,
+    stock_calls_report,
+)
 from joorsync.sync.engine import SyncRun
-from joorsync.sync.models import Direction, JoorAccount, SyncEvent, SyncJob
+from joorsync.sync.models import Direction, JoorAccount, SyncEvent, SyncJob, VariantLink
+from shopify_app.admin import pricing as pricing_api
 from shopify_app.admin.client import AdminClient
 from shopify_app.models import Shop
 
@@ -40,7 +55,14 @@ SHOPIFY_BUCKET = 2000
 
 
 def _serve_sandboxes(
-    styles: int, skus_per_style: int, seed: int, conn: Connection, deliveries: int = 0, images: int = 0
+    styles: int,
+    skus_per_style: int,
+    seed: int,
+    conn: Connection,
+    deliveries: int = 0,
+    images: int = 0,
+    price_types: int = 0,
+    locations: int = 0,
 ) -> None:
     """Child process: build both sandboxes, serve them, report their URLs, wait to be told to stop."""
     from joorsync.joor.sandbox.app import JoorSandbox
@@ -72,8 +94,11 @@ def _serve_sandboxes(
     if images:
         _give_images(joor, images)
     skus = sum(len(s.upcs) for s in joor.catalog.styles.values())
+    routed = _common_price_types(joor, price_types) if price_types else []
+    if locations:
+        bench_stock_places(joor=joor, shopify=shopify, shop_domain=BENCH_SHOP, locations=locations)
     with serve_joor(joor) as joor_url, serve_shopify(shopify) as shopify_url:
-        conn.send({"joor": joor_url, "shopify": shopify_url, "skus": skus})
+        conn.send({"joor": joor_url, "shopify": shopify_url, "skus": skus, "price_types": routed})
         conn.recv()  # blocks until the parent is done
 
 
@@ -94,6 +119,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--images", type=int, default=0, help="give every style N images and measure image sync"
         )
+        parser.add_argument(
+            "--price-types",
+            type=int,
+            default=0,
+            help="route the N most used JOOR price types to Shopify price lists and measure that pass",
+        )
+        parser.add_argument(
+            "--locations",
+            type=int,
+            default=0,
+            help="N Shopify locations mapped to N JOOR warehouses (stock split over them); measure stock calls",
+        )
 
     def handle(
         self, *args: Any, styles: int, skus_per_style: int, seed: int, json: bool, **options: Any
@@ -103,6 +140,13 @@ class Command(BaseCommand):
         self._deliveries = int(options.get("deliveries") or 0)
         self._images = int(options.get("images") or 0)
         self._image_stats: list[dict[str, int]] = []
+        self._price_types = int(options.get("price_types") or 0)
+        self._locations = int(options.get("locations") or 0)
+        self._stock_stats: list[dict[str, Any]] = []
+        if not 0 <= self._locations <= len(BENCH_WAREHOUSES):
+            raise CommandError(f"--locations must be 0 to {len(BENCH_WAREHOUSES)}")
+        if self._price_types < 0:
+            raise CommandError("--price-types must not be negative")
         ctx = multiprocessing.get_context("fork")
         parent_end, child_end = ctx.Pipe()
         child = ctx.Process(
@@ -114,6 +158,8 @@ class Command(BaseCommand):
                 child_end,
                 options.get("deliveries") or 0,
                 int(options.get("images") or 0),
+                self._price_types,
+                self._locations,
             ),
             daemon=True,
         )
@@ -148,10 +194,27 @@ class Command(BaseCommand):
             )
         if self._deliveries:
             LinesheetSettings.objects.create(shop=shop, direction=LinesheetDirection.JOOR_TO_SHOPIFY)
+        if self._locations:
+            with AdminClient(
+                shop=BENCH_SHOP,
+                access_token=BENCH_SHOPIFY_TOKEN,
+                admin_base_url=urls["shopify"],
+                timeout=60.0,
+            ) as client:
+                bench_map_locations(shop=shop, client=client, warehouses=BENCH_WAREHOUSES[: self._locations])
+        for label, currency in urls.get("price_types") or []:
+            PriceTypeRoute.objects.create(
+                shop=shop,
+                label=label,
+                currency=currency,
+                destination=PriceTypeRoute.Destination.PRICE_LIST,
+                amount=PriceTypeRoute.Amount.WHOLESALE,
+            )
         try:
             first = self._run(shop, urls)
             rerun = self._run(shop, urls)
             collections = _collections_report(shop) if self._deliveries else {}
+            price_lists = _price_lists_report(shop, urls) if urls.get("price_types") else {}
         finally:
             Shop.objects.filter(pk=shop.pk).delete()
         api = first.api
@@ -180,8 +243,15 @@ class Command(BaseCommand):
             "created": first.counts.shopify["created"],
             "errors": first.counts.errors + rerun.counts.errors,
             **collections,
+            **price_lists,
             **self._images_section(styles),
+            **self._stock_section(urls),
         }
+
+    def _stock_section(self, urls: dict[str, Any]) -> dict[str, Any]:
+        if not self._locations:
+            return {}
+        return {"stock": stock_calls_report(self._stock_stats, skus=urls["skus"], locations=self._locations)}
 
     def _images_section(self, styles: int) -> dict[str, Any]:
         if not self._images:
@@ -202,8 +272,11 @@ class Command(BaseCommand):
         )
         try:
             run = SyncRun(job=job, joor=joor, shopify=shopify, bulk_poll_interval=0.2)
+            counter = StockCallCounter(run) if self._locations else None
             result = run.run()
             self._image_stats.append(dict(image_sync_of(run).stats))
+            if counter is not None:
+                self._stock_stats.append(counter.calls())
         finally:
             SyncJob.objects.filter(pk=job.pk).update(status=SyncJob.Status.SUCCEEDED)
             joor.close()
@@ -239,15 +312,17 @@ def _spread_over_deliveries(joor: Any, deliveries: int) -> None:
 
 def _collections_report(shop: Shop) -> dict[str, Any]:
     """The linesheet pass's own calls in each run, and the fewest calls the first one could take:
-    per collection one collectionCreate and one collectionAddProductsV2 per 250 products, plus one read
-    of the collections afterwards (docs/linesheets.md)."""
+    per collection one collectionCreate and one collectionAddProductsV2 per 250 products, plus one
+    lookup per 25 collections before creating them and one read of the collections afterwards
+    (docs/linesheets.md)."""
     summaries = list(
         SyncEvent.objects.filter(shop=shop, action=SUMMARY_ACTION)
         .order_by("pk")
         .values_list("details", flat=True)
     )
     sizes = [len(link.members) for link in LinesheetLink.objects.filter(shop=shop)]
-    minimum = len(sizes) + sum(-(-size // 250) for size in sizes) + (1 if sizes else 0)
+    lookups = -(-len(sizes) // 25)
+    minimum = lookups + len(sizes) + sum(-(-size // 250) for size in sizes) + (1 if sizes else 0)
     first, rerun = ([s or {} for s in summaries] + [{}, {}])[:2]
     calls = (first.get("api") or {}).get("shopify_requests", 0)
     return {
@@ -258,6 +333,83 @@ def _collections_report(shop: Shop) -> dict[str, Any]:
             "rerun": rerun.get("api"),
             "minimum_calls": minimum,
             "ratio_to_minimum": round(calls / minimum, 2) if minimum else None,
+        }
+    }
+
+
+def _common_price_types(joor: Any, count: int) -> list[tuple[str, str]]:
+    """Child process: the `count` (label, currency) pairs most styles have a wholesale price in."""
+    types = joor.catalog.price_types
+    seen: dict[tuple[str, str], int] = {}
+    for style in joor.catalog.styles.values():
+        for price in style.prices:
+            kind = types.get(price.price_type_id)
+            if kind is not None and price.wholesale and price.wholesale > 0:
+                key = (kind.name, kind.currency_code.upper())
+                seen[key] = seen.get(key, 0) + 1
+    return [key for key, _ in sorted(seen.items(), key=lambda item: (-item[1], item[0]))[:count]]
+
+
+def _price_lists_report(shop: Shop, urls: dict[str, Any]) -> dict[str, Any]:
+    """The price-list pass's own calls in each run against the fewest it could take. Documented
+    (docs/pricing.md) for T lists over N·V linked variants: a first fill T × ceil(N·V / 250) writes +
+    T × ceil(N·V / 200) reads + the lists' creates; a re-sync the reads only. The tight minimum counts
+    each list's P fixed prices: a first fill 1 read of the shop's lists + 1 create and ceil(P / 250)
+    writes per list (a list just made is not read); a re-sync max(1, ceil(P / 200)) reads per list."""
+    summaries = list(
+        SyncEvent.objects.filter(shop=shop, action=PRICE_LISTS_SUMMARY)
+        .order_by("pk")
+        .values_list("details", flat=True)
+    )
+    first, rerun = ([s or {} for s in summaries] + [{}, {}])[:2]
+    variants = VariantLink.objects.filter(product_link__shop=shop).exclude(shopify_variant_id="").count()
+    client = AdminClient(
+        shop=BENCH_SHOP, access_token=BENCH_SHOPIFY_TOKEN, admin_base_url=urls["shopify"], timeout=120.0
+    )
+    held: dict[str, int] = {}
+    try:
+        for route in PriceTypeRoute.objects.filter(shop=shop).order_by("label", "currency"):
+            prices = pricing_api.price_list_prices(
+                client, price_list_id=route.price_list_id, origin_type="FIXED"
+            )
+            held[list_name(route)] = len(prices)
+    finally:
+        client.close()
+    lists = len(held)
+    created = int(first.get("price_lists_created") or 0)
+    documented_first = lists * (math.ceil(variants / 250) + math.ceil(variants / 200)) + created
+    documented_rerun = lists * math.ceil(variants / 200)
+    tight_first = (1 if created else 0) + created + sum(math.ceil(p / 250) for p in held.values())
+    tight_rerun = sum(max(1, math.ceil(p / 200)) for p in held.values())
+    first_calls = (first.get("api") or {}).get("shopify_requests", 0)
+    rerun_calls = (rerun.get("api") or {}).get("shopify_requests", 0)
+
+    def ratio(calls: int, minimum: int) -> float | None:
+        return round(calls / minimum, 2) if minimum else None
+
+    return {
+        "price_lists": {
+            "types": lists,
+            "linked_variants": variants,
+            "fixed_prices": held,
+            "first": {
+                "calls": first_calls,
+                "cost": (first.get("api") or {}).get("shopify_cost", 0),
+                "prices_set": first.get("prices_set", 0),
+                "documented_minimum": documented_first,
+                "ratio_to_documented": ratio(first_calls, documented_first),
+                "tight_minimum": tight_first,
+                "ratio_to_tight": ratio(first_calls, tight_first),
+            },
+            "rerun": {
+                "calls": rerun_calls,
+                "prices_set": rerun.get("prices_set", 0),
+                "documented_minimum": documented_rerun,
+                "ratio_to_documented": ratio(rerun_calls, documented_rerun),
+                "tight_minimum": tight_rerun,
+                "ratio_to_tight": ratio(rerun_calls, tight_rerun),
+            },
+            "problems": first.get("problems", 0),
         }
     }
 

@@ -342,6 +342,26 @@ def plan_rows(
     return rows
 
 
+_IMAGE_CHANGES = (("add", "add"), ("remove", "remove"), ("order", "put in this order"))
+
+
+def _image_rows(
+    images: Mapping[str, Any] | None, product: labels.ProductRef, names: labels.VariantNames | None
+) -> list[PlanRow]:
+    """A preview's image changes (`joorsync.media.sync.image_preview`): per side the images added,
+    removed and reordered by name, and each colour's new image."""
+    rows: list[PlanRow] = []
+    for key, side in (("shopify", "Shopify"), ("joor", "JOOR")):
+        found = (images or {}).get(key) or {}
+        for change, verb in _IMAGE_CHANGES:
+            if found.get(change):
+                rows.append(PlanRow(product, f"Images in {side}: {verb}", ", ".join(map(str, found[change]))))
+        for code, name in (found.get("colours") or {}).items():
+            label = labels.field_label(f"images.color[{code}]", names)
+            rows.append(PlanRow(product, f"Change in {side}: {label}", str(name)))
+    return rows
+
+
 def _write_rows(
     entry: Mapping[str, Any], product: labels.ProductRef, names: labels.VariantNames | None
 ) -> list[PlanRow]:
@@ -350,6 +370,7 @@ def _write_rows(
         for path, value in (writes or {}).items():
             change = f"Change in {side}: {labels.field_label(path, names)}"
             rows.append(PlanRow(product, change, labels.value_text(path, value)))
+    rows.extend(_image_rows(entry.get("images"), product, names))
     for conflict in entry.get("conflicts") or []:
         path = str(conflict.get("field_path") or "")
         shopify = labels.value_text(path, conflict.get("shopify"))
