@@ -228,9 +228,10 @@ def plan_images(
     else:
         shown = {key for key in agreed.variant_images.values() if key}
     plan.colour_only = {k for k in shown if k not in known_style}
+    # A style image the merchant also shows on a colour's variants stays a style image on both sides.
     colour_set = (
         set(color_keys.values()) | set(agreed.colors.values()) | set(agreed.retired) | plan.colour_only
-    )
+    ) - known_style
     s_list = _dedupe(m.key for m in shopify if m.is_image and m.key and m.key not in colour_set)
     j_set, s_set = set(j_list), set(s_list)
     plan.shopify_before, plan.joor_before = list(s_list), list(j_list)

@@ -9,8 +9,10 @@ per product; what is still processing then is attached by the next run, and a me
 problem of its product. JOOR gets Shopify's images through the v2 upload by URL (JOOR fetches the
 image from Shopify's CDN), one call of 5 credits each, never retried (a retry would store a copy).
 A colour's image changed in Shopify (the image its variants show) goes to JOOR the same way, with
-`color_code`; the variants' images are read in batches of `VARIANT_READ_BATCH` per page of styles,
-only for accounts whose colour images JOOR shows (v4) and that write to JOOR.
+`color_code`. Which image each variant shows comes with the bulk export (`ProductVariant.image`,
+matched to the product's media by URL), so a full run reads nothing more for it; a product read on
+its own (`Product`) has its variants' media read in batches of `VARIANT_READ_BATCH` per page of
+styles. Both only for accounts whose colour images JOOR shows (v4) and that write to JOOR.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
@@ -119,9 +122,10 @@ class ImageSync:
 
     def prefetch(self, product_ids: list[str], *, variant_ids: Iterable[str] = ()) -> None:
         """Read the colour images of many JOOR products in one `GET /v4/skus` (a page's styles), and
-        note the page's Shopify variants, whose images are read together when first needed."""
+        note the page's Shopify variants read one product at a time (not exported), whose images are
+        read together when first needed."""
         if self.compares_variants:
-            self.to_read.extend(v for v in variant_ids if v and v not in self.shown)
+            self.to_read = [v for v in dict.fromkeys(variant_ids) if v and v not in self.shown]
         wanted = [p for p in product_ids if p and p not in self.colours]
         if not wanted or self.colours_off or self.run.account.api_generation != ApiGeneration.V4:
             return
@@ -154,10 +158,17 @@ class ImageSync:
             and self.run.settings.allow_write_joor
         )
 
-    def variant_media(self, link: ProductLink) -> dict[str, str]:
-        """Variant id → the media id each of the link's variants shows ("" none), read with the
-        page's other variants (`VariantMedia`, `VARIANT_READ_BATCH` a call)."""
+    def variant_media(self, link: ProductLink, *, node: Mapping[str, Any] | None = None) -> dict[str, str]:
+        """Variant id → the media id each of the link's variants shows ("" none). An exported node
+        says it (`exported_variant_media`); otherwise, or for an image its media do not name, it is
+        read with the page's other variants (`VariantMedia`, `VARIANT_READ_BATCH` a call)."""
         ids = [v.shopify_variant_id for v in link.variant_links.all() if v.shopify_variant_id]
+        exported = exported_variant_media(node) if node is not None else None
+        if exported is not None:
+            for variant_id in ids:
+                media_id = exported.get(variant_id, "")  # not on the product any more: shows nothing
+                if media_id is not None:
+                    self.shown[variant_id] = media_id
         missing = [v for v in ids if v not in self.shown]
         if missing:
             wanted = list(dict.fromkeys([*missing, *(v for v in self.to_read if v not in self.shown)]))
@@ -169,19 +180,19 @@ class ImageSync:
                 answer = client.execute("VariantMedia", {"ids": chunk})
                 for variant_id in chunk:
                     self.shown[variant_id] = ""
-                for node in answer.data.get("nodes") or []:
-                    if node and node.get("id"):
-                        first = ((node.get("media") or {}).get("nodes") or [{}])[0]
-                        self.shown[node["id"]] = str((first or {}).get("id") or "")
+                for read in answer.data.get("nodes") or []:
+                    if read and read.get("id"):
+                        first = ((read.get("media") or {}).get("nodes") or [{}])[0]
+                        self.shown[read["id"]] = str((first or {}).get("id") or "")
         return {v: self.shown.get(v, "") for v in ids}
 
     def variant_images(
-        self, link: ProductLink, media: list[ShopifyMedia]
+        self, link: ProductLink, media: list[ShopifyMedia], *, node: Mapping[str, Any] | None = None
     ) -> dict[str, tuple[str, str | None]] | None:
         """Variant id → (colour code, key of the image it shows); None when not compared."""
         if not self.compares_variants:
             return None
-        shown = self.variant_media(link)
+        shown = self.variant_media(link, node=node)
         keys = {m.media_id: m.key for m in media}
         colours = {v.shopify_variant_id: v.color_code for v in link.variant_links.all()}
         return {
@@ -216,7 +227,7 @@ class ImageSync:
                 allow_joor=settings.allow_write_joor,
                 propagate_deletes=self.run.account.delete_policy == DeletePolicy.ARCHIVE,
             ),
-            variants=self.variant_images(link, media) if joor_colors is not None else None,
+            variants=self.variant_images(link, media, node=node) if joor_colors is not None else None,
         )
         pair.refusals.extend(plan.refusals)
         pair.notes.extend(plan.notes)
@@ -511,6 +522,34 @@ class ImageSync:
         self.run.event(action="problem", level="warning", side="shopify", link=link, message=message)
 
 
+def exported_variant_media(node: Mapping[str, Any]) -> dict[str, str | None] | None:
+    """Variant id → the media id it shows ("" none), from a node whose variants carry `image` (the
+    bulk export); None when they do not (a `Product` read). The variant's image is matched to the
+    product's media by URL path: both are the same CDN file, and the path is compared without the
+    query string (`?v=…`, a version stamp). An image no media of the node matches is None (read)."""
+    variants = node.get("variants") or {}
+    listed = (variants.get("nodes") or []) if isinstance(variants, dict) else variants
+    if not listed or not all(isinstance(v, Mapping) and "image" in v for v in listed):
+        return None
+    media = node.get("media") or {}
+    by_path: dict[str, str] = {}
+    for item in (media.get("nodes") or []) if isinstance(media, dict) else media:
+        url = ((item or {}).get("image") or {}).get("url")
+        if url and item.get("id"):
+            by_path.setdefault(_url_path(str(url)), str(item["id"]))
+    found: dict[str, str | None] = {}
+    for variant in listed:
+        if not variant.get("id"):
+            continue
+        url = (variant.get("image") or {}).get("url")
+        found[str(variant["id"])] = by_path.get(_url_path(str(url))) if url else ""
+    return found
+
+
+def _url_path(url: str) -> str:
+    return urlsplit(url).path
+
+
 def _variants_seen(plan: ImagePlan) -> dict[str, str]:
     """The variants' images to keep as last seen: as shown now, except the colours whose change was
     not carried (kept as before, so the change is looked at again)."""
@@ -593,7 +632,7 @@ def images_unchanged(*, link: ProductLink, node: Mapping[str, Any], run: SyncRun
     if run is None or not agreed.variant_images:
         return True
     step = image_sync_of(run)
-    shown = step.variant_images(link, media)
+    shown = step.variant_images(link, media, node=node)
     if shown is None:
         return True
     return all(agreed.variant_images.get(v, key or "") == (key or "") for v, (_, key) in shown.items())

@@ -78,6 +78,8 @@ def change_restore_refusal(
         return "Stock is not restored: it moves with sales and follows its owner."
     if parsed is not None and not parsed[1]:
         return "A whole variant is not restored from here."
+    if path == "images" or path.startswith("images."):
+        return "Images are not restored from here: add or remove the image in Shopify or JOOR."
     if "old" not in change:
         return "The value before this write was not recorded."
     if change.get("cut"):

@@ -3,8 +3,9 @@
 Every answer carries `extensions.cost {requestedQueryCost, actualQueryCost, throttleStatus
 {maximumAvailable, currentlyAvailable, restoreRate}}`. The tracker remembers the last throttle status and
 when it was seen, projects the bucket forward at the restore rate, and tells the client how long to wait
-before an operation whose expected cost (its last requestedQueryCost) would not fit. Waiting a little
-before sending is cheaper than being THROTTLED and sending again.
+before an operation whose expected cost (the largest of its last few requestedQueryCosts: a crawl's
+short last page must not make the next crawl's full first page look cheap) would not fit. Waiting a
+little before sending is cheaper than being THROTTLED and sending again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,11 @@ from typing import Any
 DEFAULT_EXPECTED_COST = 100
 # The smallest wait worth sleeping: below it, sending at once is as good.
 MIN_WAIT = 0.05
+# How many of an operation's last requested costs its expected cost is the largest of.
+COST_MEMORY = 3
+# Waited for beyond the exact need: the bucket is reported in whole points and time in floats, so a
+# wait that exactly fills the need can land a hair short of it.
+MARGIN_POINTS = 1
 
 
 @dataclass(frozen=True)
@@ -72,14 +78,15 @@ class CostTracker:
         self._lock = threading.Lock()
         self._status: ThrottleStatus | None = None
         self._seen_at = 0.0
-        self._expected: dict[str, int] = {}
+        self._expected: dict[str, list[int]] = {}
 
     @property
     def status(self) -> ThrottleStatus | None:
         return self._status
 
     def expected_cost(self, operation_name: str) -> int:
-        cost = self._expected.get(operation_name, self._default_cost)
+        seen = self._expected.get(operation_name)
+        cost = max(seen) if seen else self._default_cost
         if self._status is not None:
             cost = min(cost, int(self._status.maximum_available))
         return cost
@@ -100,7 +107,9 @@ class CostTracker:
             if status is None or available is None or status.restore_rate <= 0:
                 return 0.0
             missing = self.expected_cost(operation_name) - available
-            wait = missing / status.restore_rate
+            if missing <= 0:
+                return 0.0
+            wait = (missing + MARGIN_POINTS) / status.restore_rate
             return wait if wait >= MIN_WAIT else 0.0
 
     def wait_after_throttle(self, operation_name: str, cost: QueryCost | None) -> float:
@@ -125,7 +134,9 @@ class CostTracker:
             return
         with self._lock:
             if cost.requested is not None:
-                self._expected[operation_name] = cost.requested
+                seen = self._expected.setdefault(operation_name, [])
+                seen.append(cost.requested)
+                del seen[:-COST_MEMORY]
             if cost.throttle_status is not None:
                 self._status = cost.throttle_status
                 self._seen_at = self._clock()

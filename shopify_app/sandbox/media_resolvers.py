@@ -1,5 +1,6 @@
-"""Read side of files and product media: `files`, `job`, `product.media`/`images`, `variant.media` and
-the MediaImage, Video, ExternalVideo and GenericFile objects, as the recordings show them."""
+"""Read side of files and product media: `files`, `job`, `product.media`/`images`,
+`variant.media`/`image` and the MediaImage, Video, ExternalVideo and GenericFile objects, as the
+recordings show them."""
 
 from __future__ import annotations
 
@@ -236,6 +237,26 @@ def _variant_media(variant: Variant, info: GraphQLResolveInfo, **args: Any) -> d
     media = ctx(info).state.media
     records = [media.files[i] for i in media.variant_media.get(variant.id, []) if i in media.files]
     return page(records, args)
+
+
+@resolves("ProductVariant", "image")
+def _variant_image(variant: Variant, info: GraphQLResolveInfo) -> dict[str, Any] | None:
+    """The image the variant shows: its media's `Image` (the same URL as `MediaImage.image.url`, a
+    ProductImage id as in `Product.images`), null when it shows none or the image is not ready.
+    Schema 2026-07: "The featured image for the variant" (deprecated for `media`, still answered);
+    a variant shows at most one image (https://shopify.dev/changelog/new-variant-media-editing-methods-and-mime-type-field).
+    No recording reads it."""
+    context = ctx(info)
+    media = context.state.media
+    for file_id in media.variant_media.get(variant.id, []):
+        record = media.files.get(file_id)
+        shown = image_of(context, record) if record is not None else None
+        if record is None or shown is None:
+            continue
+        if record.product_image_id is None:
+            record.product_image_id = context.state.next_id()
+        return {**shown, "id": gid("ProductImage", record.product_image_id)}
+    return None
 
 
 # ----- files and jobs -----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ MEDIA_SPEC: dict[str, str] = {
   " fileCreate(files) fileUpdate(files) fileDelete(fileIds) fileAcknowledgeUpdateFailed(fileIds)"
  ),
  "Product": f"media({_PAGING},sortKey,query) mediaCount featuredMedia images({_PAGING},sortKey) featuredImage",
- "ProductVariant": f"media({_PAGING})",
+ "ProductVariant": f"media({_PAGING}) image",
  "Media": "*", "File": "*",
  "MediaImage": (
   "id alt createdAt updatedAt fileErrors fileStatus image mediaContentType mediaErrors mediaWarnings mimeType"

@@ -8,8 +8,15 @@ import pytest
 from joorsync.media.keys import joor_key, key_in_name
 from joorsync.media.models import ImageAgreement
 from joorsync.sync.models import ProductLink, ProductProblem, SyncEvent
-from shopify_app.admin.media import product_media_get, variant_media_append, variant_media_detach
-from tests.media.support import V4_FIELDS, make_media_world, media_names, variant_media
+from shopify_app.admin.media import product_media_get
+from tests.media.support import (
+    V4_FIELDS,
+    make_media_world,
+    media_names,
+    set_colour_image,
+    show_on_colour,
+    variant_media,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,34 +52,13 @@ def _image_writes(world, start: int) -> list[tuple[str, str, int]]:
     ]
 
 
-def _set_colour_image(world, link: ProductLink, code: str, url: str) -> str:
-    """The merchant adds an image to the product and shows it on every variant of one colour."""
-    client = world.shopify_client()
-    product_id = link.shopify_product_id
-    current = product_media_get(client, product_id=product_id)
-    files = [{"id": m.id} for m in current.media] + [{"originalSource": url, "contentType": "IMAGE"}]
-    assert not client.product_set({"files": files}, identifier={"id": product_id}).user_errors
-    media_id = product_media_get(client, product_id=product_id).media[-1].id
-    world.clock.advance(5)  # READY: a variant shows only a processed image
-    variants = [v.shopify_variant_id for v in link.variant_links.all() if v.color_code == code]
-    assert variants
-    shown = product_media_get(client, product_id=product_id).variant_media
-    detach = {v: shown[v] for v in variants if shown.get(v)}
-    if detach:
-        assert not variant_media_detach(client, product_id=product_id, pairs=detach).user_errors
-    assert not variant_media_append(
-        client, product_id=product_id, pairs=dict.fromkeys(variants, media_id)
-    ).user_errors
-    return media_id
-
-
 def test_a_colour_image_changed_in_shopify_is_uploaded_once_with_its_colour_code():
     world = make_media_world(styles=2, **V4_FIELDS)
     _sync(world, times=2)
     link = _link(world, "Test Style 1")
     style_images = list(world.joor_sandbox.style(link.joor_style_id)["images"])
     other_colour = _colour_image(world, link, "C2")
-    media_id = _set_colour_image(world, link, "C1", "https://images.brand-assets.com/blue-look.jpg")
+    media_id = set_colour_image(world, link, "C1", "https://images.brand-assets.com/blue-look.jpg")
     key = "s" + media_id.rsplit("/", 1)[-1]
 
     start = len(world.joor_sandbox.request_log)
@@ -102,12 +88,44 @@ def test_a_colour_image_changed_in_shopify_is_uploaded_once_with_its_colour_code
     ).exists()
 
 
+def test_a_style_image_chosen_as_a_colours_image_stays_a_style_image_and_reaches_joor_as_the_colours():
+    world = make_media_world(styles=2, **V4_FIELDS)
+    _sync(world, times=2)
+    link = _link(world, "Test Style 1")
+    style_images = list(world.joor_sandbox.style(link.joor_style_id)["images"])
+    names = media_names(world, link.shopify_product_id)
+    media = product_media_get(world.shopify_client(), product_id=link.shopify_product_id)
+    assert media is not None
+    back = next(m for m in media.media if "back" in (m.url or ""))
+    show_on_colour(world, link, "C1", back.id)
+
+    start = len(world.joor_sandbox.request_log)
+    result = _sync(world)
+    assert result.counts.errors == 0
+    writes = _image_writes(world, start)
+    assert [method for method, _, _ in writes] == ["POST"]  # the colour's image; no style image removed
+    assert "back" in (_colour_image(world, link, "C1") or "")
+    assert world.joor_sandbox.style(link.joor_style_id)["images"] == style_images
+    assert media_names(world, link.shopify_product_id) == names  # not reordered, nothing removed
+    assert not ProductProblem.objects.filter(
+        link=link, status="open", field_path__startswith="images"
+    ).exists()
+    start = len(world.joor_sandbox.request_log)
+    _sync(world, times=2)
+    assert _image_writes(world, start) == []
+    # A preview now plans nothing for the images either (the image is both a style and a colour image).
+    _, preview = world.run(dry_run=True)
+    entry = next((e for e in preview.preview if e.get("style_number") == "Test Style 1"), {})
+    assert "images" not in entry
+    assert not [p for p in entry.get("problems") or [] if "image" in str(p.get("message")).lower()]
+
+
 def test_under_joor_to_shopify_only_nothing_is_sent_and_the_change_waits():
     world = make_media_world(styles=2, **V4_FIELDS)
     _sync(world, times=2)
     link = _link(world, "Test Style 1")
     before = _colour_image(world, link, "C1")
-    media_id = _set_colour_image(world, link, "C1", "https://images.brand-assets.com/blue-look.jpg")
+    media_id = set_colour_image(world, link, "C1", "https://images.brand-assets.com/blue-look.jpg")
     start = len(world.joor_sandbox.request_log)
     result = _sync(world, times=2, direction=JOOR_ONLY)
     assert result.counts.errors == 0
@@ -123,9 +141,9 @@ def test_an_image_joor_cannot_take_is_a_problem_of_its_product_only():
     _sync(world, times=2)
     refused, taken = _link(world, "Test Style 1"), _link(world, "0050003")
     before = _colour_image(world, refused, "C1")
-    _set_colour_image(world, refused, "C1", "https://images.brand-assets.com/blue-look.webp")
+    set_colour_image(world, refused, "C1", "https://images.brand-assets.com/blue-look.webp")
     code = next(v.color_code for v in taken.variant_links.all())
-    media_id = _set_colour_image(world, taken, code, "https://images.brand-assets.com/look-008.jpg")
+    media_id = set_colour_image(world, taken, code, "https://images.brand-assets.com/look-008.jpg")
 
     start = len(world.joor_sandbox.request_log)
     result = _sync(world, times=3)
@@ -152,7 +170,7 @@ def test_a_colour_image_changed_on_both_sides_keeps_joors():
         color_code="C1",
     )
     in_joor = _colour_image(world, link, "C1")
-    media_id = _set_colour_image(world, link, "C1", "https://images.brand-assets.com/blue-look.jpg")
+    media_id = set_colour_image(world, link, "C1", "https://images.brand-assets.com/blue-look.jpg")
     start = len(world.joor_sandbox.request_log)
     result = _sync(world, times=2)
     assert result.counts.errors == 0
@@ -177,7 +195,7 @@ def test_a_preview_lists_image_changes_and_writes_nothing():
         display_order=9,
         url="https://images.brand-assets.com/runway.jpg",
     )
-    _set_colour_image(world, link, "C1", "https://images.brand-assets.com/blue-look.jpg")
+    set_colour_image(world, link, "C1", "https://images.brand-assets.com/blue-look.jpg")
     client = world.shopify_client()
     current = product_media_get(client, product_id=link.shopify_product_id)
     files = [{"id": m.id} for m in current.media] + [

@@ -133,8 +133,8 @@ def test_waits_for_bucket_capacity_using_last_requested_cost_per_operation() -> 
     client.shop()
     assert clock.sleeps == []
     client.shop()
-    # expected 200, projected 50 (no time has passed), restore 100/s -> 1.5 s
-    assert clock.sleeps == [1.5]
+    # expected 200, projected 50 (no time has passed), restore 100/s -> 1.5 s and one point's margin
+    assert clock.sleeps == [pytest.approx(1.51)]
     assert client.usage["cost"] == 181
 
 
@@ -151,8 +151,8 @@ def test_unknown_operation_uses_a_conservative_default_cost() -> None:
     app = ScriptedShopify([ok(SHOP_DATA, available=20), ok({"locations": {"nodes": [], "pageInfo": {}}})])
     client, clock = make_client(app)
     client.shop()
-    client.locations()  # never seen: default 100 points expected, 20 available -> 0.8 s
-    assert clock.sleeps == [0.8]
+    client.locations()  # never seen: default 100 points expected, 20 available -> 0.8 s (+ margin)
+    assert clock.sleeps == [pytest.approx(0.81)]
 
 
 def test_projection_is_capped_at_the_bucket_maximum() -> None:
@@ -787,3 +787,20 @@ def test_a_token_echoed_in_another_spelling_is_redacted_too() -> None:
     with pytest.raises(ShopifyRequestError) as info:
         client.shop()
     assert encoded not in str(info.value) and "[redacted]" in str(info.value)
+
+
+def test_expected_cost_is_the_largest_of_the_operations_last_answers() -> None:
+    """A crawl's short last page must not make the next crawl's full first page look cheap."""
+    app = ScriptedShopify(
+        [
+            ok(SHOP_DATA, requested=300, available=1000),
+            ok(SHOP_DATA, requested=20, available=100),
+            ok(SHOP_DATA, available=1000),
+        ]
+    )
+    client, clock = make_client(app)
+    client.shop()
+    client.shop()
+    client.shop()
+    # expected max(300, 20) = 300, projected 100, restore 100/s -> 2 s and one point's margin
+    assert clock.sleeps == [pytest.approx(2.01)]

@@ -117,6 +117,19 @@ def test_stock_and_an_unlinked_product_are_not_restored():
         product_change_restore(link=link, event=event, path="title", user="u")
 
 
+def test_an_image_write_is_not_offered_for_restore_and_says_where_to_change_it():
+    world = make_world(styles=2)
+    link, _ = _renamed_in_joor(world)
+    event = _update_event(link, "shopify")
+    event.details["changes"].append(
+        {"path": "images.color[C1]", "old": "blue.jpg", "new": "back.jpg", "by": "merge"}
+    )
+    event.details["paths"].append("images.color[C1]")
+    event.save()
+    with pytest.raises(RestoreRefused, match="Images are not restored"):
+        product_change_restore(link=link, event=event, path="images.color[C1]", user="u")
+
+
 def test_another_products_event_is_refused():
     world = make_world(styles=2)
     link, _ = _renamed_in_joor(world)

@@ -188,7 +188,13 @@ class CatalogRun:
         }
         image_sync_of(self.run).prefetch(
             [lk.joor_product_id or str(lk.joor_style_id) for lk in links.values()],
-            variant_ids=[v.shopify_variant_id for lk in links.values() for v in lk.variant_links.all()],
+            # Exported products carry their variants' images; only the others' are read.
+            variant_ids=[
+                v.shopify_variant_id
+                for lk in links.values()
+                if lk.shopify_product_id not in products
+                for v in lk.variant_links.all()
+            ],
         )
         canon: dict[int, CanonicalProduct] = {}
         pending: list[Style] = []
