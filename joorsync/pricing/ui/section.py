@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from joorsync.sync.clients import shopify_client_for
 from joorsync.sync.models import JoorAccount
 from joorsync.sync.selectors import joor_account_get
 from shopify_app.admin import pricing as api
+from shopify_app.admin.client import AdminClient
 from shopify_app.models import Shop
 
 logger = logging.getLogger(__name__)
@@ -27,57 +29,58 @@ class MarketChoices:
     error: str = ""
 
 
-def market_choices(*, shop: Shop) -> MarketChoices:
-    """The shop's markets (id, "name (currency)") a price list can be shown in: one cached read that
-    may fail (the section then keeps the stored choice and says so)."""
-    key = f"joorsync:pricing:markets:{shop.pk}:{shop.admin_base_url}"
+def _cached_choices(
+    *, shop: Shop, what: str, read: Callable[[AdminClient], list[tuple[str, str]]], failed: str
+) -> MarketChoices:
+    """One cached read of the shop's `what` as (id, label) choices; a failure says `failed` and
+    offers nothing (the section then keeps the stored choice)."""
+    key = f"joorsync:pricing:{what}:{shop.pk}:{shop.admin_base_url}"
     cached = cache.get(key)
     if cached is not None:
         return MarketChoices(choices=[tuple(c) for c in cached], error="")
     try:
         client = shopify_client_for(shop=shop, max_retries=0)
         try:
-            found = [
-                (m.id, f"{m.name} ({m.base_currency})" if m.base_currency else m.name)
-                for m in api.markets(client)
-            ]
+            found = read(client)
         finally:
             client.close()
     except Exception as exc:  # any failure degrades the choice to the stored one
-        logger.info("markets of %s unavailable: %s", shop.shop_domain, type(exc).__name__)
-        return MarketChoices(error="Your Shopify markets could not be read just now; try again in a minute.")
+        logger.info("%s of %s unavailable: %s", what, shop.shop_domain, type(exc).__name__)
+        return MarketChoices(error=failed)
     cache.set(key, found, CACHE_SECONDS)
     return MarketChoices(choices=found)
+
+
+def market_choices(*, shop: Shop) -> MarketChoices:
+    """The shop's markets (id, "name (currency)") a price list can be shown in."""
+    return _cached_choices(
+        shop=shop,
+        what="markets",
+        read=lambda client: [
+            (m.id, f"{m.name} ({m.base_currency})" if m.base_currency else m.name)
+            for m in api.markets(client)
+        ],
+        failed="Your Shopify markets could not be read just now; try again in a minute.",
+    )
 
 
 def company_location_choices(*, shop: Shop) -> MarketChoices:
     """The shop's B2B company locations (id, "Company — Location (currency)"): none when the shop has
     no B2B. Shopify answers a shop without B2B with no locations or with an access error; either way
     the route row offers none (a failed read keeps the stored choice)."""
-    key = f"joorsync:pricing:company-locations:{shop.pk}:{shop.admin_base_url}"
-    cached = cache.get(key)
-    if cached is not None:
-        return MarketChoices(choices=[tuple(c) for c in cached], error="")
-    try:
-        client = shopify_client_for(shop=shop, max_retries=0)
-        try:
-            found = [
-                (
-                    loc.id,
-                    " — ".join(p for p in (loc.company_name, loc.name) if p)
-                    + (f" ({loc.currency})" if loc.currency else ""),
-                )
-                for loc in api.company_locations(client)
-            ]
-        finally:
-            client.close()
-    except Exception as exc:  # no B2B, no access or a failed read: nothing offered
-        logger.info("company locations of %s unavailable: %s", shop.shop_domain, type(exc).__name__)
-        return MarketChoices(
-            error="Your B2B company locations could not be read just now; try again in a minute."
-        )
-    cache.set(key, found, CACHE_SECONDS)
-    return MarketChoices(choices=found)
+    return _cached_choices(
+        shop=shop,
+        what="company-locations",
+        read=lambda client: [
+            (
+                loc.id,
+                " — ".join(p for p in (loc.company_name, loc.name) if p)
+                + (f" ({loc.currency})" if loc.currency else ""),
+            )
+            for loc in api.company_locations(client)
+        ],
+        failed="Your B2B company locations could not be read just now; try again in a minute.",
+    )
 
 
 def mapped_price_type(account: JoorAccount | None) -> tuple[str, str] | None:
