@@ -160,7 +160,7 @@ def test_variant_images_are_not_compared_without_joors_colour_images():
 def test_the_variant_media_read_stays_within_a_querys_cost_cap():
     from graphql import parse
 
-    from joorsync.media.sync import VARIANT_READ_BATCH
+    from joorsync.media.reads import VARIANT_READ_BATCH
     from shopify_app.admin.operations import load_operation
     from shopify_app.sandbox.cost import MAX_QUERY_COST, requested_cost
     from shopify_app.sandbox.graphql_api import schema

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from joorsync.media.keys import key_in_name
 from joorsync.media.models import ImageAgreement
-from joorsync.media.sync import exported_variant_media
+from joorsync.media.reads import exported_variant_media
 from joorsync.sync.models import JoorAccount, ProductLink, SyncJob
 from shopify_app.admin.media import product_media_get, variant_media_append
 from tests.media.support import V4_FIELDS, make_media_world, run_watched, set_colour_image

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from joorsync.pricing.models import PriceTypeRoute
-from joorsync.pricing.price_lists import MISSING, REFUSED, Counts, summary_text
+from joorsync.pricing.price_list_records import MISSING, REFUSED, Counts
+from joorsync.pricing.price_list_text import summary_text
 from joorsync.sync.models import ProductLink, ProductProblem, SyncEvent, SyncJob, VariantLink
 from shopify_app.admin import pricing as api
 from tests.pricing.test_price_lists import _joor_prices

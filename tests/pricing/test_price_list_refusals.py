@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from joorsync.pricing.models import PriceTypeRoute
-from joorsync.pricing.price_lists import DELETE_REFUSED, REFUSED, _attributed
+from joorsync.pricing.price_list_records import DELETE_REFUSED, REFUSED
+from joorsync.pricing.price_list_writes import _attributed
 from joorsync.sync.engine import RunResult
 from joorsync.sync.models import ProductLink, ProductProblem, SyncEvent, SyncJob, VariantLink
 from shopify_app.admin import pricing as api

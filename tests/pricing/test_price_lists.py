@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from joorsync.pricing.models import PriceTypeRoute
-from joorsync.pricing.price_lists import MISSING
+from joorsync.pricing.price_list_records import MISSING
 from joorsync.sync.models import ProductLink, ProductProblem, SyncEvent, VariantLink
 from shopify_app.admin import pricing as api
 from tests.sync.engine_support import make_world

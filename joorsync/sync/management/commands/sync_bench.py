@@ -29,8 +29,8 @@ from joorsync.linesheets.models import LinesheetDirection, LinesheetLink, Linesh
 from joorsync.linesheets.passes import SUMMARY_ACTION
 from joorsync.media.sync import image_sync_of
 from joorsync.pricing.models import PriceTypeRoute
+from joorsync.pricing.price_list_text import list_name
 from joorsync.pricing.price_lists import SUMMARY_ACTION as PRICE_LISTS_SUMMARY
-from joorsync.pricing.price_lists import list_name
 from joorsync.stock.bench import (
     BENCH_WAREHOUSES,
     StockCallCounter,

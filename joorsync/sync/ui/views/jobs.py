@@ -348,7 +348,7 @@ _IMAGE_CHANGES = (("add", "add"), ("remove", "remove"), ("order", "put in this o
 def _image_rows(
     images: Mapping[str, Any] | None, product: labels.ProductRef, names: labels.VariantNames | None
 ) -> list[PlanRow]:
-    """A preview's image changes (`joorsync.media.sync.image_preview`): per side the images added,
+    """A preview's image changes (`joorsync.media.history.image_preview`): per side the images added,
     removed and reordered by name, and each colour's new image."""
     rows: list[PlanRow] = []
     for key, side in (("shopify", "Shopify"), ("joor", "JOOR")):
