@@ -3,7 +3,6 @@ existing product only when JOOR's mapped category changed; a merchant's own cate
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from joorsync.pricing.models import CategoryMapping
 from joorsync.pricing.ui.forms import PricingForm
 from joorsync.sync.models import ProductLink, SyncEvent
+from tests.pricing.support import joor_categories, set_joor_categories
 from tests.sync.engine_support import make_world
 
 pytestmark = pytest.mark.django_db
@@ -19,33 +19,10 @@ GID = "gid://shopify/TaxonomyCategory/"
 QUERY = "query ProductCategory($id: ID!) { product(id: $id) { category { id name fullName } } }"
 
 
-def _categories(*path: str) -> list[dict[str, Any]]:
-    department, parent, label = path
-    return [
-        {
-            "category_parent": department,
-            "subcategories": [
-                {
-                    "subcategory_parent": parent,
-                    "subcategory": [{"subcategory_id": 1, "subcategory_label": label}],
-                }
-            ],
-        }
-    ]
-
-
-def _set_categories(world: Any, style_id: int, categories: list[dict[str, Any]]) -> None:
-    """A brand user's category change in JOOR (the style's modified date moves)."""
-    style = world.joor_sandbox.catalog.styles[style_id]
-    style.categories = categories
-    style.modified = datetime.now(UTC)
-    world.joor_sandbox.catalog.touch(style)
-
-
 def _world_with(categories: list[dict[str, Any]]) -> tuple[Any, int]:
     world = make_world(styles=1)
     style_id = next(iter(world.joor_sandbox.catalog.styles))
-    _set_categories(world, style_id, categories)
+    set_joor_categories(world, style_id, categories)
     return world, style_id
 
 
@@ -58,7 +35,7 @@ def _category(world: Any, style_id: int) -> dict[str, Any] | None:
 
 
 def test_a_style_in_a_mapped_category_is_created_with_it():
-    world, style_id = _world_with(_categories("Women's", "Apparel", "Dresses"))
+    world, style_id = _world_with(joor_categories("Women's", "Apparel", "Dresses"))
     world.run()
     assert _category(world, style_id) == {
         "id": GID + "aa-1-4",
@@ -68,35 +45,35 @@ def test_a_style_in_a_mapped_category_is_created_with_it():
 
 
 def test_the_shops_own_mapping_line_wins():
-    world, style_id = _world_with(_categories("Women's", "Apparel", "Tops"))
+    world, style_id = _world_with(joor_categories("Women's", "Apparel", "Tops"))
     CategoryMapping.objects.create(shop=world.shop, joor_category="Tops", taxonomy_id=GID + "aa-1-13-8")
     world.run()
     assert _category(world, style_id)["id"] == GID + "aa-1-13-8"
 
 
 def test_an_unmapped_category_leaves_shopifys_alone():
-    world, style_id = _world_with(_categories("Home", "Decor", "Candles"))
+    world, style_id = _world_with(joor_categories("Home", "Decor", "Candles"))
     world.run()
     assert _category(world, style_id) is None
     link = ProductLink.objects.get(shop=world.shop, joor_style_id=style_id)
     world.shopify_sandbox.merchant_update_product(link.shopify_product_id, {"category": GID + "aa-6"})
-    _set_categories(world, style_id, _categories("Home", "Decor", "Vases"))
+    set_joor_categories(world, style_id, joor_categories("Home", "Decor", "Vases"))
     world.run()
     assert _category(world, style_id)["id"] == GID + "aa-6"
 
 
 def test_a_merchants_category_stands_until_joors_category_changes():
-    world, style_id = _world_with(_categories("Women's", "Apparel", "Dresses"))
+    world, style_id = _world_with(joor_categories("Women's", "Apparel", "Dresses"))
     world.run()
     link = ProductLink.objects.get(shop=world.shop, joor_style_id=style_id)
     world.shopify_sandbox.merchant_update_product(link.shopify_product_id, {"category": GID + "aa-1-1"})
     world.run()
     assert _category(world, style_id)["id"] == GID + "aa-1-1"
     # A JOOR change that maps to the same category keeps the merchant's choice too.
-    _set_categories(world, style_id, _categories("Women's", "Dresses", "Dresses"))
+    set_joor_categories(world, style_id, joor_categories("Women's", "Dresses", "Dresses"))
     world.run()
     assert _category(world, style_id)["id"] == GID + "aa-1-1"
-    _set_categories(world, style_id, _categories("Women's", "Apparel", "Skirts"))
+    set_joor_categories(world, style_id, joor_categories("Women's", "Apparel", "Skirts"))
     world.run()
     assert _category(world, style_id)["id"] == GID + "aa-1-15"
     rows = [

@@ -4,7 +4,6 @@ product's problem, never a failed run. Both sandboxes, over HTTP."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from joorsync.pricing.models import CategoryMapping
 from joorsync.sync.history import product_history_for
 from joorsync.sync.models import Conflict, ProductLink, ProductProblem, SyncEvent
 from joorsync.sync.restore import RestoreRefused, product_change_restore
+from tests.pricing.support import joor_categories, set_joor_categories
 from tests.sync.engine_support import make_world
 
 pytestmark = pytest.mark.django_db
@@ -21,32 +21,11 @@ pytestmark = pytest.mark.django_db
 GID = "gid://shopify/TaxonomyCategory/"
 
 
-def _categories(department: str, parent: str, label: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "category_parent": department,
-            "subcategories": [
-                {
-                    "subcategory_parent": parent,
-                    "subcategory": [{"subcategory_id": 1, "subcategory_label": label}],
-                }
-            ],
-        }
-    ]
-
-
-def _set_categories(world: Any, style_id: int, categories: list[dict[str, Any]]) -> None:
-    style = world.joor_sandbox.catalog.styles[style_id]
-    style.categories = categories
-    style.modified = datetime.now(UTC)
-    world.joor_sandbox.catalog.touch(style)
-
-
 def _world(*path: str, styles: int = 1) -> tuple[Any, list[int]]:
     world = make_world(styles=styles)
     ids = sorted(world.joor_sandbox.catalog.styles)
     for style_id in ids:
-        _set_categories(world, style_id, _categories(*path))
+        set_joor_categories(world, style_id, joor_categories(*path))
     return world, ids
 
 
@@ -67,7 +46,7 @@ def test_the_history_shows_the_category_before_and_after_and_a_restore_puts_it_b
     world.run()
     link = ProductLink.objects.get(shop=world.shop, joor_style_id=style_id)
     world.shopify_sandbox.merchant_update_product(link.shopify_product_id, {"category": GID + "aa-1-1"})
-    _set_categories(world, style_id, _categories("Women's", "Apparel", "Skirts"))
+    set_joor_categories(world, style_id, joor_categories("Women's", "Apparel", "Skirts"))
     world.run()
     assert _category(world, link) == GID + "aa-1-15"
     event = _category_event(link)
@@ -101,7 +80,7 @@ def test_a_category_write_over_no_category_is_not_restored():
     world.run()
     link = ProductLink.objects.get(shop=world.shop, joor_style_id=style_id)
     assert _category(world, link) is None
-    _set_categories(world, style_id, _categories("Women's", "Apparel", "Dresses"))
+    set_joor_categories(world, style_id, joor_categories("Women's", "Apparel", "Dresses"))
     world.run()
     event = _category_event(link)
     row = next(c for c in event.details["changes"] if c["path"] == CATEGORY_PATH)
@@ -116,7 +95,7 @@ def test_a_category_shopify_does_not_know_is_one_products_problem():
     first, second = (ProductLink.objects.get(shop=world.shop, joor_style_id=i) for i in ids)
     # A mapping line saved around the settings form's check, to an id Shopify's taxonomy lacks.
     CategoryMapping.objects.create(shop=world.shop, joor_category="Skirts", taxonomy_id=GID + "zz-999999999")
-    _set_categories(world, ids[0], _categories("Women's", "Apparel", "Skirts"))
+    set_joor_categories(world, ids[0], joor_categories("Women's", "Apparel", "Skirts"))
     world.joor_sandbox.edit_style(ids[1], {"style_name": "Renamed in JOOR"})
     _, result = world.run()
     assert result.counts.errors == 1
@@ -129,7 +108,7 @@ def test_a_category_shopify_does_not_know_is_one_products_problem():
 
 def test_a_new_product_in_a_category_shopify_does_not_know_is_not_created_and_the_run_goes_on():
     world, ids = _world("Home", "Decor", "Candles", styles=2)
-    _set_categories(world, ids[0], _categories("Women's", "Apparel", "Dresses"))
+    set_joor_categories(world, ids[0], joor_categories("Women's", "Apparel", "Dresses"))
     CategoryMapping.objects.create(shop=world.shop, joor_category="Dresses", taxonomy_id=GID + "zz-999999999")
     _, result = world.run()
     assert not ProductLink.objects.filter(shop=world.shop, joor_style_id=ids[0]).exclude(

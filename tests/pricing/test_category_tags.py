@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from joorsync.sync.models import Conflict, ProductLink, SyncEvent
+from tests.pricing.support import joor_categories, set_joor_categories
 from tests.sync.engine_support import make_world
 
 pytestmark = pytest.mark.django_db
@@ -18,32 +19,10 @@ DRESSES = "joor-category:Women's > Apparel > Dresses"
 SKIRTS = "joor-category:Women's > Apparel > Skirts"
 
 
-def _categories(department: str, parent: str, label: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "category_parent": department,
-            "subcategories": [
-                {
-                    "subcategory_parent": parent,
-                    "subcategory": [{"subcategory_id": 1, "subcategory_label": label}],
-                }
-            ],
-        }
-    ]
-
-
-def _set_categories(world: Any, style_id: int, categories: list[dict[str, Any]]) -> None:
-    """A brand user's category change in JOOR (the style's modified date moves)."""
-    style = world.joor_sandbox.catalog.styles[style_id]
-    style.categories = categories
-    style.modified = datetime.now(UTC)
-    world.joor_sandbox.catalog.touch(style)
-
-
 def _synced_world() -> tuple[Any, ProductLink]:
     world = make_world(styles=1)
     style_id = next(iter(world.joor_sandbox.catalog.styles))
-    _set_categories(world, style_id, _categories("Women's", "Apparel", "Dresses"))
+    set_joor_categories(world, style_id, joor_categories("Women's", "Apparel", "Dresses"))
     world.run()
     return world, ProductLink.objects.get(shop=world.shop, joor_style_id=style_id)
 
@@ -76,7 +55,7 @@ def test_a_joor_category_change_swaps_the_tag_and_keeps_the_merchants_tags():
     _merchant_tags(world, link, [*_shopify_tags(world, link), "Summer edit"])
     world.run()  # the merchant's tag is a style tag in JOOR now (tags sync both ways)
     assert "Summer edit" in _joor_tags(world, link)
-    _set_categories(world, link.joor_style_id, _categories("Women's", "Apparel", "Skirts"))
+    set_joor_categories(world, link.joor_style_id, joor_categories("Women's", "Apparel", "Skirts"))
     _, result = world.run()
     tags = _shopify_tags(world, link)
     assert SKIRTS in tags and DRESSES not in tags and "Summer edit" in tags
@@ -104,7 +83,7 @@ def test_a_category_tag_the_merchant_removed_stays_removed_until_joors_category_
     assert world.shopify_client().product(link.shopify_product_id)["title"] == "Renamed in JOOR"
     assert DRESSES not in _shopify_tags(world, link)
     assert _joor_tags(world, link) == joor_tags
-    _set_categories(world, link.joor_style_id, _categories("Women's", "Apparel", "Skirts"))
+    set_joor_categories(world, link.joor_style_id, joor_categories("Women's", "Apparel", "Skirts"))
     world.run()
     assert SKIRTS in _shopify_tags(world, link)
 
