@@ -5,25 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
-from django.core.cache import cache
-from django.test import Client
-from django.utils import timezone
 
-from joorsync.joor.sandbox.defaults import (
-    DEFAULT_ACCOUNT_ID,
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    DEFAULT_PASSWORD,
-    DEFAULT_USERNAME,
-)
 from joorsync.pricing.models import PriceTypeRoute
-from joorsync.sync.clients import transport_override
 from shopify_app.admin import pricing as api
-from tests.sync.engine_support import JOOR_BASE, SHOP, World, make_world
+from tests.pricing import settings_support
+from tests.pricing.settings_support import pricing_section
+from tests.sync.engine_support import World
 
 pytestmark = pytest.mark.django_db
+
+# The section's fixtures: a v4 world both sandboxes answer for, and a signed-in browser.
+world = settings_support.world
+browser = settings_support.browser
 
 NAME = "JOOR EUR-1 (EUR)"
 COMPANY_CREATE = """
@@ -45,40 +39,6 @@ def _company(world: World, name: str, location: str) -> str:
     )
     assert answer.data["companyCreate"]["userErrors"] == []
     return answer.data["companyCreate"]["company"]["locations"]["nodes"][0]["id"]
-
-
-@pytest.fixture
-def world(settings: Any):
-    settings.SANDBOX_MODE = True
-    cache.clear()
-    made = make_world(
-        styles=2,
-        api_generation="v4",
-        auth_url=f"{JOOR_BASE}/auth/",
-        client_id=DEFAULT_CLIENT_ID,
-        client_secret=DEFAULT_CLIENT_SECRET,
-        username=DEFAULT_USERNAME,
-        password=DEFAULT_PASSWORD,
-        account_id=DEFAULT_ACCOUNT_ID,
-    )
-    made.shop.installed_at = timezone.now()
-    made.shop.save()
-    with transport_override(
-        joor=httpx.WSGITransport(app=made.joor_sandbox), shopify=httpx.WSGITransport(app=made.shopify_sandbox)
-    ):
-        yield made
-
-
-@pytest.fixture
-def browser(world) -> Client:
-    client = Client()
-    assert client.get("/sandbox/login", {"shop": SHOP}).status_code == 302
-    return client
-
-
-def _section(html: str) -> str:
-    start = html.index('id="pricing"')
-    return html[start : html.index("</form>", start)]
 
 
 def _post(world: World, **eur1: Any) -> dict[str, Any]:
@@ -151,7 +111,7 @@ def test_a_catalog_made_before_for_the_list_is_found_by_its_title(world):
 
 
 def test_without_b2b_the_route_row_offers_no_company_locations(browser, world):
-    part = _section(browser.get("/settings").content.decode())
+    part = pricing_section(browser.get("/settings").content.decode())
     assert "-locations" not in part and "company locations" not in part.lower()
 
 
@@ -159,7 +119,7 @@ def test_with_b2b_the_route_row_offers_the_shops_company_locations_and_saves_the
     north = _company(world, "Boutique Nord", "Lille")
     south = _company(world, "Maison Sud", "Nice")
     index = _index(world)
-    part = _section(browser.get("/settings").content.decode())
+    part = pricing_section(browser.get("/settings").content.decode())
     assert f'name="pt-{index}-locations" multiple' in part
     assert "Boutique Nord — Lille" in part and "Maison Sud — Nice" in part
     answer = browser.post("/settings/prices", _post(world, locations=[north, south]))
@@ -167,7 +127,7 @@ def test_with_b2b_the_route_row_offers_the_shops_company_locations_and_saves_the
     route = PriceTypeRoute.objects.get(shop=world.shop, label="EUR-1")
     assert route.destination == "price_list" and route.market_id == ""
     assert route.company_location_ids == [north, south]
-    part = _section(browser.get("/settings").content.decode())
+    part = pricing_section(browser.get("/settings").content.decode())
     assert f'<option value="{north}" selected>' in part and f'<option value="{south}" selected>' in part
 
 
@@ -176,9 +136,9 @@ def test_a_market_and_company_locations_together_or_an_unknown_location_are_refu
     index = _index(world)
     both = browser.post("/settings/prices", _post(world, market="gid://shopify/Market/1", locations=[north]))
     assert both.status_code == 400
-    part = _section(both.content.decode())
+    part = pricing_section(both.content.decode())
     assert f'id="pt-{index}-locations-error"' in part and "not both" in part
     unknown = browser.post("/settings/prices", _post(world, locations=["gid://shopify/CompanyLocation/999"]))
     assert unknown.status_code == 400
-    assert f'id="pt-{index}-locations-error"' in _section(unknown.content.decode())
+    assert f'id="pt-{index}-locations-error"' in pricing_section(unknown.content.decode())
     assert not PriceTypeRoute.objects.filter(shop=world.shop, destination="price_list").exists()

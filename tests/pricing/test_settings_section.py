@@ -4,60 +4,18 @@ destination and factor, refusals at their fields, and the saved values."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-import httpx
 import pytest
-from django.core.cache import cache
-from django.test import Client
-from django.utils import timezone
 
-from joorsync.joor.sandbox.defaults import (
-    DEFAULT_ACCOUNT_ID,
-    DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    DEFAULT_PASSWORD,
-    DEFAULT_USERNAME,
-)
 from joorsync.pricing.models import CategoryMapping, PriceTypeRoute, PricingSettings
-from joorsync.sync.clients import transport_override
-from tests.sync.engine_support import JOOR_BASE, SHOP, make_world
+from tests.pricing import settings_support
+from tests.pricing.settings_support import pricing_section
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def world(settings: Any):
-    settings.SANDBOX_MODE = True
-    cache.clear()
-    made = make_world(
-        styles=2,
-        api_generation="v4",
-        auth_url=f"{JOOR_BASE}/auth/",
-        client_id=DEFAULT_CLIENT_ID,
-        client_secret=DEFAULT_CLIENT_SECRET,
-        username=DEFAULT_USERNAME,
-        password=DEFAULT_PASSWORD,
-        account_id=DEFAULT_ACCOUNT_ID,
-    )
-    made.shop.installed_at = timezone.now()
-    made.shop.save()
-    with transport_override(
-        joor=httpx.WSGITransport(app=made.joor_sandbox), shopify=httpx.WSGITransport(app=made.shopify_sandbox)
-    ):
-        yield made
-
-
-@pytest.fixture
-def browser(world) -> Client:
-    client = Client()
-    assert client.get("/sandbox/login", {"shop": SHOP}).status_code == 302
-    return client
-
-
-def _section(html: str) -> str:
-    start = html.index('id="pricing"')
-    return html[start : html.index("</form>", start)]
+# The section's fixtures: a v4 world both sandboxes answer for, and a signed-in browser.
+world = settings_support.world
+browser = settings_support.browser
 
 
 def _types(world) -> list[tuple[str, str]]:
@@ -65,7 +23,7 @@ def _types(world) -> list[tuple[str, str]]:
 
 
 def test_the_section_lists_every_joor_price_type(browser, world):
-    part = _section(browser.get("/settings").content.decode())
+    part = pricing_section(browser.get("/settings").content.decode())
     for label, currency in _types(world):
         assert f"{label} ({currency})" in part
     assert "Save price settings" in part
@@ -110,7 +68,7 @@ def test_a_bad_factor_and_a_bad_category_line_are_refused_at_their_fields(browse
     }
     answer = browser.post("/settings/prices", data)
     assert answer.status_code == 400
-    part = _section(answer.content.decode())
+    part = pricing_section(answer.content.decode())
     assert 'id="pt-0-factor-error"' in part and "above 0" in part
     assert 'id="pr-categories-error"' in part and "Line 1" in part
     assert 'value="Maison Test"' in part  # what was entered stays
@@ -159,11 +117,11 @@ def test_the_price_list_market_saves_and_a_wrong_one_is_refused_at_the_field(bro
     index = [label for label, _ in _types(world)].index("EUR-1")
     bad = browser.post("/settings/prices", _route_post(world, "Europe"))
     assert bad.status_code == 400
-    assert f'id="pt-{index}-market-error"' in _section(bad.content.decode())
+    assert f'id="pt-{index}-market-error"' in pricing_section(bad.content.decode())
     assert not PriceTypeRoute.objects.filter(shop=world.shop, destination="price_list").exists()
     good = browser.post("/settings/prices", _route_post(world, markets[0].id))
     assert good.status_code == 302
     route = PriceTypeRoute.objects.get(shop=world.shop, label="EUR-1")
     assert route.destination == "price_list" and route.market_id == markets[0].id
-    part = _section(browser.get("/settings").content.decode())
+    part = pricing_section(browser.get("/settings").content.decode())
     assert f'<option value="{markets[0].id}" selected>' in part
